@@ -1,0 +1,54 @@
+// Bundles the extension and the CLI with esbuild and copies the grammar assets next to them:
+//   dist/extension.js, dist/cli.js, dist/web-tree-sitter.wasm, dist/grammars/<lang>/{*.scm, <lang>.wasm}
+import * as esbuild from 'esbuild';
+import { cpSync, mkdirSync, readFileSync, rmSync, existsSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(join(root, 'package.json'));
+const dist = join(root, 'dist');
+const watch = process.argv.includes('--watch');
+
+rmSync(dist, { recursive: true, force: true });
+mkdirSync(join(dist, 'grammars'), { recursive: true });
+
+// Grammar assets: queries from grammars/<lang>/, wasm from the grammar package named in languages.json.
+const registry = JSON.parse(readFileSync(join(root, 'grammars', 'languages.json'), 'utf8'));
+for (const lang of registry.languages) {
+  if (!lang.wasm) continue; // line-window languages need no assets
+  const out = join(dist, 'grammars', lang.id);
+  mkdirSync(out, { recursive: true });
+  const qdir = join(root, 'grammars', lang.queryDir ?? lang.id);
+  if (existsSync(qdir)) for (const f of readdirSync(qdir)) cpSync(join(qdir, f), join(out, f));
+  {
+    const pkgDir = dirname(require.resolve(`${lang.wasm.package}/package.json`));
+    cpSync(join(pkgDir, lang.wasm.file), join(out, `${lang.id}.wasm`));
+  }
+}
+cpSync(join(root, 'grammars', 'languages.json'), join(dist, 'grammars', 'languages.json'));
+cpSync(require.resolve('web-tree-sitter/web-tree-sitter.wasm'), join(dist, 'web-tree-sitter.wasm'));
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: true,
+  logLevel: 'warning',
+  external: ['vscode'],
+  define: { 'process.env.PINPOINT_BUNDLED': '"1"' },
+};
+const entries = [
+  { entryPoints: [join(root, 'src/extension/extension.ts')], outfile: join(dist, 'extension.js') },
+  { entryPoints: [join(root, 'src/cli/main.ts')], outfile: join(dist, 'cli.js'), banner: { js: '#!/usr/bin/env node' } },
+];
+for (const extra of ['src/core/index/worker.ts']) {
+  if (existsSync(join(root, extra))) entries.push({ entryPoints: [join(root, extra)], outfile: join(dist, 'worker.js') });
+}
+if (watch) {
+  for (const e of entries) await (await esbuild.context({ ...common, ...e })).watch();
+} else {
+  await Promise.all(entries.map((e) => esbuild.build({ ...common, ...e })));
+}
