@@ -26,6 +26,10 @@ export interface Chunk {
   signature: string;
   /** Doc comment or docstring text, comment markers stripped. */
   doc: string;
+  /**
+   * The retrieval text. Verbatim source lines `startLine..endLine`, except: class-like summary chunks (member bodies
+   * elided as `{ … }` / `…`) and split parts after the first (the signature and a `…` line, then the part's lines).
+   */
   text: string;
   /** sha256 (hex) of `text`. */
   hash: string;

@@ -1,0 +1,60 @@
+/** The chunker: symbol-level chunks via tree-sitter for known grammars, line windows for everything else. */
+import type { Chunk, ChunkOptions } from '../types';
+import { DEFAULT_CHUNK_OPTIONS } from '../types';
+import { resolveAssets } from './assets';
+import { definitionChunks } from './build';
+import { sectionChunks } from './fallback';
+import { GrammarLoader } from './grammars';
+import { assignIds, type Draft } from './ids';
+import { loadRegistry, type Registry } from './registry';
+import { Lines } from './text';
+
+export interface Chunker {
+  /** Chunks of one file. `text` is decoded (no BOM, `\n` line ends); `path` is workspace-relative with `/`. */
+  chunk(path: string, text: string, options?: Partial<ChunkOptions>): Promise<Chunk[]>;
+  /** Language id of a path (`typescript`, `markdown`, …); `text` when unknown. */
+  languageOf(path: string): string;
+}
+
+export interface ChunkerOptions {
+  /** A directory with the bundled layout (`languages.json`, `<id>/<id>.wasm`, `<id>/*.scm`) to use instead. */
+  assetsDir?: string;
+}
+
+/** Cheap: grammars are loaded on first use, once per process. */
+export function createChunker(opts: ChunkerOptions = {}): Chunker {
+  let state: { registry: Registry; loader: GrammarLoader } | undefined;
+  const init = () => {
+    if (!state) {
+      const assets = resolveAssets(opts.assetsDir);
+      state = { registry: loadRegistry(assets.registryFile), loader: new GrammarLoader(assets) };
+    }
+    return state;
+  };
+  return {
+    languageOf: (path) => init().registry.languageOf(path),
+    async chunk(path, text, options) {
+      const { registry, loader } = init();
+      const o: ChunkOptions = { ...DEFAULT_CHUNK_OPTIONS, ...options };
+      const language = registry.languageOf(path);
+      const entry = registry.byId.get(language);
+      const lines = new Lines(text);
+      let drafts: Draft[] | undefined;
+      const grammar = entry?.wasm ? await loader.get(entry) : undefined;
+      if (grammar) {
+        let tree = null;
+        try {
+          tree = grammar.parser.parse(text);
+          if (tree) drafts = definitionChunks(path, language, lines, tree.rootNode, grammar, o);
+        } catch {
+          drafts = undefined; // fall back to line windows
+        } finally {
+          tree?.delete();
+        }
+      }
+      drafts ??= sectionChunks(path, language, lines, o, entry?.headings === true);
+      drafts.sort((a, b) => a.startLine - b.startLine || b.endLine - a.endLine);
+      return assignIds(drafts);
+    },
+  };
+}

@@ -1,0 +1,26 @@
+/** Stable chunk ids: from path, kind, qualified name and content hash — never from line numbers. */
+import type { Chunk } from '../types';
+import { sha256 } from './text';
+
+/** A stable id (24 hex digits) of a chunk; does not depend on where in the file the chunk sits. */
+export function chunkId(path: string, kind: string, qualifiedName: string, hash: string): string {
+  return sha256(`${path}\u0000${kind}\u0000${qualifiedName}\u0000${hash}`).slice(0, 24);
+}
+
+/** A chunk before its id is assigned; `key` is the line-independent name used for the id. */
+export type Draft = Omit<Chunk, 'id'> & { key: string };
+
+/**
+ * Assigns ids in file order. Identical (kind, key, hash) triples in one file — e.g. two identical overloads —
+ * are told apart by their ordinal (`key#2`, `key#3`, …), which is deterministic and survives line shifts.
+ */
+export function assignIds(drafts: Draft[]): Chunk[] {
+  const seen = new Map<string, number>();
+  return drafts.map((d) => {
+    const k = `${d.kind}\u0000${d.key}\u0000${d.hash}`;
+    const n = (seen.get(k) ?? 0) + 1;
+    seen.set(k, n);
+    const { key, ...chunk } = d;
+    return { id: chunkId(d.path, d.kind, n === 1 ? key : `${key}#${n}`, d.hash), ...chunk };
+  });
+}

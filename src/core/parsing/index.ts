@@ -1,0 +1,4 @@
+/** Symbol-level chunking (pure TypeScript; never imports vscode). */
+export { createChunker, type Chunker, type ChunkerOptions } from './chunker';
+export { chunkId } from './ids';
+export { loadStats } from './grammars';
