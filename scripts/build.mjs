@@ -37,7 +37,7 @@ const common = {
   format: 'cjs',
   sourcemap: true,
   logLevel: 'warning',
-  external: ['vscode'],
+  external: ['vscode', '@huggingface/transformers'],
   define: { 'process.env.PINPOINT_BUNDLED': '"1"' },
 };
 const entries = [
