@@ -39,6 +39,17 @@ const common = {
   logLevel: 'warning',
   external: ['vscode', '@huggingface/transformers'],
   define: { 'process.env.PINPOINT_BUNDLED': '"1"' },
+  plugins: [
+    {
+      // web-tree-sitter's ESM build needs import.meta.url, which a CJS bundle does not have: use its CJS build.
+      // Its .wasm is copied next to the bundle; the unbundled code path that require.resolve()s it stays external.
+      name: 'web-tree-sitter-cjs',
+      setup(b) {
+        b.onResolve({ filter: /^web-tree-sitter$/ }, () => ({ path: require.resolve('web-tree-sitter') }));
+        b.onResolve({ filter: /^web-tree-sitter\/web-tree-sitter\.wasm$/ }, (a) => ({ path: a.path, external: true }));
+      },
+    },
+  ],
 };
 const entries = [
   { entryPoints: [join(root, 'src/extension/extension.ts')], outfile: join(dist, 'extension.js') },

@@ -35,7 +35,10 @@ export function createChunker(opts: ChunkerOptions = {}): Chunker {
     languageOf: (path) => init().registry.languageOf(path),
     async chunk(path, text, options) {
       const { registry, loader } = init();
-      const o: ChunkOptions = { ...DEFAULT_CHUNK_OPTIONS, ...options };
+      const o: ChunkOptions = {
+        maxLines: options?.maxLines ?? DEFAULT_CHUNK_OPTIONS.maxLines,
+        targetLines: options?.targetLines ?? DEFAULT_CHUNK_OPTIONS.targetLines,
+      };
       const language = registry.languageOf(path);
       const entry = registry.byId.get(language);
       const lines = new Lines(text);

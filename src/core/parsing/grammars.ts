@@ -70,6 +70,8 @@ export class GrammarLoader {
     if (!p) {
       p = this.load(lang).catch((err: unknown) => {
         this.lastError = err instanceof Error ? err : new Error(String(err));
+        // Loud, once per grammar: a silent fallback hides a broken install or bundle.
+        process.emitWarning(`Pinpoint: the ${lang.id} grammar failed to load (${this.lastError.message}); its files fall back to line windows`);
         return undefined;
       });
       grammarCache.set(key, p);
