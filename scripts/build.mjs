@@ -29,6 +29,9 @@ for (const lang of registry.languages) {
 }
 cpSync(join(root, 'grammars', 'languages.json'), join(dist, 'grammars', 'languages.json'));
 cpSync(require.resolve('web-tree-sitter/web-tree-sitter.wasm'), join(dist, 'web-tree-sitter.wasm'));
+// vectra's ProtobufCodec reads its schema from <bundle dir>/schemas/index.proto at run time.
+mkdirSync(join(dist, 'schemas'), { recursive: true });
+cpSync(join(dirname(require.resolve('vectra/package.json')), 'lib/codecs/schemas/index.proto'), join(dist, 'schemas', 'index.proto'));
 
 const common = {
   bundle: true,

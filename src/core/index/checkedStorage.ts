@@ -1,0 +1,67 @@
+/**
+ * A vectra `FileStorage` that makes vectra's persistence crash-safe: every file vectra writes goes through
+ * `writeFileChecked` (temp + fsync + rename + fsync dir, with a length+CRC header) and every file it reads
+ * is verified, so a torn or corrupt shard surfaces as an `IntegrityError` instead of a misread index.
+ * Folder operations and listings are delegated to vectra's own storage.
+ */
+import type { FileDetails, FileStorage, ListFilesFilter } from 'vectra';
+import { readFileChecked, writeFileChecked } from './atomicFs';
+
+export class CheckedFileStorage implements FileStorage {
+  /** Number of files written (for tests and stats). */
+  writes = 0;
+  bytesWritten = 0;
+
+  private sync: boolean;
+
+  constructor(private readonly inner: FileStorage, opts: { fsync?: boolean } = {}) {
+    this.sync = opts.fsync ?? true;
+  }
+
+  /** Runs `fn` with fsync off (for writes whose loss in a crash is harmless). Not reentrant across concurrent callers. */
+  async withoutSync<T>(fn: () => Promise<T>): Promise<T> {
+    const was = this.sync;
+    this.sync = false;
+    try {
+      return await fn();
+    } finally {
+      this.sync = was;
+    }
+  }
+
+  async createFile(filePath: string, content: Buffer | string): Promise<void> {
+    if (await this.inner.pathExists(filePath)) throw new Error(`file already exists: ${filePath}`);
+    await this.upsertFile(filePath, content);
+  }
+  createFolder(folderPath: string): Promise<void> {
+    return this.inner.createFolder(folderPath);
+  }
+  async deleteFile(filePath: string): Promise<void> {
+    if (await this.inner.pathExists(filePath)) await this.inner.deleteFile(filePath);
+  }
+  /**
+   * Refused. vectra's `createIndex` reacts to a failed write by `deleteIndex()` = deleting the index *folder*,
+   * which here holds every shard; failing loudly keeps the other shards.
+   */
+  async deleteFolder(folderPath: string): Promise<void> {
+    throw new Error(`refusing to delete index folder ${folderPath}`);
+  }
+  getDetails(fileOrFolderPath: string): Promise<FileDetails> {
+    return this.inner.getDetails(fileOrFolderPath);
+  }
+  listFiles(folderPath: string, filter?: ListFilesFilter): Promise<FileDetails[]> {
+    return this.inner.listFiles(folderPath, filter);
+  }
+  pathExists(fileOrFolderPath: string): Promise<boolean> {
+    return this.inner.pathExists(fileOrFolderPath);
+  }
+  readFile(filePath: string): Promise<Buffer> {
+    return readFileChecked(filePath);
+  }
+  async upsertFile(filePath: string, content: Buffer | string): Promise<void> {
+    const buf = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
+    await writeFileChecked(filePath, buf, { fsync: this.sync });
+    this.writes++;
+    this.bytesWritten += buf.byteLength + 16;
+  }
+}

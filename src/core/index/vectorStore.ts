@@ -1,0 +1,377 @@
+/**
+ * The chunk + vector store: a sharded set of vectra indexes (one vectra `LocalIndex` per shard, vectra's
+ * `ProtobufCodec` so vectors are float32 on disk, and a `CheckedFileStorage` so every shard write is atomic
+ * and every read is integrity-checked). A shard holds everything about a fixed bucket of files (stable hash
+ * of the path): their manifest entries, chunks (with text) and vectors, so one shard file is one atomic unit.
+ * Saving one file rewrites one small shard.
+ *
+ * In memory, chunks live in a Map and vectors in a packed `VectorSlab` that is scanned with a Wasm SIMD kernel
+ * (vectra's own query walks `number[]` items and is several times slower, and its `number[]` vectors cost 2×
+ * the memory); vectra stays the persisted store. Its BM25 is not used (see lexical.ts).
+ */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import type * as Vectra from 'vectra';
+import type { Chunk } from '../types';
+import { IntegrityError, readFileChecked, removeStaleTempFiles, writeFileChecked } from './atomicFs';
+import { CheckedFileStorage } from './checkedStorage';
+import {
+  FileEntry, SHARD_FORMAT, chunkItem, decodeItem, fileItem, fnv1a, headerItem, parseShardName, shardName, shardOf,
+} from './shardFormat';
+import { VectorSlab } from './vectorSlab';
+
+export type { FileEntry } from './shardFormat';
+
+export interface DamageInfo {
+  /** Shard file name (or `store.json`, or `*` for the whole store). */
+  shard: string;
+  reason: string;
+  /** Files known to be lost (they now appear unindexed); absent when the shard was unreadable. */
+  lostPaths?: string[];
+}
+
+export interface VectorStoreOptions {
+  dimension: number;
+  /** Buckets of files; default 256 (or what the store was created with). A different count re-buckets on the next flush. */
+  shardCount?: number;
+  onDamage?: (info: DamageInfo) => void;
+  /** fsync writes (default true). */
+  fsync?: boolean;
+}
+
+interface StoreMeta {
+  format: 'pinpoint-vectors';
+  version: number;
+  dimension: number;
+  shardCount: number;
+}
+
+let vectraModule: Promise<typeof Vectra> | undefined;
+/** vectra's entry point pulls in wink-nlp, its server, etc. (~0.7–1.3 s): load it only when a store is opened. */
+function loadVectra(): Promise<typeof Vectra> {
+  return (vectraModule ??= import('vectra'));
+}
+
+export class VectorStore {
+  private readonly fileMap = new Map<string, FileEntry>();
+  private readonly chunkMap = new Map<string, Chunk>();
+  private readonly rowOf = new Map<string, number>();
+  private readonly shardPaths = new Map<number, Set<string>>();
+  private readonly shardBytes = new Map<number, number>();
+  private readonly dirty = new Set<number>();
+  private readonly slab: VectorSlab;
+  private fpA = 0;
+  private fpB = 0;
+  private flushChain: Promise<void> = Promise.resolve();
+  private closed = false;
+
+  private constructor(
+    readonly dir: string,
+    readonly dimension: number,
+    readonly shardCount: number,
+    private readonly vectra: typeof Vectra,
+    private readonly storage: CheckedFileStorage,
+    private readonly codec: Vectra.IndexCodec,
+    private readonly onDamage: (info: DamageInfo) => void,
+  ) {
+    this.slab = new VectorSlab(dimension);
+  }
+
+  private get shardsDir(): string {
+    return path.join(this.dir, 'shards');
+  }
+
+  static async open(dir: string, opts: VectorStoreOptions): Promise<VectorStore> {
+    const vectra = await loadVectra();
+    const onDamage = opts.onDamage ?? (() => undefined);
+    const shardsDir = path.join(dir, 'shards');
+    await fs.mkdir(shardsDir, { recursive: true });
+    await removeStaleTempFiles(dir);
+    await removeStaleTempFiles(shardsDir);
+    const metaFile = path.join(dir, 'store.json');
+    let meta: StoreMeta | undefined;
+    try {
+      meta = JSON.parse((await readFileChecked(metaFile)).toString('utf8')) as StoreMeta;
+      if (meta.format !== 'pinpoint-vectors' || typeof meta.dimension !== 'number') throw new Error('not a store.json');
+    } catch (e) {
+      if (!(e instanceof IntegrityError && e.problem === 'missing')) onDamage({ shard: 'store.json', reason: String((e as Error).message) });
+      meta = undefined;
+    }
+    const shardCount = opts.shardCount ?? meta?.shardCount ?? 256;
+    if (!Number.isInteger(shardCount) || shardCount < 1 || shardCount > 0xffff) throw new RangeError(`bad shardCount ${shardCount}`);
+    const storage = new CheckedFileStorage(new vectra.LocalFileStorage(), { fsync: opts.fsync });
+    const store = new VectorStore(dir, opts.dimension, shardCount, vectra, storage, new vectra.ProtobufCodec(), onDamage);
+    if (meta && meta.dimension !== opts.dimension) {
+      onDamage({ shard: '*', reason: `vector dimension changed from ${meta.dimension} to ${opts.dimension}; stored vectors discarded` });
+      await fs.rm(shardsDir, { recursive: true, force: true });
+      await fs.mkdir(shardsDir, { recursive: true });
+    } else {
+      await store.loadShards();
+    }
+    if (!meta || meta.dimension !== opts.dimension || meta.shardCount !== shardCount) {
+      const next: StoreMeta = { format: 'pinpoint-vectors', version: SHARD_FORMAT, dimension: opts.dimension, shardCount };
+      await writeFileChecked(metaFile, JSON.stringify(next), { fsync: opts.fsync });
+    }
+    return store;
+  }
+
+  // ---- reading -------------------------------------------------------------------------------------------
+
+  getFile(p: string): FileEntry | undefined {
+    return this.fileMap.get(p);
+  }
+  files(): IterableIterator<FileEntry> {
+    return this.fileMap.values();
+  }
+  /** The stored chunk (with text). Treat it as read-only. */
+  getChunk(id: string): Chunk | undefined {
+    return this.chunkMap.get(id);
+  }
+  /** All stored chunks (e.g. to rebuild the lexical index). */
+  chunks(): IterableIterator<Chunk> {
+    return this.chunkMap.values();
+  }
+  /** A copy of the chunk's vector. */
+  getVector(id: string): Float32Array | undefined {
+    const row = this.rowOf.get(id);
+    return row === undefined ? undefined : this.slab.get(row);
+  }
+  /** Order-independent fingerprint of the set of chunk ids (same set ⇒ same string, across reopen). */
+  fingerprint(): string {
+    const hex = (n: number) => (n >>> 0).toString(16).padStart(8, '0');
+    return `${this.chunkMap.size}-${hex(this.fpA)}${hex(this.fpB)}`;
+  }
+
+  /** Top `k` chunks by dot product with `query` (cosine: vectors are unit length), best first. */
+  search(query: Float32Array, k: number, filter?: (id: string) => boolean): { id: string; score: number }[] {
+    return this.slab.search(query, k, filter);
+  }
+
+  stats(): { files: number; chunks: number; shards: number; bytesOnDisk: number } {
+    let bytes = 0;
+    for (const b of this.shardBytes.values()) bytes += b;
+    return { files: this.fileMap.size, chunks: this.chunkMap.size, shards: this.shardBytes.size, bytesOnDisk: bytes };
+  }
+
+  // ---- writing -------------------------------------------------------------------------------------------
+
+  /** Replaces the file's previous chunks; searchable at once, persisted by the next `flush`. `entry.chunkIds` is taken from `chunks`. */
+  putFile(entry: FileEntry, chunks: Chunk[], vectors: Float32Array[]): void {
+    this.assertOpen();
+    if (chunks.length !== vectors.length) throw new Error(`putFile ${entry.path}: ${chunks.length} chunks but ${vectors.length} vectors`);
+    const seen = new Set<string>();
+    for (let i = 0; i < chunks.length; i++) {
+      const c = chunks[i];
+      if (c.path !== entry.path) throw new Error(`putFile ${entry.path}: chunk ${c.id} belongs to ${c.path}`);
+      if (seen.has(c.id)) throw new Error(`putFile ${entry.path}: duplicate chunk id ${c.id}`);
+      seen.add(c.id);
+      const owner = this.chunkMap.get(c.id)?.path;
+      if (owner !== undefined && owner !== entry.path) throw new Error(`putFile ${entry.path}: chunk id ${c.id} already belongs to ${owner}`);
+      if (vectors[i].length !== this.dimension) throw new Error(`putFile ${entry.path}: vector ${i} has length ${vectors[i].length}, store dimension ${this.dimension}`);
+    }
+    this.dropFile(entry.path);
+    const stored: FileEntry = { ...entry, chunkIds: chunks.map((c) => c.id) };
+    for (let i = 0; i < chunks.length; i++) this.addChunk({ ...chunks[i], path: entry.path }, vectors[i]);
+    this.addFile(stored);
+  }
+
+  removeFile(p: string): void {
+    this.assertOpen();
+    this.dropFile(p);
+  }
+
+  /** Atomically writes the dirty shards (only those). Concurrent calls are serialized. */
+  flush(): Promise<void> {
+    const run = this.flushChain.then(() => this.flushNow());
+    this.flushChain = run.catch(() => undefined);
+    return run;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await this.flush();
+    this.closed = true;
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error('VectorStore is closed');
+  }
+
+  private addChunk(c: Chunk, vector: ArrayLike<number>): void {
+    c.language = this.intern(c.language);
+    c.kind = this.intern(c.kind) as Chunk['kind'];
+    this.chunkMap.set(c.id, c);
+    this.rowOf.set(c.id, this.slab.add(c.id, vector));
+    this.fpA ^= fnv1a(c.id);
+    this.fpB ^= fnv1a(c.id, 0x9747b28c);
+  }
+
+  private readonly interned = new Map<string, string>();
+  private intern(s: string): string {
+    const hit = this.interned.get(s);
+    if (hit !== undefined) return hit;
+    if (this.interned.size < 1000) this.interned.set(s, s);
+    return s;
+  }
+
+  private addFile(e: FileEntry, markDirty = true): void {
+    const shard = shardOf(e.path, this.shardCount);
+    this.fileMap.set(e.path, e);
+    let set = this.shardPaths.get(shard);
+    if (!set) this.shardPaths.set(shard, (set = new Set()));
+    set.add(e.path);
+    if (markDirty) this.dirty.add(shard);
+  }
+
+  private dropFile(p: string): void {
+    const old = this.fileMap.get(p);
+    if (!old) return;
+    for (const id of old.chunkIds) {
+      const row = this.rowOf.get(id);
+      if (row !== undefined) this.slab.remove(row);
+      if (this.chunkMap.delete(id)) {
+        this.fpA ^= fnv1a(id);
+        this.fpB ^= fnv1a(id, 0x9747b28c);
+      }
+      this.rowOf.delete(id);
+    }
+    this.fileMap.delete(p);
+    const shard = shardOf(p, this.shardCount);
+    this.shardPaths.get(shard)?.delete(p);
+    this.dirty.add(shard);
+  }
+
+  private async flushNow(): Promise<void> {
+    // Each shard is snapshotted synchronously right before its write (so the heap never holds more than one
+    // shard's items); a putFile during the writes marks its shard dirty again for the next flush.
+    let firstError: unknown;
+    for (const shard of [...this.dirty].sort((a, b) => a - b)) {
+      if (!this.dirty.delete(shard)) continue;
+      const items: Partial<Vectra.IndexItem>[] = [];
+      for (const p of this.shardPaths.get(shard) ?? []) {
+        const e = this.fileMap.get(p)!;
+        items.push(fileItem(e));
+        for (const id of e.chunkIds) items.push(chunkItem(this.chunkMap.get(id)!, this.slab.toArray(this.rowOf.get(id)!)));
+      }
+      if (items.length) items.unshift(headerItem(this.dimension, shard));
+      try {
+        await this.writeShard(shard, items);
+      } catch (e) {
+        this.dirty.add(shard);
+        firstError ??= e;
+      }
+    }
+    if (firstError) throw firstError;
+  }
+
+  /** Replaces a shard's vectra index with `items` in one atomic write (an empty shard's file is deleted). */
+  private async writeShard(shard: number, items: Partial<Vectra.IndexItem>[]): Promise<void> {
+    const name = shardName(shard);
+    const file = path.join(this.shardsDir, name);
+    if (items.length === 0) {
+      await this.storage.deleteFile(file);
+      this.shardBytes.delete(shard);
+      return;
+    }
+    const open = () => new this.vectra.LocalIndex(this.shardsDir, name, this.storage, this.codec);
+    let index = open();
+    let old: Vectra.IndexItem[] = [];
+    if (await index.isIndexCreated()) {
+      try {
+        old = await index.listItems();
+      } catch (e) {
+        // Our in-memory state is authoritative; keep the bad file for inspection and write a fresh one.
+        await this.quarantine(name, `unreadable before rewrite: ${(e as Error).message}`);
+        index = open();
+      }
+    }
+    // A new shard: vectra writes an empty index first (a crash right after leaves an empty, valid shard,
+    // so that write needs no fsync).
+    if (!(await index.isIndexCreated())) await this.storage.withoutSync(() => index.createIndex({ version: SHARD_FORMAT }));
+    await index.beginUpdate();
+    try {
+      await index.deleteItems(old.map((i) => i.id));
+      for (const item of items) await index.insertItem(item);
+      await index.endUpdate();
+    } catch (e) {
+      index.cancelUpdate();
+      throw e;
+    }
+    this.shardBytes.set(shard, (await fs.stat(file)).size);
+  }
+
+  private async quarantine(name: string, reason: string, lostPaths?: string[]): Promise<void> {
+    const qdir = path.join(this.dir, 'quarantine');
+    await fs.mkdir(qdir, { recursive: true });
+    await fs.rename(path.join(this.shardsDir, name), path.join(qdir, `${name}.${Date.now()}`)).catch(() => undefined);
+    this.onDamage({ shard: name, reason, lostPaths });
+  }
+
+  // ---- loading -------------------------------------------------------------------------------------------
+
+  private async loadShards(): Promise<void> {
+    const names = (await fs.readdir(this.shardsDir)).filter((n) => parseShardName(n) !== undefined).sort();
+    for (const name of names) {
+      const index = new this.vectra.LocalIndex(this.shardsDir, name, this.storage, this.codec);
+      let items: Vectra.IndexItem[];
+      try {
+        items = await index.listItems();
+      } catch (e) {
+        const reason = e instanceof IntegrityError ? e.message : `undecodable: ${(e as Error).message}`;
+        await this.quarantine(name, reason);
+        continue;
+      }
+      try {
+        this.loadShardItems(parseShardName(name)!, name, items);
+      } catch (e) {
+        await this.quarantine(name, `malformed: ${(e as Error).message}`);
+        continue;
+      }
+      const st = await fs.stat(path.join(this.shardsDir, name));
+      this.shardBytes.set(parseShardName(name)!, st.size);
+    }
+  }
+
+  /** Validates a decoded shard fully before adopting any of it; damage confined to some files drops only those. */
+  private loadShardItems(fileShard: number, name: string, items: Vectra.IndexItem[]): void {
+    const files: FileEntry[] = [];
+    const chunks = new Map<string, { chunk: Chunk; vector: number[] }>();
+    let header = false;
+    for (const item of items) {
+      const d = decodeItem(item);
+      if (d.type === 'header') {
+        if (d.version !== SHARD_FORMAT) throw new Error(`shard format ${d.version}`);
+        if (d.dimension !== this.dimension) throw new Error(`dimension ${d.dimension}, store ${this.dimension}`);
+        header = true;
+      } else if (d.type === 'file') files.push(d.entry);
+      else {
+        if (d.vector.length !== this.dimension) throw new Error(`chunk ${d.chunk.id}: vector length ${d.vector.length}`);
+        chunks.set(d.chunk.id, d);
+      }
+    }
+    if (!header) throw new Error('no shard header');
+    const lost: string[] = [];
+    const used = new Set<string>();
+    for (const e of files) {
+      if (this.fileMap.has(e.path)) continue; // also in an earlier shard (interrupted re-bucketing): keep that one
+      const ok = e.chunkIds.every((id) => chunks.get(id)?.chunk.path === e.path && !used.has(id) && !this.chunkMap.has(id));
+      if (!ok) {
+        lost.push(e.path);
+        continue;
+      }
+      e.chunkIds = e.chunkIds.map((id) => {
+        used.add(id);
+        const c = chunks.get(id)!;
+        c.chunk.path = e.path; // share one string per file
+        this.addChunk(c.chunk, c.vector);
+        return c.chunk.id;
+      });
+      const target = shardOf(e.path, this.shardCount);
+      this.addFile(e, target !== fileShard); // bucketed elsewhere (shard count changed): rewrite the target
+      if (target !== fileShard) this.dirty.add(fileShard);
+    }
+    // Orphan chunks, duplicates or dropped files: rewrite this shard without them.
+    if (lost.length || used.size !== chunks.size || files.some((e) => !this.fileMap.has(e.path))) this.dirty.add(fileShard);
+    if (lost.length) this.onDamage({ shard: name, reason: 'files with missing or conflicting chunks dropped', lostPaths: lost });
+  }
+}

@@ -1,0 +1,121 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { LexicalIndex } from '../../../src/core/index/lexical';
+import { IntegrityError } from '../../../src/core/index/atomicFs';
+import type { Chunk } from '../../../src/core/types';
+import { tempDir } from './storeHelpers';
+
+function chunk(id: string, fields: Partial<Chunk> & { path: string }): Chunk {
+  return {
+    id, language: 'typescript', kind: 'function', name: '', qualifiedName: '', startLine: 1, endLine: 10,
+    signature: '', doc: '', text: '', hash: id, ...fields,
+  };
+}
+
+const corpus: Chunk[] = [
+  chunk('def', {
+    path: 'src/config/loader.ts', name: 'parseHTTPConfig', qualifiedName: 'ConfigLoader.parseHTTPConfig',
+    signature: 'parseHTTPConfig(raw: string): HttpConfig', doc: 'Parses the HTTP section of the settings file.',
+    text: 'function parseHTTPConfig(raw: string): HttpConfig {\n  const obj = JSON.parse(raw);\n  return validate(obj);\n}',
+  }),
+  chunk('mention', {
+    path: 'src/server/start.ts', name: 'startServer', qualifiedName: 'startServer',
+    text: 'export function startServer() {\n  const cfg = parseHTTPConfig(readFileSync(file, "utf8"));\n  listen(cfg.port);\n}',
+  }),
+  chunk('other', {
+    path: 'src/util/strings.ts', name: 'padLeft', qualifiedName: 'padLeft', kind: 'function',
+    text: 'export function padLeft(s: string, n: number) { return s.padStart(n); }',
+  }),
+  chunk('py', {
+    path: 'tools/gen_report.py', language: 'python', name: 'write_summary_table', qualifiedName: 'report.write_summary_table',
+    doc: 'Writes the summary table as markdown.', text: 'def write_summary_table(rows):\n    for row in rows:\n        print(row)',
+  }),
+  chunk('vs', {
+    path: 'src/core/index/vectorStore.ts', name: 'flush', qualifiedName: 'VectorStore.flush',
+    text: 'async flush() { await this.writeDirtyShards(); }',
+  }),
+];
+
+test('a camelCase part finds the identifier; the definition outranks a mere mention', () => {
+  const lex = LexicalIndex.rebuild(corpus);
+  assert.equal(lex.size, corpus.length);
+  for (const q of ['config', 'http config', 'parseHTTPConfig', 'parsehttpconfig']) {
+    const hits = lex.search(q, 5);
+    assert.equal(hits[0]?.id, 'def', q);
+    assert.ok(hits.some((h) => h.id === 'mention'), q);
+    assert.ok(hits.every((h) => h.score > 0));
+  }
+  const hits = lex.search('parseHTTPConfig', 5);
+  assert.ok(hits[0].score > hits[1].score);
+  assert.ok(hits[0].matchedTerms.includes('parsehttpconfig'));
+  // snake_case parts and path tokens
+  assert.equal(lex.search('summary table', 3)[0].id, 'py');
+  assert.equal(lex.search('vector store', 3)[0].id, 'vs');
+  // token arrays are accepted as-is
+  assert.equal(lex.search(['write', 'summary'], 3)[0].id, 'py');
+  assert.deepEqual(lex.search('nothingmatcheshere', 3), []);
+  assert.deepEqual(lex.search('config', 5, { filter: (id) => id !== 'def' }).map((h) => h.id), ['mention']);
+});
+
+test('remove and re-add (replace) work', () => {
+  const lex = LexicalIndex.rebuild(corpus);
+  lex.remove(['def', 'unknown-id']);
+  assert.equal(lex.has('def'), false);
+  assert.deepEqual(lex.search('parseHTTPConfig', 5).map((h) => h.id), ['mention']);
+  lex.add([{ ...corpus[2], text: 'export function padLeft() { return parseHTTPConfig(x); }' }]);
+  assert.equal(lex.size, corpus.length - 1);
+  assert.deepEqual(lex.search('parseHTTPConfig', 5).map((h) => h.id).sort(), ['mention', 'other']);
+});
+
+test('a long issue-text query is reduced to selective terms and still finds the target', () => {
+  const filler = Array.from({ length: 300 }, (_, i) => ['the', 'server', 'when', 'function', 'string', 'export', 'return'][i % 7]);
+  const lex = LexicalIndex.rebuild(corpus);
+  const q = `${filler.join(' ')} crashes in write_summary_table while printing ${filler.join(' ')}`;
+  const terms = lex.queryTerms(q);
+  assert.ok(terms.length <= 32);
+  assert.ok(!terms.some((t) => t.term === 'the'), 'stop words dropped');
+  assert.equal(lex.search(q, 3)[0].id, 'py');
+  // A term over the per-term posting cap is only searched where it names something.
+  const narrowed = lex.queryTerms('function string', { termCap: 1 });
+  assert.ok(narrowed.length > 0 && narrowed.every((t) => t.fields !== undefined));
+  assert.equal(lex.queryTerms('config padleft', { termCap: 1, postingBudget: 0 }).length, 1, 'the most selective term is always kept');
+  assert.deepEqual(lex.queryTerms('function', { termCap: 1 }), [], 'a common term that names nothing is dropped');
+});
+
+test('persisted and reloaded index gives the same results; a stale fingerprint is detected', async (t) => {
+  const dir = tempDir(t);
+  const file = path.join(dir, 'lexical.bin');
+  const lex = LexicalIndex.rebuild(corpus);
+  lex.remove(['other']);
+  await lex.save(file, 'fp-1');
+  assert.equal(await LexicalIndex.fingerprintOf(file), 'fp-1');
+  const loaded = await LexicalIndex.load(file, 'fp-1');
+  assert.ok(loaded);
+  for (const q of ['config', 'summary table', 'vector store flush', 'padLeft', 'string']) assert.deepEqual(loaded.search(q, 5), lex.search(q, 5), q);
+  assert.equal(loaded.size, lex.size);
+  // stale and missing: undefined (caller rebuilds)
+  assert.equal(await LexicalIndex.load(file, 'fp-2'), undefined);
+  assert.equal(await LexicalIndex.load(path.join(dir, 'absent.bin'), 'fp-1'), undefined);
+  // the loaded index keeps working
+  loaded.add([chunk('new', { path: 'src/new.ts', name: 'freshThing', text: 'freshThing()' })]);
+  assert.equal(loaded.search('fresh thing', 1)[0].id, 'new');
+  // truncated / corrupt: IntegrityError
+  const buf = await fs.readFile(file);
+  await fs.writeFile(file, buf.subarray(0, buf.length - 10));
+  await assert.rejects(LexicalIndex.load(file, 'fp-1'), (e) => e instanceof IntegrityError && e.problem === 'truncated');
+  buf[buf.length - 5] ^= 1;
+  await fs.writeFile(file, buf);
+  await assert.rejects(LexicalIndex.load(file, 'fp-1'), (e) => e instanceof IntegrityError && e.problem === 'checksum');
+});
+
+test('vacuum after many removals keeps results intact', async () => {
+  const many = Array.from({ length: 300 }, (_, i) => chunk(`c${i}`, { path: `f${i}.ts`, name: `handler${i}`, text: `handler${i} common words here` }));
+  const lex = LexicalIndex.rebuild(many);
+  lex.remove(many.slice(0, 250).map((c) => c.id));
+  await lex.vacuum();
+  assert.equal(lex.size, 50);
+  assert.equal(lex.search('handler260', 1)[0].id, 'c260');
+  assert.equal(lex.search('common', 100).length, 50);
+});

@@ -1,0 +1,215 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { promises as fs, readdirSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+import { DamageInfo, VectorStore } from '../../../src/core/index/vectorStore';
+import { shardName, shardOf } from '../../../src/core/index/shardFormat';
+import { makeFile, rng, tempDir, unitVector } from './storeHelpers';
+
+const DIM = 24; // not a multiple of 8: exercises row padding
+
+function shardFiles(dir: string): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const n of readdirSync(path.join(dir, 'shards'))) out.set(n, statSync(path.join(dir, 'shards', n)).mtimeMs);
+  return out;
+}
+
+test('putFile / removeFile / reopen round trip keeps chunks and vectors bit-for-bit', async (t) => {
+  const dir = tempDir(t);
+  const rand = rng(1);
+  const store = await VectorStore.open(dir, { dimension: DIM, shardCount: 16 });
+  const files = ['src/a.ts', 'src/b.ts', 'lib/c/d.py', 'README.md', 'x/y/z.go'].map((p, i) => makeFile(p, i + 1, DIM, rand));
+  for (const f of files) store.putFile(f.entry, f.chunks, f.vectors);
+  assert.equal(store.getChunk(files[1].chunks[0].id)?.text, files[1].chunks[0].text, 'searchable/readable before flush');
+  store.removeFile('README.md');
+  await store.close();
+
+  const again = await VectorStore.open(dir, { dimension: DIM });
+  assert.equal(again.shardCount, 16, 'shard count comes from store.json');
+  assert.deepEqual([...again.files()].map((f) => f.path).sort(), ['lib/c/d.py', 'src/a.ts', 'src/b.ts', 'x/y/z.go']);
+  for (const f of files) {
+    if (f.entry.path === 'README.md') {
+      assert.equal(again.getFile('README.md'), undefined);
+      for (const c of f.chunks) assert.equal(again.getChunk(c.id), undefined);
+      continue;
+    }
+    assert.deepEqual(again.getFile(f.entry.path), f.entry);
+    f.chunks.forEach((c, i) => {
+      assert.deepEqual(again.getChunk(c.id), c);
+      const v = again.getVector(c.id)!;
+      assert.deepEqual(Buffer.from(v.buffer, v.byteOffset, v.byteLength), Buffer.from(f.vectors[i].buffer), 'bit-for-bit');
+    });
+  }
+  assert.equal(again.fingerprint(), store.fingerprint());
+  const s = again.stats();
+  assert.equal(s.files, 4);
+  assert.equal(s.chunks, 1 + 2 + 3 + 5);
+  assert.ok(s.bytesOnDisk > 0 && s.shards > 0);
+  await again.close();
+});
+
+test('replacing a file drops its old chunks; only dirty shards are rewritten', async (t) => {
+  const dir = tempDir(t);
+  const rand = rng(2);
+  const store = await VectorStore.open(dir, { dimension: DIM, shardCount: 64 });
+  const paths = Array.from({ length: 40 }, (_, i) => `pkg/file${i}.ts`);
+  for (const p of paths) {
+    const f = makeFile(p, 3, DIM, rand);
+    store.putFile(f.entry, f.chunks, f.vectors);
+  }
+  await store.flush();
+  const before = shardFiles(dir);
+  await new Promise((r) => setTimeout(r, 20));
+
+  const target = paths[7];
+  const old = store.getFile(target)!;
+  const repl = makeFile(target, 2, DIM, rand);
+  repl.chunks.forEach((c) => (c.text += ' // edited'));
+  repl.chunks.forEach((c) => (c.id = `${c.id}-v2`));
+  store.putFile(repl.entry, repl.chunks, repl.vectors);
+  for (const id of old.chunkIds) assert.equal(store.getChunk(id), undefined);
+  assert.equal(store.stats().chunks, 40 * 3 - 1);
+  await store.flush();
+  const after = shardFiles(dir);
+  const changed = [...after].filter(([n, m]) => before.get(n) !== m).map(([n]) => n);
+  assert.deepEqual(changed, [shardName(shardOf(target, 64))]);
+
+  await store.flush(); // nothing dirty: nothing written
+  assert.deepEqual(shardFiles(dir), after);
+
+  // Removing the only file of a shard deletes the shard file.
+  const lonely = paths.find((p) => paths.filter((q) => shardOf(q, 64) === shardOf(p, 64)).length === 1)!;
+  store.removeFile(lonely);
+  await store.close();
+  assert.equal(shardFiles(dir).has(shardName(shardOf(lonely, 64))), false);
+});
+
+test('truncated and garbage shards are reported, quarantined, and do not prevent open', async (t) => {
+  const dir = tempDir(t);
+  const rand = rng(3);
+  const store = await VectorStore.open(dir, { dimension: DIM, shardCount: 8 });
+  const paths = Array.from({ length: 24 }, (_, i) => `f${i}.ts`);
+  for (const p of paths) {
+    const f = makeFile(p, 2, DIM, rand);
+    store.putFile(f.entry, f.chunks, f.vectors);
+  }
+  await store.close();
+
+  const shards = [...shardFiles(dir).keys()].sort();
+  const [truncated, garbage] = shards;
+  const tPath = path.join(dir, 'shards', truncated);
+  const buf = await fs.readFile(tPath);
+  await fs.writeFile(tPath, buf.subarray(0, Math.floor(buf.length / 2)));
+  await fs.writeFile(path.join(dir, 'shards', garbage), Buffer.from('this is not a shard at all, just garbage bytes'));
+
+  const damage: DamageInfo[] = [];
+  const again = await VectorStore.open(dir, { dimension: DIM, onDamage: (d) => damage.push(d) });
+  assert.deepEqual(damage.map((d) => d.shard).sort(), [garbage, truncated].sort());
+  assert.match(damage.find((d) => d.shard === truncated)!.reason, /truncated/);
+  assert.match(damage.find((d) => d.shard === garbage)!.reason, /bad-magic/);
+  const lostShards = new Set([truncated, garbage]);
+  for (const p of paths) {
+    const lost = lostShards.has(shardName(shardOf(p, 8)));
+    assert.equal(again.getFile(p) === undefined, lost, p);
+  }
+  assert.equal(readdirSync(path.join(dir, 'quarantine')).length, 2);
+  // The lost files can simply be indexed again.
+  const f = makeFile(paths.find((p) => shardName(shardOf(p, 8)) === truncated)!, 2, DIM, rand);
+  again.putFile(f.entry, f.chunks, f.vectors);
+  await again.close();
+  const third = await VectorStore.open(dir, { dimension: DIM, onDamage: (d) => assert.fail(d.reason) });
+  assert.ok(third.getFile(f.entry.path));
+});
+
+test('a bit flip inside a shard is caught by the checksum', async (t) => {
+  const dir = tempDir(t);
+  const store = await VectorStore.open(dir, { dimension: DIM, shardCount: 1 });
+  const f = makeFile('a.ts', 4, DIM, rng(4));
+  store.putFile(f.entry, f.chunks, f.vectors);
+  await store.close();
+  const file = path.join(dir, 'shards', shardName(0));
+  const buf = await fs.readFile(file);
+  buf[buf.length - 30] ^= 0x10;
+  await fs.writeFile(file, buf);
+  const damage: DamageInfo[] = [];
+  const again = await VectorStore.open(dir, { dimension: DIM, onDamage: (d) => damage.push(d) });
+  assert.equal(damage.length, 1);
+  assert.match(damage[0].reason, /checksum/);
+  assert.equal(again.stats().files, 0);
+});
+
+test('a dimension change discards stored vectors and says so', async (t) => {
+  const dir = tempDir(t);
+  const store = await VectorStore.open(dir, { dimension: DIM });
+  const f = makeFile('a.ts', 2, DIM, rng(5));
+  store.putFile(f.entry, f.chunks, f.vectors);
+  await store.close();
+  const damage: DamageInfo[] = [];
+  const again = await VectorStore.open(dir, { dimension: 32, onDamage: (d) => damage.push(d) });
+  assert.equal(damage.length, 1);
+  assert.match(damage[0].reason, /dimension changed/);
+  assert.equal(again.stats().chunks, 0);
+  assert.throws(() => again.putFile(f.entry, f.chunks, f.vectors), /dimension/);
+});
+
+test('changing the shard count re-buckets files on the next flush', async (t) => {
+  const dir = tempDir(t);
+  const rand = rng(6);
+  const store = await VectorStore.open(dir, { dimension: DIM, shardCount: 4 });
+  for (let i = 0; i < 20; i++) {
+    const f = makeFile(`m/${i}.rs`, 2, DIM, rand);
+    store.putFile(f.entry, f.chunks, f.vectors);
+  }
+  await store.close();
+  const fp = store.fingerprint();
+  const wider = await VectorStore.open(dir, { dimension: DIM, shardCount: 32, onDamage: (d) => assert.fail(d.reason) });
+  assert.equal(wider.stats().files, 20);
+  await wider.close();
+  const reopened = await VectorStore.open(dir, { dimension: DIM, onDamage: (d) => assert.fail(d.reason) });
+  assert.equal(reopened.shardCount, 32);
+  assert.equal(reopened.fingerprint(), fp);
+  for (const n of shardFiles(dir).keys()) assert.ok(parseInt(n.slice(2, 6), 16) < 32);
+  assert.ok(shardFiles(dir).size > 4);
+});
+
+test('search returns the nearest vectors in order, honours k and filter', async (t) => {
+  const dir = tempDir(t);
+  const rand = rng(7);
+  const dim = 64;
+  const store = await VectorStore.open(dir, { dimension: dim, shardCount: 8 });
+  const all: { id: string; v: Float32Array }[] = [];
+  for (let i = 0; i < 50; i++) {
+    const f = makeFile(`s/${i}.ts`, 5, dim, rand);
+    store.putFile(f.entry, f.chunks, f.vectors);
+    f.chunks.forEach((c, j) => all.push({ id: c.id, v: f.vectors[j] }));
+  }
+  store.removeFile('s/3.ts'); // leaves free rows in the slab
+  const live = all.filter((x) => store.getChunk(x.id));
+  const q = unitVector(dim, rand);
+  const dot = (a: Float32Array, b: Float32Array) => a.reduce((s, x, i) => s + x * b[i], 0);
+  const expected = live.map((x) => ({ id: x.id, score: dot(q, x.v) })).sort((a, b) => b.score - a.score);
+  const got = store.search(q, 10);
+  assert.deepEqual(got.map((h) => h.id), expected.slice(0, 10).map((h) => h.id));
+  got.forEach((h, i) => assert.ok(Math.abs(h.score - expected[i].score) < 1e-5));
+  for (let i = 1; i < got.length; i++) assert.ok(got[i - 1].score >= got[i].score);
+  // The exact vector of a stored chunk is its own nearest neighbour.
+  assert.equal(store.search(live[17].v, 1)[0].id, live[17].id);
+  const odd = new Set(live.filter((_, i) => i % 2).map((x) => x.id));
+  const filtered = store.search(q, 5, (id) => odd.has(id));
+  assert.deepEqual(filtered.map((h) => h.id), expected.filter((x) => odd.has(x.id)).slice(0, 5).map((h) => h.id));
+  assert.equal(store.search(q, 1000).length, live.length);
+  assert.deepEqual(store.search(q, 0), []);
+});
+
+test('putFile validates its input', async (t) => {
+  const dir = tempDir(t);
+  const store = await VectorStore.open(dir, { dimension: DIM });
+  const f = makeFile('a.ts', 2, DIM, rng(8));
+  assert.throws(() => store.putFile(f.entry, f.chunks, f.vectors.slice(1)), /vectors/);
+  assert.throws(() => store.putFile({ ...f.entry, path: 'b.ts' }, f.chunks, f.vectors), /belongs to/);
+  assert.throws(() => store.putFile(f.entry, [f.chunks[0], f.chunks[0]], [f.vectors[0], f.vectors[0]]), /duplicate/);
+  store.putFile(f.entry, f.chunks, f.vectors);
+  const g = makeFile('b.ts', 1, DIM, rng(9));
+  g.chunks[0] = { ...f.chunks[0], path: 'b.ts' };
+  assert.throws(() => store.putFile(g.entry, g.chunks, g.vectors), /already belongs/);
+});
