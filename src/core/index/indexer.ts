@@ -1,0 +1,360 @@
+import { createHash } from 'node:crypto';
+import * as path from 'node:path';
+import type { Host } from '../host';
+import type { Chunk, ChunkOptions, SkippedFile } from '../types';
+import type { Embedder } from '../embed/embedder';
+import { chunkEmbeddingText, embedderKey } from '../embed/embedder';
+import { WorkspaceFilter, walkWorkspace, type WalkOptions } from '../workspace/walk';
+import type { FileProcessor } from './workerPool';
+import type { ProcessResult } from './processFile';
+import { VectorStore, type FileEntry } from './vectorStore';
+import { LexicalIndex } from './lexical';
+
+export interface IndexReport {
+  files: number;
+  chunks: number;
+  added: number;
+  updated: number;
+  removed: number;
+  unchanged: number;
+  skipped: SkippedFile[];
+  ms: number;
+}
+
+export interface IndexProgress {
+  phase: 'walk' | 'index' | 'save';
+  done: number;
+  total: number;
+  path?: string;
+}
+
+export interface IndexerOptions {
+  host: Host;
+  /** Directory of this embedder's index (…/<embedderKey>/); created if missing. */
+  dir: string;
+  embedder: Embedder;
+  processor: FileProcessor;
+  /** True when the processor embeds new chunks itself (CPU embedders on worker threads). */
+  processorEmbeds: boolean;
+  walk?: WalkOptions;
+  chunkOptions?: Partial<ChunkOptions>;
+  /** Another process holds the lock: load and search, but never write. */
+  readOnly?: boolean;
+  log?: (level: 'info' | 'warn' | 'error', message: string) => void;
+}
+
+const EMBED_BATCH = 256;
+/** During bulk indexing, dirty shards are written at most this often. */
+const BULK_FLUSH_MS = 30_000;
+/** After a save/delete, dirty shards are written this long after the last change (the change is searchable at once). */
+const EDIT_FLUSH_MS = 250;
+
+/**
+ * Keeps one embedder's index of one workspace folder equal to what a fresh build would give.
+ * All mutations run one at a time (a promise chain); callers coalesce bursts through IndexScheduler.
+ */
+export class Indexer {
+  private chain: Promise<unknown> = Promise.resolve();
+  private readonly progressListeners = new Set<(p: IndexProgress) => void>();
+  private filter?: WorkspaceFilter;
+  private lexicalDirty = false;
+  private flushTimer: NodeJS.Timeout | undefined;
+  private lastFlush = performance.now();
+
+  private constructor(
+    private readonly opts: IndexerOptions,
+    readonly store: VectorStore,
+    readonly lexical: LexicalIndex,
+  ) {}
+
+  static async open(opts: IndexerOptions): Promise<Indexer> {
+    const log = opts.log ?? (() => undefined);
+    const store = await VectorStore.open(path.join(opts.dir, 'store'), {
+      dimension: opts.embedder.dimension,
+      onDamage: (d) => log('warn', `index shard ${d.shard} was damaged (${d.reason}); its files will be re-indexed`),
+    });
+    const fp = fingerprint(store, opts);
+    const lexFile = path.join(opts.dir, 'lexical.bin');
+    let lexical = await LexicalIndex.load(lexFile, fp).catch((e: Error) => {
+      log('warn', `lexical index unreadable (${e.message}); rebuilding it`);
+      return undefined;
+    });
+    const indexer = new Indexer(opts, store, lexical ?? LexicalIndex.rebuild(allChunks(store)));
+    if (!lexical && store.stats().chunks > 0) indexer.lexicalDirty = true;
+    lexical = undefined;
+    return indexer;
+  }
+
+  get embedderKey(): string {
+    return embedderKey(this.opts.embedder);
+  }
+
+  onProgress(listener: (p: IndexProgress) => void): { dispose(): void } {
+    this.progressListeners.add(listener);
+    return { dispose: () => this.progressListeners.delete(listener) };
+  }
+
+  private emit(p: IndexProgress): void {
+    for (const l of this.progressListeners) l(p);
+  }
+
+  private serial<T>(job: () => Promise<T>): Promise<T> {
+    if (this.opts.readOnly) return Promise.reject(new Error('the index is open read-only (another process is indexing it)'));
+    const run = this.chain.then(job, job);
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Index the whole workspace incrementally: stat every file, re-read only those whose size/mtime changed. */
+  indexAll(signal?: AbortSignal): Promise<IndexReport> {
+    return this.serial(() => this.syncAll(signal));
+  }
+
+  /** Startup catch-up after the editor was closed or the process killed: same as an incremental indexAll. */
+  resync(signal?: AbortSignal): Promise<IndexReport> {
+    return this.indexAll(signal);
+  }
+
+  /** Re-index these files (saved, created or changed on disk). Paths are workspace-relative. */
+  updateFiles(paths: string[], signal?: AbortSignal): Promise<IndexReport> {
+    return this.serial(async () => {
+      const t0 = performance.now();
+      const report = emptyReport();
+      const filter = await this.workspaceFilter();
+      const todo: string[] = [];
+      for (const p of new Set(paths)) {
+        const st = await this.opts.host.stat(p);
+        if (!st || !st.isFile) {
+          if (this.store.getFile(p)) this.removeOne(p, report);
+          continue;
+        }
+        const skip = await filter.check(p, st);
+        if (skip) {
+          report.skipped.push(skip);
+          if (this.store.getFile(p)) this.removeOne(p, report);
+          continue;
+        }
+        todo.push(p);
+      }
+      await this.processPaths(todo.map((p) => ({ path: p, allowMinified: filter.forceIncluded(p) })), report, signal, true);
+      this.scheduleFlush();
+      return this.finish(report, t0);
+    });
+  }
+
+  /** Forget these files (deleted). A directory path removes every indexed file under it. */
+  removeFiles(paths: string[]): Promise<IndexReport> {
+    return this.serial(async () => {
+      const t0 = performance.now();
+      const report = emptyReport();
+      for (const p of paths) {
+        if (this.store.getFile(p)) this.removeOne(p, report);
+        const prefix = p.endsWith('/') ? p : p + '/';
+        for (const f of [...this.store.files()]) if (f.path.startsWith(prefix)) this.removeOne(f.path, report);
+      }
+      this.scheduleFlush();
+      return this.finish(report, t0);
+    });
+  }
+
+  /** Ignore rules may have changed (.gitignore edited): drop the cached filter. */
+  invalidateFilter(): void {
+    this.filter = undefined;
+  }
+
+  private async workspaceFilter(): Promise<WorkspaceFilter> {
+    return (this.filter ??= await WorkspaceFilter.load(this.opts.host, this.opts.walk));
+  }
+
+  private async syncAll(signal?: AbortSignal): Promise<IndexReport> {
+    const t0 = performance.now();
+    const report = emptyReport();
+    this.emit({ phase: 'walk', done: 0, total: 0 });
+    this.filter = undefined;
+    const walked = await walkWorkspace(this.opts.host, { ...this.opts.walk, signal });
+    report.skipped.push(...walked.skipped);
+    const seen = new Set<string>();
+    const todo: { path: string; allowMinified: boolean }[] = [];
+    for (const f of walked.files) {
+      seen.add(f.path);
+      const e = this.store.getFile(f.path);
+      if (e && e.size === f.size && e.mtimeMs === f.mtimeMs) report.unchanged++;
+      else todo.push({ path: f.path, allowMinified: !!f.forceInclude });
+    }
+    for (const f of [...this.store.files()]) if (!seen.has(f.path)) this.removeOne(f.path, report);
+    try {
+      await this.processPaths(todo, report, signal, false);
+    } finally {
+      await this.save(true); // what was committed before a cancel is kept
+    }
+    return this.finish(report, t0);
+  }
+
+  /** Processes files with bounded concurrency, embedding new chunks in batches, committing each file whole. */
+  private async processPaths(files: { path: string; allowMinified: boolean }[], report: IndexReport, signal: AbortSignal | undefined, force: boolean): Promise<void> {
+    const total = files.length;
+    let done = 0;
+    let pending: { res: Extract<ProcessResult, { status: 'chunked' }>; existed: boolean }[] = [];
+    let pendingTexts = 0;
+    const flushPending = async () => {
+      const batch = pending;
+      pending = [];
+      pendingTexts = 0;
+      await this.embedMissing(batch.map((b) => b.res), signal);
+      for (const b of batch) this.commit(b.res, b.existed, report);
+    };
+    const inflight = new Set<Promise<void>>();
+    const limit = 8;
+    for (const { path: p, allowMinified } of files) {
+      if (signal?.aborted) break;
+      const entry = this.store.getFile(p);
+      const job = this.opts.processor
+        .process({
+          root: this.opts.host.root,
+          path: p,
+          knownFileHash: force ? undefined : entry?.hash,
+          knownIds: entry?.chunkIds ?? [],
+          chunkOptions: this.opts.chunkOptions,
+          embed: this.opts.processorEmbeds,
+          allowMinified,
+        })
+        .then(async (res) => {
+          done++;
+          this.emit({ phase: 'index', done, total, path: p });
+          if (res.status === 'missing') {
+            if (this.store.getFile(p)) this.removeOne(p, report);
+          } else if (res.status === 'skipped') {
+            report.skipped.push(res.skipped);
+            if (this.store.getFile(p)) this.removeOne(p, report);
+          } else if (res.status === 'unchanged') {
+            this.touch(p, res.size, res.mtimeMs);
+            report.unchanged++;
+          } else {
+            pending.push({ res, existed: !!this.store.getFile(p) });
+            pendingTexts += res.vectors.filter((v) => !v).length;
+            if (pendingTexts >= EMBED_BATCH) await flushPending();
+          }
+        });
+      const tracked = job.finally(() => inflight.delete(tracked));
+      inflight.add(tracked);
+      if (inflight.size >= limit) await Promise.race(inflight);
+      // Long bulk runs save progress now and then, so a crash loses little (each shard write is atomic).
+      if (performance.now() - this.lastFlush > BULK_FLUSH_MS) await this.save(false);
+    }
+    await Promise.all(inflight);
+    await flushPending();
+    signal?.throwIfAborted();
+  }
+
+  /** Fills in vectors the processor did not compute: reuse the stored vector of a known chunk id, else embed. */
+  private async embedMissing(results: Extract<ProcessResult, { status: 'chunked' }>[], signal?: AbortSignal): Promise<void> {
+    const need: { r: Extract<ProcessResult, { status: 'chunked' }>; i: number }[] = [];
+    for (const r of results) {
+      r.chunks.forEach((c, i) => {
+        if (r.vectors[i]) return;
+        const old = this.store.getVector(c.id);
+        if (old) r.vectors[i] = old;
+        else need.push({ r, i });
+      });
+    }
+    if (!need.length) return;
+    const vs = await this.opts.embedder.embed(need.map(({ r, i }) => chunkEmbeddingText(r.chunks[i])), { signal, kind: 'document' });
+    need.forEach(({ r, i }, j) => (r.vectors[i] = vs[j]));
+  }
+
+  private commit(res: Extract<ProcessResult, { status: 'chunked' }>, existed: boolean, report: IndexReport): void {
+    const old = this.store.getFile(res.path);
+    const oldIds = new Set(old?.chunkIds ?? []);
+    const newIds = new Set(res.chunks.map((c) => c.id));
+    const entry: FileEntry = { path: res.path, size: res.size, mtimeMs: res.mtimeMs, hash: res.fileHash, chunkIds: res.chunks.map((c) => c.id) };
+    this.store.putFile(entry, res.chunks, res.vectors as Float32Array[]);
+    const gone = [...oldIds].filter((id) => !newIds.has(id));
+    const moved = res.chunks.filter((c) => oldIds.has(c.id));
+    if (gone.length || moved.length) this.lexical.remove([...gone, ...moved.map((c) => c.id)]);
+    this.lexical.add(res.chunks.filter((c) => !oldIds.has(c.id)).concat(moved));
+    this.lexicalDirty = true;
+    if (existed) report.updated++;
+    else report.added++;
+  }
+
+  private touch(p: string, size: number, mtimeMs: number): void {
+    const e = this.store.getFile(p);
+    if (!e || (e.size === size && e.mtimeMs === mtimeMs)) return;
+    const chunks = e.chunkIds.map((id) => this.store.getChunk(id)!);
+    const vectors = e.chunkIds.map((id) => this.store.getVector(id)!);
+    this.store.putFile({ ...e, size, mtimeMs }, chunks, vectors);
+  }
+
+  private removeOne(p: string, report: IndexReport): void {
+    const e = this.store.getFile(p);
+    if (!e) return;
+    this.lexical.remove(e.chunkIds);
+    this.store.removeFile(p);
+    this.lexicalDirty = true;
+    report.removed++;
+  }
+
+  /** Writes dirty shards atomically; the lexical index is persisted after bulk work (and on close). */
+  private async save(persistLexical: boolean): Promise<void> {
+    this.emit({ phase: 'save', done: 0, total: 1 });
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    await this.store.flush();
+    this.lastFlush = performance.now();
+    if (persistLexical) await this.persistLexical();
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = undefined;
+      this.serial(() => this.save(false)).catch((e: Error) => this.opts.log?.('error', `saving the index failed: ${e.message}`));
+    }, EDIT_FLUSH_MS);
+    this.flushTimer.unref?.();
+  }
+
+  /** Writes everything changed so far (dirty shards and the lexical index) to disk. */
+  flush(): Promise<void> {
+    return this.serial(() => this.save(true));
+  }
+
+  private async persistLexical(): Promise<void> {
+    if (!this.lexicalDirty) return;
+    await this.lexical.save(path.join(this.opts.dir, 'lexical.bin'), fingerprint(this.store, this.opts));
+    this.lexicalDirty = false;
+  }
+
+  private finish(report: IndexReport, t0: number): IndexReport {
+    const s = this.store.stats();
+    report.files = s.files;
+    report.chunks = s.chunks;
+    report.ms = Math.round(performance.now() - t0);
+    return report;
+  }
+
+  getChunk(id: string): Chunk | undefined {
+    return this.store.getChunk(id);
+  }
+
+  async close(): Promise<void> {
+    if (!this.opts.readOnly) await this.flush();
+    await this.opts.processor.close();
+    await this.store.close();
+  }
+}
+
+function emptyReport(): IndexReport {
+  return { files: 0, chunks: 0, added: 0, updated: 0, removed: 0, unchanged: 0, skipped: [], ms: 0 };
+}
+
+function* allChunks(store: VectorStore): Iterable<Chunk> {
+  for (const f of store.files()) for (const id of f.chunkIds) yield store.getChunk(id)!;
+}
+
+/** What the lexical index is derived from: the set of (path, content hash) and the chunking options. */
+function fingerprint(store: VectorStore, opts: IndexerOptions): string {
+  const h = createHash('sha256').update(JSON.stringify(opts.chunkOptions ?? {}));
+  const entries = [...store.files()].map((f) => `${f.path}\0${f.hash}`).sort();
+  for (const e of entries) h.update(e).update('\n');
+  return h.digest('hex');
+}

@@ -1,0 +1,42 @@
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import type { WorkspaceIndex } from './workspaceIndex';
+import { walkWorkspace } from '../workspace/walk';
+import { FsHost } from '../fsHost';
+
+export interface IndexStatus {
+  dir: string;
+  embedder: string;
+  files: number;
+  chunks: number;
+  bytesOnDisk: number;
+  lastUpdate?: string;
+  /** Files whose size/mtime differ from the index (modified), that are new, or that are gone. */
+  stale: { path: string; state: 'modified' | 'new' | 'deleted' }[];
+  readOnly?: string;
+}
+
+/** Counts, size and staleness of an index, by stat only (nothing is read or hashed). */
+export async function indexStatus(idx: WorkspaceIndex): Promise<IndexStatus> {
+  const { store } = idx.indexer;
+  const s = store.stats();
+  const walked = await walkWorkspace(new FsHost(idx.root));
+  const stale: IndexStatus['stale'] = [];
+  const seen = new Set<string>();
+  for (const f of walked.files) {
+    seen.add(f.path);
+    const e = store.getFile(f.path);
+    if (!e) stale.push({ path: f.path, state: 'new' });
+    else if (e.size !== f.size || e.mtimeMs !== f.mtimeMs) stale.push({ path: f.path, state: 'modified' });
+  }
+  for (const e of store.files()) if (!seen.has(e.path)) stale.push({ path: e.path, state: 'deleted' });
+  let lastUpdate: string | undefined;
+  let bytes = 0;
+  for (const name of await fs.readdir(idx.dir, { recursive: true }).catch(() => [] as string[])) {
+    const st = await fs.stat(path.join(idx.dir, name)).catch(() => undefined);
+    if (!st?.isFile()) continue;
+    bytes += st.size;
+    if (!lastUpdate || st.mtime.toISOString() > lastUpdate) lastUpdate = st.mtime.toISOString();
+  }
+  return { dir: idx.dir, embedder: idx.indexer.embedderKey, files: s.files, chunks: s.chunks, bytesOnDisk: bytes, lastUpdate, stale, readOnly: idx.readOnly };
+}

@@ -1,0 +1,119 @@
+import { existsSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { Chunker } from '../parsing/chunker';
+import type { Embedder } from '../embed/embedder';
+import type { LocalEmbedderSpec } from '../embed/factory';
+import { processFile, type ProcessRequest, type ProcessResult } from './processFile';
+
+export interface WorkerRequest {
+  seq: number;
+  req: ProcessRequest;
+}
+export type WorkerReply = { seq: number; res: ProcessResult; error?: undefined } | { seq: number; error: string; res?: undefined };
+
+/** Processes files; either on worker threads or in-process (tests, tiny jobs). */
+export interface FileProcessor {
+  process(req: ProcessRequest): Promise<ProcessResult>;
+  close(): Promise<void>;
+}
+
+export class InProcessProcessor implements FileProcessor {
+  constructor(private readonly chunker: Chunker, private readonly embedder?: Embedder) {}
+  process(req: ProcessRequest): Promise<ProcessResult> {
+    return processFile(req, this.chunker, this.embedder);
+  }
+  async close(): Promise<void> {}
+}
+
+/** Where the worker script is: next to the bundle (dist/worker.js) or next to this module (out/…/worker.js). */
+export function workerScript(): string | undefined {
+  const candidate = path.join(__dirname, 'worker.js');
+  return existsSync(candidate) ? candidate : undefined;
+}
+
+/** Default worker count: all cores but one, at least one, at most four. */
+export function defaultWorkerCount(): number {
+  return Math.max(1, Math.min(4, (os.availableParallelism?.() ?? os.cpus().length) - 1));
+}
+
+/**
+ * A small pool of worker threads. Each worker keeps up to `depth` files in flight so file reads overlap
+ * parsing. A worker that dies fails its in-flight requests with a clear error and is replaced.
+ */
+export class WorkerPool implements FileProcessor {
+  private readonly workers: { w: Worker; inflight: number }[] = [];
+  private readonly pending = new Map<number, { resolve: (r: ProcessResult) => void; reject: (e: Error) => void; worker: Worker }>();
+  private readonly queue: WorkerRequest[] = [];
+  private seq = 0;
+  private closed = false;
+
+  constructor(private readonly script: string, private readonly count: number, private readonly embedder?: LocalEmbedderSpec, private readonly depth = 2) {
+    for (let i = 0; i < count; i++) this.spawn();
+  }
+
+  private spawn(): void {
+    const w = new Worker(this.script, { workerData: { embedder: this.embedder } });
+    const slot = { w, inflight: 0 };
+    w.unref();
+    w.on('message', (reply: WorkerReply) => {
+      const p = this.pending.get(reply.seq);
+      if (!p) return;
+      this.pending.delete(reply.seq);
+      slot.inflight--;
+      if (reply.error !== undefined) p.reject(new Error(reply.error));
+      else p.resolve(reply.res);
+      this.pump();
+    });
+    const fail = (err: Error) => {
+      for (const [seq, p] of this.pending) {
+        if (p.worker !== w) continue;
+        this.pending.delete(seq);
+        p.reject(new Error(`indexing worker failed: ${err.message}`));
+      }
+      const i = this.workers.indexOf(slot);
+      if (i >= 0) this.workers.splice(i, 1);
+      if (!this.closed) {
+        this.spawn();
+        this.pump();
+      }
+    };
+    w.on('error', fail);
+    w.on('exit', (code) => {
+      if (!this.closed && code !== 0) fail(new Error(`worker exited with code ${code}`));
+    });
+    this.workers.push(slot);
+  }
+
+  private pump(): void {
+    while (this.queue.length) {
+      const slot = this.workers.filter((s) => s.inflight < this.depth).sort((a, b) => a.inflight - b.inflight)[0];
+      if (!slot) return;
+      const msg = this.queue.shift()!;
+      const p = this.pending.get(msg.seq);
+      if (!p) continue;
+      p.worker = slot.w;
+      slot.inflight++;
+      slot.w.postMessage(msg);
+    }
+  }
+
+  process(req: ProcessRequest): Promise<ProcessResult> {
+    if (this.closed) return Promise.reject(new Error('worker pool is closed'));
+    const seq = ++this.seq;
+    return new Promise((resolve, reject) => {
+      this.pending.set(seq, { resolve, reject, worker: undefined as unknown as Worker });
+      this.queue.push({ seq, req });
+      this.pump();
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const p of this.pending.values()) p.reject(new Error('worker pool closed'));
+    this.pending.clear();
+    await Promise.all(this.workers.map((s) => s.w.terminate()));
+    this.workers.length = 0;
+  }
+}
