@@ -1,17 +1,19 @@
 // Bundles the extension and the CLI with esbuild and copies the grammar assets next to them:
 //   dist/extension.js, dist/cli.js, dist/web-tree-sitter.wasm, dist/grammars/<lang>/{*.scm, <lang>.wasm}
 import * as esbuild from 'esbuild';
-import { cpSync, mkdirSync, readFileSync, rmSync, existsSync, readdirSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync, existsSync, readdirSync, renameSync, mkdtempSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(join(root, 'package.json'));
-const dist = join(root, 'dist');
+const finalDist = join(root, 'dist');
 const watch = process.argv.includes('--watch');
-
-rmSync(dist, { recursive: true, force: true });
+// Build into a fresh sibling directory and swap it in at the end, so a concurrent reader (a test, a second
+// build) never sees a half-written dist/. --watch builds in place.
+const dist = watch ? finalDist : mkdtempSync(join(root, '.dist-'));
+if (watch) rmSync(dist, { recursive: true, force: true });
 mkdirSync(join(dist, 'grammars'), { recursive: true });
 
 // Grammar assets: queries from grammars/<lang>/, wasm from the grammar package named in languages.json.
@@ -31,7 +33,8 @@ cpSync(join(root, 'grammars', 'languages.json'), join(dist, 'grammars', 'languag
 cpSync(require.resolve('web-tree-sitter/web-tree-sitter.wasm'), join(dist, 'web-tree-sitter.wasm'));
 // vectra's ProtobufCodec reads its schema from <bundle dir>/schemas/index.proto at run time.
 mkdirSync(join(dist, 'schemas'), { recursive: true });
-cpSync(join(dirname(require.resolve('vectra/package.json')), 'lib/codecs/schemas/index.proto'), join(dist, 'schemas', 'index.proto'));
+// (vectra's exports map hides package.json; its main module lives in lib/.)
+cpSync(join(dirname(require.resolve('vectra')), 'codecs/schemas/index.proto'), join(dist, 'schemas', 'index.proto'));
 
 const common = {
   bundle: true,
@@ -64,5 +67,14 @@ for (const extra of ['src/core/index/worker.ts']) {
 if (watch) {
   for (const e of entries) await (await esbuild.context({ ...common, ...e })).watch();
 } else {
-  await Promise.all(entries.map((e) => esbuild.build({ ...common, ...e })));
+  try {
+    await Promise.all(entries.map((e) => esbuild.build({ ...common, ...e })));
+  } catch (e) {
+    rmSync(dist, { recursive: true, force: true });
+    throw e;
+  }
+  const old = `${finalDist}.old-${process.pid}`;
+  if (existsSync(finalDist)) renameSync(finalDist, old);
+  renameSync(dist, finalDist);
+  rmSync(old, { recursive: true, force: true });
 }
