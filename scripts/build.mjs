@@ -53,6 +53,9 @@ const common = {
       setup(b) {
         b.onResolve({ filter: /^web-tree-sitter$/ }, () => ({ path: require.resolve('web-tree-sitter') }));
         b.onResolve({ filter: /^web-tree-sitter\/web-tree-sitter\.wasm$/ }, (a) => ({ path: a.path, external: true }));
+        // Only the vectra classes Pinpoint composes (see scripts/vectra-lite.cjs), without wink's NLP model.
+        b.onResolve({ filter: /^vectra$/ }, () => ({ path: join(root, 'scripts', 'vectra-lite.cjs') }));
+        b.onResolve({ filter: /^wink-(nlp|eng-lite-web-model|bm25-text-search)$/ }, () => ({ path: join(root, 'scripts', 'wink-stub.cjs') }));
       },
     },
   ],
