@@ -268,10 +268,11 @@ export class Indexer {
     const newIds = new Set(res.chunks.map((c) => c.id));
     const entry: FileEntry = { path: res.path, size: res.size, mtimeMs: res.mtimeMs, hash: res.fileHash, chunkIds: res.chunks.map((c) => c.id) };
     this.store.putFile(entry, res.chunks, res.vectors as Float32Array[]);
+    // A kept id has the same path, name and text (the id hashes them), so its lexical entry stays as it is;
+    // only its line numbers moved, and those live in the store.
     const gone = [...oldIds].filter((id) => !newIds.has(id));
-    const moved = res.chunks.filter((c) => oldIds.has(c.id));
-    if (gone.length || moved.length) this.lexical.remove([...gone, ...moved.map((c) => c.id)]);
-    this.lexical.add(res.chunks.filter((c) => !oldIds.has(c.id)).concat(moved));
+    if (gone.length) this.lexical.remove(gone);
+    this.lexical.add(res.chunks.filter((c) => !oldIds.has(c.id)));
     this.lexicalDirty = true;
     if (existed) report.updated++;
     else report.added++;

@@ -1,29 +1,29 @@
 /**
- * BM25 over code-aware tokens (MiniSearch). Fields: name and qualifiedName (boosted), path (path tokens),
+ * BM25F over code-aware tokens (the typed-array engine in postings.ts). Fields: name and qualifiedName (boosted), path (path tokens),
  * signature, doc, text; all tokenized by src/core/text/tokenize.ts, so `parseConfig` is found by
  * `parse config`, `parseconfig` and `parseConfig`.
  *
- * Queries are planned before they reach MiniSearch, whose cost is ~1 µs per posting visited: terms are
+ * Queries are planned before they reach the engine, whose cost is proportional to the postings visited: terms are
  * de-duplicated, English stop words dropped, a term with more than `termCap` postings is searched only in the
  * identifier fields (name, qualifiedName, path, signature), and the most selective terms are kept within
  * `maxTerms` and a posting budget. A term repeated in the query weighs more (1 + ln(tf)/2, at most 2).
  * That keeps a 300-word issue text in the same cost class as a short query.
  *
- * Persistence: `save(file, fingerprint)` writes atomically (integrity header) in a line-per-term format so no
- * single string has to hold the whole index; `load(file, fingerprint)` returns undefined when the file is
+ * Persistence: `save(file, fingerprint)` writes atomically (integrity header) a JSON header (vocabulary, ids)
+ * followed by the binary posting lists; `load(file, fingerprint)` returns undefined when the file is
  * missing or stamped with another fingerprint (the caller then `rebuild`s from the VectorStore's chunks) and
  * throws `IntegrityError` when it is damaged.
  */
-import MiniSearch, { type Options, type SearchOptions } from 'minisearch';
 import type { Chunk } from '../types';
-import { tokenizeCode, tokenizePath } from '../text/tokenize';
+import { tokenizeCode, tokenizePath, tokenizeQuery } from '../text/tokenize';
 import { IntegrityError, readFileChecked, writeFileChecked } from './atomicFs';
+import { Postings, type PostingsSnapshot } from './postings';
 
 export type LexicalField = 'name' | 'qualifiedName' | 'path' | 'signature' | 'doc' | 'text';
 const FIELDS: LexicalField[] = ['name', 'qualifiedName', 'path', 'signature', 'doc', 'text'];
 export const DEFAULT_BOOST: Record<LexicalField, number> = { name: 4, qualifiedName: 2, path: 1.5, signature: 1.5, doc: 1, text: 1 };
 /** Bump when tokenization or fields change: a persisted index of another schema is stale. */
-const SCHEMA = 'lexical-1';
+const SCHEMA = 'lexical-2';
 
 export interface LexicalHit {
   id: string;
@@ -39,8 +39,6 @@ export interface LexicalSearchOptions {
   boost?: Partial<Record<LexicalField, number>>;
   /** Also match terms that start with a query term (for type-ahead; costs more). Default false. */
   prefix?: boolean;
-  /** Fuzzy matching as in MiniSearch (edit distance fraction). Default off. */
-  fuzzy?: number;
   /** 'OR' (default) ranks by BM25 over any matching term; 'AND' requires all kept terms. */
   combineWith?: 'OR' | 'AND';
   /** Cap on distinct query terms sent to the engine (default 24). */
@@ -59,24 +57,17 @@ const STOP = new Set(
     .split(' '),
 );
 
+/** Query weight of an identifier part relative to a whole identifier (`parseConfig` vs `parse`). */
+export const PART_WEIGHT = 0.4;
+/** Query weight of a whole compound identifier (`write_summary_table`): a symbol reference, more specific than a word. */
+export const COMPOUND_WEIGHT = 1.5;
+
 const textTokens = (s: string) => tokenizeCode(s, { minLength: 2 });
 
 function tokenizeField(text: string, field?: string): string[] {
   if (field === 'path') return tokenizePath(text);
   if (field === 'name' || field === 'qualifiedName') return tokenizeCode(text);
   return textTokens(text);
-}
-
-function miniOptions(): Options<Chunk> {
-  return {
-    idField: 'id',
-    fields: FIELDS,
-    storeFields: [],
-    extractField: (doc, field) => (doc as unknown as Record<string, string>)[field] ?? '',
-    tokenize: tokenizeField,
-    processTerm: (t) => t,
-    autoVacuum: { minDirtCount: 2000, minDirtFactor: 0.15, batchSize: 2000, batchWait: 5 },
-  };
 }
 
 export interface QueryTerm {
@@ -89,14 +80,11 @@ export interface QueryTerm {
 const NARROWING: LexicalField[][] = [['name', 'qualifiedName', 'path', 'signature'], ['name', 'qualifiedName']];
 const sum = (per: Map<LexicalField, number>, fields: LexicalField[]) => fields.reduce((n, f) => n + (per.get(f) ?? 0), 0);
 
-/** MiniSearch keeps its postings in a protected radix tree; posting-list sizes are read from it when present. */
-type Postings = { get(term: string): Map<number, Map<number, number>> | undefined };
-
 export class LexicalIndex {
-  private ms: MiniSearch<Chunk>;
+  private readonly engine: Postings;
 
-  constructor(ms?: MiniSearch<Chunk>) {
-    this.ms = ms ?? new MiniSearch<Chunk>(miniOptions());
+  constructor(engine?: Postings) {
+    this.engine = engine ?? new Postings(FIELDS.length);
   }
 
   static rebuild(chunks: Iterable<Chunk>): LexicalIndex {
@@ -106,38 +94,43 @@ export class LexicalIndex {
   }
 
   get size(): number {
-    return this.ms.documentCount;
+    return this.engine.size;
   }
   has(id: string): boolean {
-    return this.ms.has(id);
+    return this.engine.has(id);
   }
 
   /** Adds chunks; a chunk whose id is already indexed replaces the old version. */
   add(chunks: Iterable<Chunk>): void {
     for (const c of chunks) {
-      if (this.ms.has(c.id)) this.ms.discard(c.id);
-      this.ms.add(c);
+      this.engine.remove(c.id);
+      this.engine.add(c.id, FIELDS.map((f) => tokenizeField(c[f] ?? '', f)));
     }
+    this.maybeCompact();
   }
 
-  /** Removes chunks by id (unknown ids are ignored). Space is reclaimed by (auto) vacuuming. */
+  /** Removes chunks by id (unknown ids are ignored). */
   remove(ids: Iterable<string>): void {
-    const present = [...ids].filter((id) => this.ms.has(id));
-    if (present.length) this.ms.discardAll(present);
+    for (const id of ids) this.engine.remove(id);
+    this.maybeCompact();
   }
 
-  /** Cleans discarded documents out of the postings now. */
+  private maybeCompact(): void {
+    const dead = this.engine.deadCount;
+    if (dead > 2000 && dead > 0.25 * (dead + this.engine.size)) this.engine.compact();
+  }
+
+  /** Reclaims the space of removed chunks now. */
   async vacuum(): Promise<void> {
-    if (this.ms.dirtCount > 0) await this.ms.vacuum({ batchSize: 5000, batchWait: 0 });
+    this.engine.compact();
   }
 
-  /** Postings of `term` per field (empty when absent; undefined when MiniSearch's internals are unreachable). */
-  postings(term: string): Map<LexicalField, number> | undefined {
-    const index = (this.ms as unknown as { _index?: Postings })._index;
-    if (!index || typeof index.get !== 'function') return undefined;
+  /** Postings of `term` per field (fields without any are left out). */
+  postings(term: string): Map<LexicalField, number> {
     const out = new Map<LexicalField, number>();
-    const data = index.get(term);
-    if (data) FIELDS.forEach((f, i) => { const n = data.get(i)?.size ?? 0; if (n) out.set(f, n); });
+    this.engine.df(term).forEach((n, i) => {
+      if (n) out.set(FIELDS[i], n);
+    });
     return out;
   }
 
@@ -146,16 +139,24 @@ export class LexicalIndex {
    * only in the identifier fields (see the module comment).
    */
   queryTerms(query: string | string[], opts: Pick<LexicalSearchOptions, 'maxTerms' | 'postingBudget' | 'termCap'> = {}): QueryTerm[] {
-    const tokens = typeof query === 'string' ? tokenizeCode(query) : query.map((t) => t.toLowerCase()).filter(Boolean);
+    const tokens = typeof query === 'string' ? tokenizeQuery(query) : query.map((t) => ({ term: t.toLowerCase(), whole: true })).filter((t) => t.term);
     const tf = new Map<string, number>();
-    for (const t of tokens) tf.set(t, (tf.get(t) ?? 0) + 1);
+    const whole = new Set<string>();
+    const compound = new Set<string>();
+    tokens.forEach((t, i) => {
+      tf.set(t.term, (tf.get(t.term) ?? 0) + 1);
+      if (!t.whole) return;
+      whole.add(t.term);
+      if (tokens[i + 1] && !tokens[i + 1].whole) compound.add(t.term); // followed by its own parts
+    });
     let terms = [...tf.keys()];
     const content = terms.filter((t) => !STOP.has(t) && t.length > 1);
     if (content.length) terms = content;
     const maxTerms = opts.maxTerms ?? 24;
     const budget = opts.postingBudget ?? 20_000;
     const termCap = opts.termCap ?? 8_000;
-    const weight = (t: string) => Math.min(2, 1 + Math.log(tf.get(t)!) / 2);
+    // Repeated terms weigh more; a term that only occurs as part of a compound identifier weighs less.
+    const weight = (t: string) => Math.min(2, 1 + Math.log(tf.get(t)!) / 2) * (compound.has(t) ? COMPOUND_WEIGHT : whole.has(t) ? 1 : PART_WEIGHT);
     const plans: (QueryTerm & { cost: number })[] = [];
     for (const term of terms) {
       const per = this.postings(term);
@@ -188,47 +189,41 @@ export class LexicalIndex {
   }
 
   search(query: string | string[], k: number, opts: LexicalSearchOptions = {}): LexicalHit[] {
-    if (k <= 0 || this.ms.documentCount === 0) return [];
-    const terms = this.queryTerms(query, opts);
-    if (!terms.length) return [];
-    const weight = new Map(terms.map((t) => [t.term, t.weight]));
-    const filter = opts.filter;
-    const searchOpts: SearchOptions = {
-      tokenize: (s) => [s],
-      processTerm: (t) => t,
-      boost: { ...DEFAULT_BOOST, ...opts.boost },
-      prefix: opts.prefix ?? false,
-      fuzzy: opts.fuzzy ?? false,
-      boostTerm: (term) => weight.get(term) ?? 1,
-      ...(filter ? { filter: (r) => filter(r.id as string) } : {}),
-    };
-    const results = this.ms.search(
-      { combineWith: opts.combineWith ?? 'OR', queries: terms.map((t) => (t.fields ? { queries: [t.term], fields: t.fields } : t.term)) },
-      searchOpts,
-    );
-    const out: LexicalHit[] = [];
-    for (let i = 0; i < results.length && i < k; i++) {
-      const r = results[i];
-      out.push({ id: r.id as string, score: r.score, matchedTerms: r.queryTerms });
+    if (k <= 0 || this.engine.size === 0) return [];
+    const terms: QueryTerm[] = this.queryTerms(query, opts);
+    if (opts.prefix && typeof query === 'string') {
+      // Type-ahead: the last word may be unfinished; add vocabulary terms it starts (weighted lower).
+      const last = tokenizeCode(query).pop();
+      if (last && last.length >= 2) for (const t of this.engine.termsWithPrefix(last, 20)) terms.push({ term: t, weight: 0.5 });
     }
-    return out;
+    if (!terms.length) return [];
+    const boost = { ...DEFAULT_BOOST, ...opts.boost };
+    const fieldIndex = (f: LexicalField) => FIELDS.indexOf(f);
+    const hits = this.engine.search(
+      terms.map((t) => ({ term: t.term, weight: t.weight, fields: t.fields?.map(fieldIndex) })),
+      k,
+      FIELDS.map((f) => boost[f]),
+      { filter: opts.filter, requireAll: opts.combineWith === 'AND' },
+    );
+    return hits.map((h) => ({ id: h.id, score: h.score, matchedTerms: terms.filter((_, i) => h.matched & (1 << i)).map((t) => t.term) }));
   }
 
   // ---- persistence ---------------------------------------------------------------------------------------
 
-  /** MiniSearch's serializable form. */
-  toJSON(): ReturnType<MiniSearch['toJSON']> {
-    return this.ms.toJSON();
-  }
-
   /** Writes the index atomically, stamped with `fingerprint` (e.g. what the chunks were derived from). */
   async save(file: string, fingerprint: string, opts: { fsync?: boolean } = {}): Promise<void> {
-    const { index, ...rest } = this.ms.toJSON();
-    const parts: string[] = [JSON.stringify({ schema: SCHEMA, fingerprint, terms: index.length }), '\n', JSON.stringify(rest), '\n'];
-    const BATCH = 4096;
-    for (let i = 0; i < index.length; i += BATCH) {
-      parts.push(index.slice(i, i + BATCH).map((e) => JSON.stringify(e)).join('\n'), '\n');
-    }
+    const snap = this.engine.snapshot();
+    const head = { schema: SCHEMA, fingerprint, fields: snap.fields, terms: snap.terms, docs: snap.docs, lists: snap.lists.length };
+    const parts: Uint8Array[] = [];
+    const headBytes = Buffer.from(JSON.stringify(head));
+    const len = Buffer.alloc(4);
+    len.writeUInt32LE(headBytes.length);
+    parts.push(len, headBytes);
+    for (const l of snap.lengths) parts.push(new Uint8Array(l.buffer, l.byteOffset, l.byteLength));
+    const meta = new Int32Array(snap.lists.length * 3);
+    snap.lists.forEach((l, i) => meta.set([l.field, l.term, l.postings.length], i * 3));
+    parts.push(new Uint8Array(meta.buffer));
+    for (const l of snap.lists) parts.push(new Uint8Array(l.postings.buffer, l.postings.byteOffset, l.postings.byteLength));
     await writeFileChecked(file, parts, opts);
   }
 
@@ -244,35 +239,55 @@ export class LexicalIndex {
       if (e instanceof IntegrityError && e.problem === 'missing') return undefined;
       throw e;
     }
-    const lines: string[] = [];
-    for (let start = 0; start < buf.length; ) {
-      let end = buf.indexOf(0x0a, start);
-      if (end < 0) end = buf.length;
-      lines.push(buf.toString('utf8', start, end));
-      start = end + 1;
-    }
-    let header: { schema?: string; fingerprint?: string; terms?: number };
+    const head = parseHead(buf, file);
+    if (head.schema !== SCHEMA || head.fingerprint !== fingerprint) return undefined;
     try {
-      header = JSON.parse(lines[0] ?? '') as typeof header;
-    } catch {
-      throw new IntegrityError(file, 'bad-header', 'lexical header is not JSON');
+      // Copy into an aligned buffer so typed-array views can be taken at any offset.
+      const body = new Uint8Array(buf.length - 4 - head.bytes);
+      body.set(buf.subarray(4 + head.bytes));
+      let off = 0;
+      const take = (n: number) => {
+        if (off + n > body.length) throw new Error('short');
+        const v = body.slice(off, off + n);
+        off += n;
+        return v.buffer;
+      };
+      const lengths = Array.from({ length: head.fields }, () => new Float32Array(take(head.docs.length * 4)));
+      const meta = new Int32Array(take(head.lists * 12));
+      const lists: PostingsSnapshot['lists'] = [];
+      for (let i = 0; i < head.lists; i++) lists.push({ field: meta[i * 3], term: meta[i * 3 + 1], postings: new Int32Array(take(meta[i * 3 + 2] * 4)) });
+      if (off !== body.length) throw new Error('trailing bytes');
+      return new LexicalIndex(Postings.restore({ fields: head.fields, terms: head.terms, docs: head.docs, lengths, lists }));
+    } catch (e) {
+      throw new IntegrityError(file, 'bad-length', `lexical index body does not match its header (${(e as Error).message})`);
     }
-    if (header.schema !== SCHEMA || header.fingerprint !== fingerprint) return undefined;
-    if (lines.length !== 2 + (header.terms ?? -1)) throw new IntegrityError(file, 'bad-length', `${lines.length - 2} of ${header.terms} terms`);
-    const rest = JSON.parse(lines[1]) as Omit<ReturnType<MiniSearch['toJSON']>, 'index'>;
-    const index = new Array(lines.length - 2);
-    for (let i = 2; i < lines.length; i++) index[i - 2] = JSON.parse(lines[i]);
-    return new LexicalIndex(MiniSearch.loadJS<Chunk>({ ...rest, index }, miniOptions()));
   }
 
   /** Reads only the fingerprint a saved index was stamped with (undefined if missing/unreadable). */
   static async fingerprintOf(file: string): Promise<string | undefined> {
     try {
-      const buf = await readFileChecked(file);
-      const nl = buf.indexOf(0x0a);
-      return (JSON.parse(buf.toString('utf8', 0, nl < 0 ? buf.length : nl)) as { fingerprint?: string }).fingerprint;
+      return parseHead(await readFileChecked(file), file).fingerprint;
     } catch {
       return undefined;
     }
+  }
+}
+
+interface Head {
+  schema?: string;
+  fingerprint?: string;
+  fields: number;
+  terms: string[];
+  docs: (string | null)[];
+  lists: number;
+  bytes: number;
+}
+
+function parseHead(buf: Buffer, file: string): Head {
+  try {
+    const n = buf.readUInt32LE(0);
+    return { ...(JSON.parse(buf.toString('utf8', 4, 4 + n)) as Omit<Head, 'bytes'>), bytes: n };
+  } catch {
+    throw new IntegrityError(file, 'bad-header', 'lexical header is not readable');
   }
 }

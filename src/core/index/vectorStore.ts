@@ -52,6 +52,9 @@ function loadVectra(): Promise<typeof Vectra> {
   return (vectraModule ??= import('vectra'));
 }
 
+/** Shard files written at once by a flush. */
+const FLUSH_CONCURRENCY = 8;
+
 export class VectorStore {
   private readonly fileMap = new Map<string, FileEntry>();
   private readonly chunkMap = new Map<string, Chunk>();
@@ -244,9 +247,14 @@ export class VectorStore {
   private async flushNow(): Promise<void> {
     // Each shard is snapshotted synchronously right before its write (so the heap never holds more than one
     // shard's items); a putFile during the writes marks its shard dirty again for the next flush.
+    // Shards are independent files: up to FLUSH_CONCURRENCY are written at once so fsync latencies overlap.
     let firstError: unknown;
-    for (const shard of [...this.dirty].sort((a, b) => a - b)) {
-      if (!this.dirty.delete(shard)) continue;
+    const queue = [...this.dirty].sort((a, b) => a - b);
+    const worker = async () => {
+      for (let shard = queue.shift(); shard !== undefined; shard = queue.shift()) await writeOne(shard);
+    };
+    const writeOne = async (shard: number) => {
+      if (!this.dirty.delete(shard)) return;
       const items: Partial<Vectra.IndexItem>[] = [];
       for (const p of this.shardPaths.get(shard) ?? []) {
         const e = this.fileMap.get(p)!;
@@ -260,7 +268,8 @@ export class VectorStore {
         this.dirty.add(shard);
         firstError ??= e;
       }
-    }
+    };
+    await Promise.all(Array.from({ length: Math.min(FLUSH_CONCURRENCY, queue.length) }, worker));
     if (firstError) throw firstError;
   }
 

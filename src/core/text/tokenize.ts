@@ -50,3 +50,18 @@ export function tokenizeCode(text: string, opts: TokenizeOptions = {}): string[]
 export function tokenizePath(path: string): string[] {
   return tokenizeCode(path.replace(/[\\/.]+/g, ' '));
 }
+
+/**
+ * Query tokens with their role: each identifier whole (`whole: true`) and, for compound identifiers, its
+ * parts (`whole: false`). Matching the whole identifier is stronger evidence than matching one of its parts.
+ */
+export function tokenizeQuery(text: string): { term: string; whole: boolean }[] {
+  const out: { term: string; whole: boolean }[] = [];
+  for (const m of text.matchAll(IDENT_RE)) {
+    const whole = m[0].toLowerCase();
+    out.push({ term: whole, whole: true });
+    const parts = identifierParts(m[0]);
+    if (parts.length > 1 || (parts.length === 1 && parts[0] !== whole)) for (const p of parts) out.push({ term: p, whole: false });
+  }
+  return out;
+}

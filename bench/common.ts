@@ -1,0 +1,59 @@
+/** Shared helpers of the benchmark scripts (bench/*.ts, compiled to out/bench by tsc). */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+export interface RepoSpec {
+  name: string;
+  dir: string;
+  commit: string;
+  commitMinus500?: string;
+}
+
+/** bench/repos.json lists the repositories (fetched outside the project) and their pinned commits. */
+export function loadRepos(reposRoot: string | undefined, names: string[]): (RepoSpec & { abs: string })[] {
+  const file = path.join(__dirname, '..', '..', 'bench', 'repos.json');
+  const spec = JSON.parse(readFileSync(file, 'utf8')) as { root: string; repos: RepoSpec[] };
+  const root = reposRoot ?? spec.root;
+  return names.map((n) => {
+    const r = spec.repos.find((x) => x.name === n || x.dir === n);
+    if (!r) throw new Error(`repository ${n} is not in bench/repos.json`);
+    return { ...r, abs: path.join(root, r.dir) };
+  });
+}
+
+export function gitCheckout(dir: string, commit: string): void {
+  execFileSync('git', ['-C', dir, 'checkout', '-q', '--force', commit], { stdio: 'pipe' });
+}
+
+export function arg(name: string, fallback?: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : fallback;
+}
+
+/** Runs `out/bench/<script>.js` in a fresh process and returns the JSON it prints last. */
+export function child<T>(script: string, args: string[]): T {
+  const r = spawnSync(process.execPath, ['--expose-gc', path.join(__dirname, script), ...args], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  if (r.status !== 0) throw new Error(`${script} ${args.join(' ')} failed:\n${r.stderr}`);
+  const lines = r.stdout.trim().split('\n');
+  return JSON.parse(lines[lines.length - 1]) as T;
+}
+
+export function machine(): string {
+  const cpu = os.cpus()[0]?.model ?? 'unknown cpu';
+  return `${os.cpus().length}× ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}`;
+}
+
+export const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.floor((s.length - 1) / 2)] : NaN;
+};
+
+export function percentile(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  if (!s.length) return NaN;
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
+}
+
+export const peakRssMb = (): number => Math.round(process.resourceUsage().maxRSS / 1024);

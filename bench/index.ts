@@ -1,0 +1,104 @@
+/**
+ * bench/index: the persistent index on real repositories, measured in one run.
+ *   node out/bench/index.js [--repos /work/repos] [--edits 200] [--scale django,vscode-copilot-chat,sympy,...]
+ * Per repository (django, vscode-copilot-chat): cold index vs the floor (walk + read + parse of the same files,
+ * bench/scanWorker.js), peak RSS, index size vs source size, save→searchable latency of one-line edits in a
+ * ~2,000-line file; for django, `git checkout` to a commit 500 commits earlier and back (time to fresh).
+ * Scale: several repositories hard-linked into one workspace, past 150k chunks: cold build, RSS, query p95.
+ * Prints Markdown for bench/RESULTS.md and writes raw numbers to bench/results/index.json.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { arg, child, gitCheckout, loadRepos, machine } from './common';
+
+const work = path.join(__dirname, '..', '..', 'bench', '.work');
+const mb = (b: number) => (b / 2 ** 20).toFixed(0);
+
+/** The tracked file whose line count is closest to 2,000 (a realistic big file being edited). */
+function fileNear2000Lines(root: string, ext: string): string {
+  const files = execFileSync('git', ['-C', root, 'ls-files', `*${ext}`], { encoding: 'utf8', maxBuffer: 1 << 26 }).split('\n').filter(Boolean);
+  let best = files[0];
+  let bestD = Infinity;
+  for (const f of files) {
+    const n = readFileSync(path.join(root, f), 'utf8').split('\n').length;
+    if (Math.abs(n - 2000) < bestD) [best, bestD] = [f, Math.abs(n - 2000)];
+  }
+  return best;
+}
+
+function sampleQueries(): string[] {
+  const rows = readFileSync(path.join(__dirname, '..', '..', '..', 'shared', 'eval', 'swebench_verified_dev.jsonl'), 'utf8').trim().split('\n');
+  const qs = rows.slice(0, 50).map((l) => (JSON.parse(l) as { problem_statement: string }).problem_statement.split(/\s+/).slice(0, 40).join(' '));
+  return [...qs, 'parse config', 'QuerySet', 'render template', 'http request timeout', 'migrate database schema'];
+}
+
+function main() {
+  const edits = arg('--edits', '200')!;
+  const repos = loadRepos(arg('--repos'), ['django', 'vscode-copilot-chat']);
+  mkdirSync(work, { recursive: true });
+  const raw: Record<string, unknown>[] = [];
+  const rows: string[] = [];
+  for (const repo of repos) {
+    gitCheckout(repo.abs, repo.commit);
+    const dir = path.join(work, `index-${repo.name}`);
+    rmSync(dir, { recursive: true, force: true });
+    const floor = child<{ ms: number; floorMs?: number }>('scanWorker.js', ['parse', repo.abs]);
+    const floorMs = floor.floorMs ?? floor.ms;
+    const cold = child<{ ms: number; files: number; chunks: number; indexBytes: number; sourceBytes: number; rssMb: number }>('indexWorker.js', ['cold', repo.abs, dir]);
+    const big = fileNear2000Lines(repo.abs, repo.name === 'django' ? '.py' : '.ts');
+    const ed = child<{ p50: number; p95: number; max: number; found: number; n: number; lines: number }>('indexWorker.js', ['edits', repo.abs, dir, big, edits]);
+    let co = '';
+    if (repo.commitMinus500) {
+      const back = child<{ ms: number; added: number; updated: number; removed: number }>('indexWorker.js', ['checkout', repo.abs, dir, repo.commitMinus500]);
+      const fwd = child<{ ms: number; added: number; updated: number; removed: number }>('indexWorker.js', ['checkout', repo.abs, dir, repo.commit]);
+      co = `${(back.ms / 1000).toFixed(1)} s back (+${back.added} ~${back.updated} −${back.removed} files), ${(fwd.ms / 1000).toFixed(1)} s forward`;
+      raw.push({ repo: repo.name, checkout: { back, fwd } });
+    }
+    raw.push({ repo: repo.name, floorMs, cold, edits: { file: big, ...ed } });
+    rows.push(
+      `| ${repo.name} @ ${repo.commit.slice(0, 10)} | ${cold.files} / ${cold.chunks} | ${(cold.ms / 1000).toFixed(1)} s | ${(floorMs / 1000).toFixed(1)} s | ${(cold.ms / floorMs).toFixed(1)}× | ${cold.rssMb} | ${mb(cold.indexBytes)} / ${mb(cold.sourceBytes)} MB | ${ed.p50.toFixed(1)} / ${ed.p95.toFixed(1)} ms (${ed.found}/${ed.n} found; ${big}, ${ed.lines} lines) | ${co || '—'} |`,
+    );
+    process.stderr.write(`${repo.name} done\n`);
+  }
+  // Scale: hard-linked copies of several repositories in one workspace.
+  const scaleNames = (arg('--scale', 'django,vscode-copilot-chat,sympy__sympy,scikit-learn__scikit-learn,matplotlib__matplotlib,astropy__astropy') ?? '').split(',').filter(Boolean);
+  let scaleRow = '';
+  if (scaleNames.length) {
+    const scaleRoot = path.join(os.tmpdir(), 'pinpoint-scale');
+    rmSync(scaleRoot, { recursive: true, force: true });
+    mkdirSync(scaleRoot);
+    for (const r of loadRepos(arg('--repos'), scaleNames)) {
+      gitCheckout(r.abs, r.commit);
+      execFileSync('cp', ['-al', r.abs, path.join(scaleRoot, r.dir)]);
+      rmSync(path.join(scaleRoot, r.dir, '.git'), { recursive: true, force: true });
+    }
+    const dir = path.join(work, 'index-scale');
+    rmSync(dir, { recursive: true, force: true });
+    const cold = child<{ ms: number; files: number; chunks: number; indexBytes: number; sourceBytes: number; rssMb: number }>('indexWorker.js', ['cold', scaleRoot, dir]);
+    const qfile = path.join(work, 'queries.json');
+    writeFileSync(qfile, JSON.stringify(sampleQueries()));
+    const q = child<{ p50: number; p95: number; rssAfterOpenMb: number; rssMb: number; openMs: number; chunks: number }>('indexWorker.js', ['queries', scaleRoot, dir, qfile]);
+    raw.push({ repo: 'scale', repos: scaleNames, cold, queries: q });
+    const per100k = (q.rssAfterOpenMb / q.chunks) * 100_000;
+    scaleRow = `| ${scaleNames.join(' + ')} | ${cold.files} / ${cold.chunks} | ${(cold.ms / 1000).toFixed(0)} s | ${cold.rssMb} | ${mb(cold.indexBytes)} / ${mb(cold.sourceBytes)} MB | ${(q.openMs / 1000).toFixed(1)} s | ${q.p50.toFixed(1)} / ${q.p95.toFixed(1)} ms | ${q.rssAfterOpenMb} MB (${per100k.toFixed(0)} MB per 100k chunks) |`;
+    if (existsSync(scaleRoot)) rmSync(scaleRoot, { recursive: true, force: true });
+  }
+  const out = [
+    `Machine: ${machine()}. Date: ${new Date().toISOString().slice(0, 10)}. Load average at start: ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}.`,
+    '',
+    '| repository | files / chunks | cold index | floor (walk+read+parse) | ratio | peak RSS MB | index / source size | save→searchable p50 / p95 | git checkout 500 commits |',
+    '|---|---|---|---|---|---|---|---|---|',
+    ...rows,
+    '',
+    '| scale workspace | files / chunks | cold index | peak RSS MB | index / source size | open | query p50 / p95 (hybrid, k=10) | RSS after open |',
+    '|---|---|---|---|---|---|---|---|',
+    scaleRow,
+  ].join('\n');
+  mkdirSync(path.join(__dirname, '..', '..', 'bench', 'results'), { recursive: true });
+  writeFileSync(path.join(__dirname, '..', '..', 'bench', 'results', 'index.json'), JSON.stringify({ machine: machine(), date: new Date().toISOString(), raw }, null, 2));
+  console.log(out);
+}
+
+main();
