@@ -1,0 +1,62 @@
+/**
+ * Redaction of secret-looking strings from anything sent to a remote model. Line structure is kept (a
+ * redacted private-key block keeps its line count), so line numbers in the text stay right.
+ */
+interface Rule {
+  kind: string;
+  re: RegExp;
+  /** Replace only this capture group (1-based); default the whole match. */
+  group?: number;
+}
+
+const RULES: Rule[] = [
+  { kind: 'private-key', re: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----/g },
+  { kind: 'openai-key', re: /\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}/g },
+  { kind: 'anthropic-key', re: /\bsk-ant-[A-Za-z0-9_-]{20,}/g },
+  { kind: 'stripe-key', re: /\b[rs]k_(?:live|test)_[A-Za-z0-9]{16,}/g },
+  { kind: 'aws-access-key', re: /\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b/g },
+  { kind: 'github-token', re: /\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{22,})/g },
+  { kind: 'slack-token', re: /\bxox[abposr]-[A-Za-z0-9-]{10,}/g },
+  { kind: 'google-api-key', re: /\bAIza[0-9A-Za-z_-]{35}\b/g },
+  { kind: 'jwt', re: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g },
+  // scheme://user:password@host — only the password
+  { kind: 'connection-string', re: /\b[a-zA-Z][a-zA-Z0-9+.-]*:\/\/[^\s:/@'"`]+:([^\s@/'"`]+)@[^\s'"`]/g, group: 1 },
+  // password = "…", api_key: '…', "secret": "…" — only the value
+  {
+    kind: 'assignment',
+    re: /\b(?:[A-Za-z0-9_]*?(?:password|passwd|pwd|secret|api[_-]?key|access[_-]?key|auth[_-]?token|client[_-]?secret|private[_-]?key)[A-Za-z0-9_]*)["']?\s*(?::=|=>|[:=])\s*(["'`])((?:(?!\1)[^\\\n]|\\.){4,})\1/gi,
+    group: 2,
+  },
+];
+
+const PLACEHOLDER = /\[REDACTED:[a-z-]+\]/;
+
+export interface Redaction {
+  text: string;
+  count: number;
+  kinds: Record<string, number>;
+}
+
+/** Replaces secret-looking strings with `[REDACTED:<kind>]`. */
+export function redactSecrets(text: string): Redaction {
+  let count = 0;
+  const kinds: Record<string, number> = {};
+  let out = text;
+  for (const rule of RULES) {
+    out = out.replace(rule.re, (match: string, ...args: unknown[]) => {
+      const tag = `[REDACTED:${rule.kind}]`;
+      if (rule.group === undefined) {
+        count++;
+        kinds[rule.kind] = (kinds[rule.kind] ?? 0) + 1;
+        return match.includes('\n') ? match.split('\n').map(() => tag).join('\n') : tag;
+      }
+      const value = args[rule.group - 1];
+      if (typeof value !== 'string' || PLACEHOLDER.test(value) || /^\$\{?[A-Za-z_]/.test(value) || /^<[^>]*>$/.test(value)) return match;
+      const at = match.lastIndexOf(value);
+      count++;
+      kinds[rule.kind] = (kinds[rule.kind] ?? 0) + 1;
+      return match.slice(0, at) + tag + match.slice(at + value.length);
+    });
+  }
+  return { text: out, count, kinds };
+}
