@@ -1,7 +1,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test/fixtures/**', 'media/vendor/**'] },
+  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test/fixtures/**', 'media/vendor/**', 'test/integration/fixture-workspace/**', 'test/realvscode/.tools/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {
