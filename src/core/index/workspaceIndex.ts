@@ -37,6 +37,9 @@ export interface OpenIndexOptions {
 
 export interface WorkspaceIndex {
   readonly root: string;
+  /** This workspace's index directory (all embedders; traces live here too). */
+  readonly baseDir: string;
+  /** This embedder's index directory (…/<embedder>/). */
   readonly dir: string;
   readonly indexer: Indexer;
   /** Embeds queries (and documents, for remote embedders, through the content-keyed cache). */
@@ -97,6 +100,7 @@ export async function openWorkspaceIndex(opts: OpenIndexOptions): Promise<Worksp
     log('info', `index ${embedderKey(embedder)} at ${dir}`);
     return {
       root,
+      baseDir: base,
       dir,
       indexer,
       embedder,
