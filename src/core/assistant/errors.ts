@@ -1,10 +1,10 @@
 /**
  * Errors of the assistant's model client, and the retry policy shared with it: classify any SDK failure
  * into an AssistantError whose message says what to do, decide what is retryable, compute backoff.
- * (Same policy as the openai embedder; the helpers are duplicated here because that module keeps them private.)
+ * (Same policy as the openai embedder; the HTTP helpers are shared from src/core/net/http.ts.)
  */
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
-import { retryAfterMs } from '../embed/openai';
+import { abortableSleep, deepMessage, errorCode, retryAfterMs, serverMessage } from '../net/http';
 
 export type AssistantErrorCode =
   | 'unreachable' // connection refused, DNS failure
@@ -36,18 +36,7 @@ export function abortError(): AssistantError {
 
 /** Sleeps `ms`, rejecting with an abort error as soon as `signal` fires. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(abortError());
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(abortError());
-    };
-    const t = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, Math.max(0, ms));
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
+  return abortableSleep(ms, signal, abortError);
 }
 
 export interface BackoffPolicy {
@@ -137,38 +126,4 @@ function withRetries(e: AssistantError, retries: number): AssistantError {
   return e;
 }
 
-/** A system error code (ECONNREFUSED, ENOTFOUND, …) anywhere in the cause chain. */
-export function errorCode(e: unknown): string | undefined {
-  const seen = new Set<unknown>();
-  const stack: unknown[] = [e];
-  while (stack.length) {
-    const x = stack.pop();
-    if (!x || typeof x !== 'object' || seen.has(x)) continue;
-    seen.add(x);
-    const c = (x as { code?: unknown }).code;
-    if (typeof c === 'string' && /^[A-Z_]+$/.test(c)) return c;
-    stack.push((x as { cause?: unknown }).cause);
-    const errs = (x as { errors?: unknown }).errors;
-    if (Array.isArray(errs)) stack.push(...errs);
-  }
-  return undefined;
-}
-
-function deepMessage(e: unknown): string {
-  let x: unknown = e;
-  let m = '';
-  for (let i = 0; i < 5 && x instanceof Error; i++, x = x.cause) m = x.message || m;
-  return m || 'connection failed';
-}
-
-/** The server's own error text (OpenAI `{error:{message}}`, Ollama `{error:"…"}`), shortened. */
-export function serverMessage(e: APIError): string {
-  const body = e.error as { message?: unknown; error?: unknown } | string | undefined;
-  let m = '';
-  if (typeof body === 'string') m = body;
-  else if (body && typeof body.message === 'string') m = body.message;
-  else if (body && typeof body.error === 'string') m = body.error;
-  else m = e.message.replace(/^\d{3}\s*/, '');
-  m = m.replace(/\s+/g, ' ').trim();
-  return m.length > 300 ? m.slice(0, 300) + '…' : m;
-}
+export { errorCode, serverMessage };

@@ -6,6 +6,7 @@
  * dimensions are never mixed, and switching provider simply selects (or builds) another index.
  */
 import { createHash } from 'node:crypto';
+import { abortableSleep } from '../net/http';
 import type { Chunk } from '../types';
 
 export type EmbedKind = 'document' | 'query';
@@ -126,16 +127,5 @@ export function abortError(): EmbeddingError {
 
 /** Sleeps `ms`, rejecting with an abort error as soon as `signal` fires. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(abortError());
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(abortError());
-    };
-    const t = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, Math.max(0, ms));
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
+  return abortableSleep(ms, signal, abortError);
 }

@@ -9,6 +9,7 @@
  */
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 import { createHash } from 'node:crypto';
+import { deepMessage, errorCode, retryAfterMs, serverMessage } from '../net/http';
 import { abortError, EmbeddingError, l2normalize, sleep, type Embedder, type EmbedOptions } from './embedder';
 
 export interface OpenAIEmbedderOptions {
@@ -249,54 +250,7 @@ function isRetryable(e: unknown): boolean {
   return false;
 }
 
-/** Milliseconds from `retry-after-ms` or `Retry-After` (seconds or an HTTP date). */
-export function retryAfterMs(headers: Headers | undefined): number | undefined {
-  if (!headers) return undefined;
-  const ms = parseFloat(headers.get('retry-after-ms') ?? '');
-  if (Number.isFinite(ms) && ms >= 0) return ms;
-  const ra = headers.get('retry-after');
-  if (!ra) return undefined;
-  const s = Number(ra);
-  if (Number.isFinite(s) && s >= 0) return s * 1000;
-  const d = Date.parse(ra);
-  return Number.isFinite(d) ? Math.max(0, d - Date.now()) : undefined;
-}
-
-/** A system error code (ECONNREFUSED, ENOTFOUND, …) anywhere in the cause chain. */
-function errorCode(e: unknown): string | undefined {
-  const seen = new Set<unknown>();
-  const stack: unknown[] = [e];
-  while (stack.length) {
-    const x = stack.pop();
-    if (!x || typeof x !== 'object' || seen.has(x)) continue;
-    seen.add(x);
-    const c = (x as { code?: unknown }).code;
-    if (typeof c === 'string' && /^[A-Z_]+$/.test(c)) return c;
-    stack.push((x as { cause?: unknown }).cause);
-    const errs = (x as { errors?: unknown }).errors;
-    if (Array.isArray(errs)) stack.push(...errs);
-  }
-  return undefined;
-}
-
-function deepMessage(e: unknown): string {
-  let x: unknown = e;
-  let m = '';
-  for (let i = 0; i < 5 && x instanceof Error; i++, x = x.cause) m = x.message || m;
-  return m || 'connection failed';
-}
-
-/** The server's own error text (OpenAI `{error:{message}}`, Ollama/TEI `{error:"…"}`), shortened. */
-function serverMessage(e: APIError): string {
-  const body = e.error as { message?: unknown; error?: unknown } | string | undefined;
-  let m = '';
-  if (typeof body === 'string') m = body;
-  else if (body && typeof body.message === 'string') m = body.message;
-  else if (body && typeof body.error === 'string') m = body.error;
-  else m = e.message.replace(/^\d{3}\s*/, '');
-  m = m.replace(/\s+/g, ' ').trim();
-  return m.length > 300 ? m.slice(0, 300) + '…' : m;
-}
+export { retryAfterMs } from '../net/http';
 
 /** A Float32Array, or a string saying what is wrong. Accepts number arrays and base64 float32. */
 function toVector(emb: unknown): Float32Array | string {
