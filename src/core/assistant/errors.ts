@@ -4,7 +4,7 @@
  * (Same policy as the openai embedder; the HTTP helpers are shared from src/core/net/http.ts.)
  */
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
-import { abortableSleep, deepMessage, errorCode, retryAfterMs, serverMessage } from '../net/http';
+import { abortableSleep, deepMessage, errorCode, isRetryableSdkError, retryAfterMs, serverMessage } from '../net/http';
 
 export type AssistantErrorCode =
   | 'unreachable' // connection refused, DNS failure
@@ -55,17 +55,8 @@ export function backoffMs(attempt: number, e: unknown, p: BackoffPolicy): number
 
 /** 408/409/429/5xx, timeouts, resets and streams cut short are worth another attempt. */
 export function isRetryable(e: unknown): boolean {
-  if (e instanceof AssistantError) return e.code === 'timeout' || e.code === 'bad-response' && /ended early|cut short/.test(e.message);
-  if (e instanceof APIConnectionTimeoutError) return true;
-  if (e instanceof APIConnectionError) {
-    const c = errorCode(e);
-    return c === 'ECONNRESET' || c === 'EPIPE' || c === 'UND_ERR_SOCKET' || c === 'ETIMEDOUT' || c === undefined;
-  }
-  if (e instanceof APIError) {
-    const s = e.status ?? 0;
-    return s === 408 || s === 409 || s === 429 || s >= 500;
-  }
-  return false;
+  if (e instanceof AssistantError) return e.code === 'timeout' || (e.code === 'bad-response' && /ended early|cut short/.test(e.message));
+  return isRetryableSdkError(e);
 }
 
 /** A 4xx that says the server does not do tool calling (OpenAI-compatible servers word it differently). */

@@ -9,7 +9,7 @@
  */
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 import { createHash } from 'node:crypto';
-import { deepMessage, errorCode, retryAfterMs, serverMessage } from '../net/http';
+import { deepMessage, errorCode, isRetryableSdkError, retryAfterMs, serverMessage } from '../net/http';
 import { abortError, EmbeddingError, l2normalize, sleep, type Embedder, type EmbedOptions } from './embedder';
 
 export interface OpenAIEmbedderOptions {
@@ -237,18 +237,7 @@ export class OpenAIEmbedder implements Embedder {
   }
 }
 
-function isRetryable(e: unknown): boolean {
-  if (e instanceof APIConnectionTimeoutError) return true;
-  if (e instanceof APIConnectionError) {
-    const c = errorCode(e);
-    return c === 'ECONNRESET' || c === 'EPIPE' || c === 'UND_ERR_SOCKET' || c === 'ETIMEDOUT' || c === undefined;
-  }
-  if (e instanceof APIError) {
-    const s = e.status ?? 0;
-    return s === 408 || s === 409 || s === 429 || s >= 500;
-  }
-  return false;
-}
+const isRetryable = isRetryableSdkError;
 
 export { retryAfterMs } from '../net/http';
 

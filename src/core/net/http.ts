@@ -3,7 +3,7 @@
  * Retry-After, finding the system error code in a cause chain, the server's own error text, and an
  * abortable sleep for backoff.
  */
-import type { APIError } from 'openai';
+import { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai';
 
 /** Retry-After (seconds or HTTP date) or retry-after-ms, in milliseconds; undefined when absent. */
 export function retryAfterMs(headers: Headers | undefined): number | undefined {
@@ -69,4 +69,18 @@ export function abortableSleep(ms: number, signal: AbortSignal | undefined, abor
     }, Math.max(0, ms));
     signal?.addEventListener('abort', onAbort, { once: true });
   });
+}
+
+/** SDK failures worth another attempt: 408/409/429/5xx, timeouts, connection resets (not refusals). */
+export function isRetryableSdkError(e: unknown): boolean {
+  if (e instanceof APIConnectionTimeoutError) return true;
+  if (e instanceof APIConnectionError) {
+    const c = errorCode(e);
+    return c === 'ECONNRESET' || c === 'EPIPE' || c === 'UND_ERR_SOCKET' || c === 'ETIMEDOUT' || c === undefined;
+  }
+  if (e instanceof APIError) {
+    const s = e.status ?? 0;
+    return s === 408 || s === 409 || s === 429 || s >= 500;
+  }
+  return false;
 }
