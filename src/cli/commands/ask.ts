@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import { answerOffline, runTurn, TraceStore, workspaceFromIndex, type Citation, type TurnResult } from '../../core/assistant';
+import { activeModel, JsonSettingsStore, MODEL_SETTINGS_FILE, TRACES_DIR_NAME } from '../../core/finetune';
 import { addIndexOptions, openForCli, type IndexCliOptions } from '../indexOptions';
 import { formatMs, parseIntOption, printJson, printLine } from '../output';
 import { CliError, usage } from '../errors';
@@ -24,7 +25,7 @@ export function register(program: Command): void {
       .description('ask a question about a workspace; answers cite path:line ranges, each verified against the files (offline unless --model is given)')
       .argument('<question>', 'the question')
       .requiredOption('--workspace <dir>', 'workspace folder')
-      .option('--model <id>', 'chat model id (e.g. gpt-4.1-mini, a fine-tuned ft:… id, or a local model); env PINPOINT_MODEL')
+      .option('--model <id>', 'chat model id (e.g. gpt-4.1-mini, a fine-tuned ft:… id, or a local model); default: the model switched in by `finetune switch`, else env PINPOINT_MODEL')
       .option('--base-url <url>', 'OpenAI-compatible base URL (env PINPOINT_BASE_URL / OPENAI_BASE_URL; default https://api.openai.com/v1)')
       .option('--max-rounds <n>', 'maximum tool rounds (default 6)', parseIntOption('--max-rounds', 0))
       .option('--tool-mode <mode>', "'native' tool calls, or 'prompt' for servers without them")
@@ -33,12 +34,13 @@ export function register(program: Command): void {
   ).action(async (question: string, o: AskOptions) => {
     if (!question.trim()) throw usage('the question is empty');
     if (o.toolMode && o.toolMode !== 'native' && o.toolMode !== 'prompt') throw usage("--tool-mode must be 'native' or 'prompt'");
-    const model = o.model ?? process.env.PINPOINT_MODEL;
     const idx = await openForCli(o.workspace, o, { write: false });
     try {
+      // --model, else a model switched in by `pinpoint finetune switch`, else PINPOINT_MODEL; none → offline.
+      const model = o.model ?? (await activeModel(new JsonSettingsStore(path.join(idx.baseDir, MODEL_SETTINGS_FILE)), process.env.PINPOINT_MODEL));
       if (!idx.readOnly) await idx.indexer.indexAll();
       const workspace = workspaceFromIndex(idx);
-      const trace = o.trace ? new TraceStore(path.join(idx.baseDir, 'traces')) : undefined;
+      const trace = o.trace ? new TraceStore(path.join(idx.baseDir, TRACES_DIR_NAME)) : undefined;
       const settings = o.maxRounds !== undefined ? { maxToolRounds: o.maxRounds } : undefined;
       let result: TurnResult;
       if (!model) {

@@ -18,6 +18,9 @@ export function defaultIndexDir(workspaceRoot: string, env: NodeJS.ProcessEnv = 
   return path.join(cache, 'pinpoint', `${name}-${key}`);
 }
 
+/** Entries of an index directory that are not index data: never removed by a format rebuild. */
+export const KEEP_ON_REBUILD = new Set(['lock', 'traces', 'assistant-model.json']);
+
 interface Stamp {
   format: number;
   workspace: string;
@@ -43,7 +46,8 @@ export async function ensureIndexDir(dir: string, workspaceRoot: string): Promis
   if (stamp && !problem) return { rebuilt: false };
   const entries = await fs.readdir(dir);
   for (const name of entries) {
-    if (name === 'lock') continue;
+    // The index is derived data and is rebuilt; the user's own data in the same directory is kept.
+    if (KEEP_ON_REBUILD.has(name)) continue;
     await fs.rm(path.join(dir, name), { recursive: true, force: true });
   }
   const fresh: Stamp = { format: INDEX_FORMAT_VERSION, workspace: path.resolve(workspaceRoot), created: new Date().toISOString() };

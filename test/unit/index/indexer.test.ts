@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { promises as fs, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, promises as fs, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { MODEL_SETTINGS_FILE, TRACES_DIR_NAME } from '../../../src/core/finetune';
 import * as path from 'node:path';
 import { openWorkspaceIndex, type OpenIndexOptions } from '../../../src/core/index/workspaceIndex';
 import { IndexLockedError } from '../../../src/core/index/lock';
@@ -155,10 +156,14 @@ test('an index of another format version is rebuilt with a message; a corrupt le
   assert.ok(hits.some((h) => h.chunk.qualifiedName === 'render_report'));
   await re.close();
   writeFileSync(path.join(dir, 'VERSION.json'), JSON.stringify({ format: 0 }));
+  // The user's own data beside the index survives a rebuild: traces and the switched-in model.
+  writeFile(dir, `${TRACES_DIR_NAME}/traces.jsonl`, '{"type":"turn"}\n');
+  writeFile(dir, MODEL_SETTINGS_FILE, '{"model":"ft:x","previous":[]}');
   messages = [];
   re = await open(root, dir, { log: (_l, m) => messages.push(m) });
   assert.ok(messages.some((m) => /index format 0 is not the current/.test(m)), messages.join('\n'));
   assert.equal(re.indexer.store.stats().files, 0);
+  assert.ok(existsSync(path.join(dir, TRACES_DIR_NAME, 'traces.jsonl')) && existsSync(path.join(dir, MODEL_SETTINGS_FILE)));
   await re.close();
 });
 
