@@ -23,15 +23,34 @@ export async function readSource(host: Host, file: WalkedFile): Promise<ReadResu
   return { file, text: decoded.text };
 }
 
+/** Reads kept in flight ahead of the consumer, and the most bytes (by walked size) they may hold. */
+export const READ_AHEAD_FILES = 16;
+export const READ_AHEAD_BYTES = 16 * 1024 * 1024;
+
 /**
- * Yields every indexable file of the workspace with its text, reading one file ahead of the consumer so
- * disk I/O overlaps parsing. Files that cannot be indexed are yielded with `skipped` set.
+ * Yields every indexable file of the workspace with its text, in `files` order, keeping up to READ_AHEAD_FILES
+ * reads (READ_AHEAD_BYTES) in flight ahead of the consumer so disk I/O overlaps parsing. A file read takes several
+ * thread-pool round trips (open, stat, read, close) that only advance when the consumer yields to the event loop;
+ * with one read ahead, a CPU-bound consumer waited for nearly every file. Files that cannot be indexed are
+ * yielded with `skipped` set.
  */
-export async function* readWorkspace(host: Host, files: WalkedFile[]): AsyncGenerator<ReadResult> {
-  let next: Promise<ReadResult> | undefined = files.length ? readSource(host, files[0]) : undefined;
-  for (let i = 0; i < files.length; i++) {
-    const current = await next!;
-    next = i + 1 < files.length ? readSource(host, files[i + 1]) : undefined;
+export async function* readWorkspace(host: Host, files: WalkedFile[], ahead = READ_AHEAD_FILES): AsyncGenerator<ReadResult> {
+  const window: Promise<ReadResult>[] = [];
+  let head = 0; // index in `window` of the next result to yield
+  let next = 0; // index in `files` of the next file to start reading
+  let inFlightBytes = 0;
+  const fill = () => {
+    while (next < files.length && window.length - head < Math.max(1, ahead) && (window.length === head || inFlightBytes + files[next].size <= READ_AHEAD_BYTES)) {
+      inFlightBytes += files[next].size;
+      window.push(readSource(host, files[next++]));
+    }
+  };
+  fill();
+  while (head < window.length) {
+    const current = await window[head];
+    inFlightBytes -= current.file.size;
+    window[head++] = undefined as unknown as Promise<ReadResult>; // release the text once yielded
+    fill();
     yield current;
   }
 }

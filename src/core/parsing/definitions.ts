@@ -189,9 +189,13 @@ export function describe(d: Def, lines: Lines, config: LanguageConfig, wrappers:
     for (let c = d.body.previousSibling; c && comments.has(c.type) && c.startIndex > sigStart; c = c.previousSibling) sigEnd = c.startIndex;
     signature = lines.text.slice(sigStart, sigEnd);
   } else {
-    const text = lines.text.slice(sigStart, outer.endIndex);
-    const nl = text.split('\n');
-    signature = nl.length <= 3 ? text : nl[0];
+    // Up to three lines: all of them; longer (a big constant): its first line. Found without splitting the text.
+    const all = lines.text;
+    const end = outer.endIndex;
+    const nl1 = all.indexOf('\n', sigStart);
+    const nl2 = nl1 < 0 || nl1 >= end ? -1 : all.indexOf('\n', nl1 + 1);
+    const nl3 = nl2 < 0 || nl2 >= end ? -1 : all.indexOf('\n', nl2 + 1);
+    signature = nl3 >= 0 && nl3 < end ? all.slice(sigStart, nl1) : all.slice(sigStart, end);
   }
   d.signature = signature
     .split('\n')

@@ -61,10 +61,22 @@ export class GrammarLoader {
   /** The last load failure, for diagnostics. */
   lastError: Error | undefined;
 
+  /** Per-entry memo of `get`: the cache key joins two paths, which is measurable when called once per file. */
+  private readonly byEntry = new WeakMap<LanguageEntry, Promise<Grammar | undefined>>();
+
   constructor(private readonly assets: AssetPaths) {}
 
   get(lang: LanguageEntry): Promise<Grammar | undefined> {
     if (!lang.wasm) return Promise.resolve(undefined);
+    let memo = this.byEntry.get(lang);
+    if (!memo) {
+      memo = this.getShared(lang);
+      this.byEntry.set(lang, memo);
+    }
+    return memo;
+  }
+
+  private getShared(lang: LanguageEntry): Promise<Grammar | undefined> {
     const key = `${this.assets.grammarWasm(lang)}|${this.assets.queryDir(lang)}`;
     let p = grammarCache.get(key);
     if (!p) {

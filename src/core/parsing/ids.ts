@@ -16,11 +16,21 @@ export type Draft = Omit<Chunk, 'id'> & { key: string };
  */
 export function assignIds(drafts: Draft[]): Chunk[] {
   const seen = new Map<string, number>();
-  return drafts.map((d) => {
+  const out: Chunk[] = new Array(drafts.length);
+  for (let i = 0; i < drafts.length; i++) {
+    const d = drafts[i];
     const k = `${d.kind}\u0000${d.key}\u0000${d.hash}`;
     const n = (seen.get(k) ?? 0) + 1;
     seen.set(k, n);
-    const { key, ...chunk } = d;
-    return { id: chunkId(d.path, d.kind, n === 1 ? key : `${key}#${n}`, d.hash), ...chunk };
-  });
+    // Built field by field (same key order as `{ id, ...rest }`): object rest/spread was a tenth of the chunk
+    // assembly cost in profiles of large repositories.
+    const c: Chunk = {
+      id: chunkId(d.path, d.kind, n === 1 ? d.key : `${d.key}#${n}`, d.hash),
+      path: d.path, language: d.language, kind: d.kind, name: d.name, qualifiedName: d.qualifiedName,
+      startLine: d.startLine, endLine: d.endLine, signature: d.signature, doc: d.doc, text: d.text, hash: d.hash,
+    };
+    if (d.part) c.part = d.part;
+    out[i] = c;
+  }
+  return out;
 }

@@ -1,5 +1,5 @@
 /** Text helpers of the chunker: line tables, comment/docstring stripping, hashing. */
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 
 /** Line table of a file, computed once: start offsets and blank flags. */
 export class Lines {
@@ -57,9 +57,13 @@ export class Lines {
   }
 }
 
-export function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
-}
+/** One-shot `crypto.hash` (Node ≥ 20.12) skips the Hash object of `createHash`; older runtimes (VS Code's) fall back. */
+const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash;
+
+/** sha256 (hex) of the UTF-8 bytes of `text`. */
+export const sha256: (text: string) => string = oneShot
+  ? (text) => oneShot('sha256', text, 'hex')
+  : (text) => crypto.createHash('sha256').update(text).digest('hex');
 
 /** The text of a comment without its markers (`/** … *\/`, `///`, `//`, `#`), lines trimmed. */
 export function stripComment(text: string): string {
