@@ -1,7 +1,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test/fixtures/**', 'media/vendor/**', 'test/integration/fixture-workspace/**', 'test/realvscode/.tools/**'] },
+  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test/fixtures/**', 'media/vendor/**', 'test/integration/fixture-workspace/**', 'test/realvscode/.tools/**', 'bench/.work/**', '.dist-*/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {
@@ -16,4 +16,6 @@ export default tseslint.config(
         patterns: [{ group: ['**/extension/**', '**/cli/**'], message: 'src/core must not import from src/extension or src/cli.' }] }],
     },
   },
+  // Bundle-time shims in scripts/ are plain CommonJS.
+  { files: ['**/*.cjs'], languageOptions: { sourceType: 'commonjs' }, rules: { '@typescript-eslint/no-require-imports': 'off' } },
 );

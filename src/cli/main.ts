@@ -5,9 +5,12 @@ import * as scan from './commands/scan';
 import * as index from './commands/index';
 import * as status from './commands/status';
 import * as search from './commands/search';
+import * as ask from './commands/ask';
+import * as evalCmd from './commands/eval';
+import * as finetune from './commands/finetune';
 
 /** The command table: each module registers one command. */
-const COMMANDS: { register(program: Command): void }[] = [chunks, scan, index, status, search];
+const COMMANDS: { register(program: Command): void }[] = [chunks, scan, index, status, search, ask, evalCmd, finetune];
 
 export function buildProgram(): Command {
   const program = new Command('pinpoint')

@@ -1,0 +1,74 @@
+/**
+ * Query + rerank latency on a large index, against ripgrep over the same tree for the same query words.
+ *
+ *   node out/bench/evalLatency.js [--repos django,sympy,scikit-learn] [--queries 200]
+ *
+ * The tree is a `git archive` export of the named repositories (bench/repos.json commits) under
+ * bench/.work/latency/; the index lives in bench/.work/index/latency (incremental across runs). Queries are the
+ * dev sets' texts (SWE-bench issues and docstring sentences). rg gets the query's content words (identifiers
+ * and words of ≥ 3 letters, at most 24) as fixed-string alternatives, case-insensitive, printing matching file
+ * names (`rg -i -l -F -e w1 -e w2 …`): the cheapest useful grep for those words.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import * as path from 'node:path';
+import { openWorkspaceIndex } from '../src/core/index/workspaceIndex';
+import { createRetriever } from '../src/core/search/retriever';
+import { loadEvalSet } from '../src/core/search/eval/sets';
+import { parseQuery } from '../src/core/search/query';
+import { arg, loadRepos, machine, percentile } from './common';
+
+async function main(): Promise<void> {
+  const names = (arg('--repos') ?? 'django,sympy,scikit-learn').split(',');
+  const maxQueries = Number(arg('--queries') ?? 200);
+  const work = path.join(__dirname, '..', '..', 'bench', '.work');
+  const root = path.join(work, 'latency');
+  for (const r of loadRepos(undefined, names)) {
+    const dest = path.join(root, r.name);
+    if (existsSync(dest)) continue;
+    mkdirSync(dest, { recursive: true });
+    execFileSync('sh', ['-c', `git -C '${r.abs}' archive ${r.commit} | tar -x -C '${dest}'`], { stdio: 'pipe' });
+  }
+  const idx = await openWorkspaceIndex({ root, indexDir: path.join(work, 'index', 'latency'), owner: 'bench latency' });
+  const t0 = performance.now();
+  const rep = await idx.indexer.indexAll();
+  const stats = idx.indexer.store.stats();
+  process.stderr.write(`index: ${stats.files} files, ${stats.chunks} chunks (+${rep.added} ~${rep.updated}, ${Math.round(performance.now() - t0)} ms)\n`);
+  const shared = path.join(__dirname, '..', '..', '..', 'shared', 'eval');
+  const queries = [
+    ...loadEvalSet(path.join(shared, 'swebench_verified_dev.jsonl')).map((i) => i.query),
+    ...loadEvalSet(path.join(shared, 'docstring2func_dev.jsonl')).map((i) => i.query),
+  ].slice(0, maxQueries);
+  const r = createRetriever(idx);
+  const tSync = performance.now();
+  await r.search('warm up', 1); // builds the symbol table and file index once
+  const syncMs = performance.now() - tSync;
+  const ours: number[] = [];
+  const ourLong: number[] = [];
+  const rg: number[] = [];
+  for (const q of queries) {
+    const t = performance.now();
+    await r.retrieve(q, { k: 10 });
+    const ms = performance.now() - t;
+    ours.push(ms);
+    if (q.length > 300) ourLong.push(ms);
+    const p = parseQuery(q);
+    const words = [...new Set([...p.identifiers.map((i) => i.name), ...p.words])].filter((w) => w.length >= 3).slice(0, 24);
+    const args = ['-i', '-l', '-F', ...words.flatMap((w) => ['-e', w]), '.'];
+    const t1 = performance.now();
+    spawnSync('rg', args, { cwd: root, stdio: 'ignore' });
+    rg.push(performance.now() - t1);
+  }
+  const fmt = (xs: number[]) => ({ p50: Number(percentile(xs, 50).toFixed(1)), p95: Number(percentile(xs, 95).toFixed(1)), max: Number(Math.max(...xs).toFixed(1)) });
+  const out = {
+    machine: machine(), date: new Date().toISOString(), repos: names, files: stats.files, chunks: stats.chunks, queries: queries.length,
+    firstQuerySetupMs: Math.round(syncMs), pinpoint: fmt(ours), pinpointIssueLength: fmt(ourLong), rg: fmt(rg),
+  };
+  await idx.close();
+  console.log(JSON.stringify(out));
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,28 @@
+/**
+ * Merges `pinpoint eval --json` reports of one set run in parts (e.g. repositories split over processes)
+ * and prints the Markdown tables: node out/bench/evalMerge.js a.json b.json
+ */
+import { readFileSync } from 'node:fs';
+import { percentile, summarize } from '../src/core/search/eval/metrics';
+import { markdownReport } from '../src/core/search/eval/report';
+import type { EvalReport, SystemResult } from '../src/core/search/eval/runner';
+
+export function mergeReports(parts: EvalReport[]): EvalReport {
+  const perQuery = parts.flatMap((p) => p.perQuery);
+  // JSON turns Infinity (never found) into null.
+  const fix = (xs: (number | null)[]) => ({ firstPos: xs.map((x) => (x === null ? Infinity : x)) });
+  const systems: Record<string, SystemResult> = {};
+  for (const sys of new Set(perQuery.flatMap((q) => Object.keys(q.file)))) {
+    const file = perQuery.filter((q) => q.file[sys]).map((q) => fix(q.file[sys]));
+    const func = perQuery.filter((q) => q.func[sys]).map((q) => fix(q.func[sys]));
+    systems[sys] = { file: summarize(file), ...(func.length ? { func: summarize(func) } : {}) };
+  }
+  const ms = perQuery.map((q) => q.ms).filter((x) => x > 0);
+  if (systems.rerank && ms.length) systems.rerank.latencyMs = { p50: percentile(ms, 50), p95: percentile(ms, 95), max: Math.max(...ms) };
+  return { set: parts[0].set, n: perQuery.length, systems, perQuery, indexMs: parts.reduce((a, p) => a + p.indexMs, 0) };
+}
+
+if (require.main === module) {
+  const parts = process.argv.slice(2).map((f) => JSON.parse(readFileSync(f, 'utf8')) as EvalReport);
+  console.log(markdownReport(mergeReports(parts)));
+}

@@ -1,0 +1,128 @@
+/**
+ * Fits the ranking weights (src/core/search/weights.json) on candidate dumps written by
+ * `pinpoint eval <set> --repos <dir> --dump <file>`, and reports leave-one-REPOSITORY-out cross-validated numbers
+ * (each repository's queries are ranked by a model that never saw that repository).
+ *
+ *   node out/bench/fit.js --dump bench/.work/dumps/swe.jsonl --dump bench/.work/dumps/doc.jsonl [--write]
+ *
+ * The L2 strength is chosen by the same cross-validation. Features that are zero throughout the data (editor
+ * context: active/open/recent files) keep their prior weights.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { CHUNK_FEATURES, FILE_FEATURES, DEFAULT_WEIGHTS, type RankWeights } from '../src/core/search/model';
+import { summarize, type QueryOutcome, type Summary } from '../src/core/search/eval/metrics';
+import { chunkGroups, chunkOutcome, DIMS, fileGroups, fileOutcome, fitListwise, normalizeRow, type DumpRow } from './fitLib';
+
+function args(name: string): string[] {
+  const out: string[] = [];
+  process.argv.forEach((a, i) => a === name && process.argv[i + 1] && out.push(process.argv[i + 1]));
+  return out;
+}
+
+const dumps = args('--dump');
+if (!dumps.length) dumps.push('bench/.work/dumps/swe.jsonl', 'bench/.work/dumps/doc.jsonl');
+const rows: DumpRow[] = dumps.flatMap((f) => readFileSync(f, 'utf8').split('\n').filter(Boolean).map((l) => normalizeRow(JSON.parse(l) as DumpRow)));
+const l2Grid = args('--l2').length ? args('--l2').map(Number) : [0.0003, 0.003, 0.03];
+const iters = Number(args('--iters')[0] ?? 300);
+
+const prior = (names: readonly string[], w: Record<string, number>) => names.map((n) => w[n] ?? 0);
+const activeDims = (names: readonly string[], xs: number[][]) => new Set(names.map((_, d) => d).filter((d) => xs.some((x) => x[d] !== 0)));
+const allFileX = rows.flatMap((r) => r.files.map((f) => f.x));
+const fileActive = activeDims(FILE_FEATURES, allFileX);
+const fileFrozen = new Set(FILE_FEATURES.map((_, d) => d).filter((d) => !fileActive.has(d)));
+
+function fit(train: DumpRow[], l2: number): { wFile: number[]; wChunk: number[] } {
+  const fileInit = prior(FILE_FEATURES, DEFAULT_WEIGHTS.file.weights).map((v, d) => (fileFrozen.has(d) ? v : 0));
+  const wFile = fitListwise(fileGroups(train), DIMS.file, { l2, iters, init: fileInit, frozen: fileFrozen });
+  const cg = chunkGroups(train, wFile);
+  const chunkActive = activeDims(CHUNK_FEATURES, cg.flatMap((g) => g.x));
+  const chunkFrozen = new Set(CHUNK_FEATURES.map((_, d) => d).filter((d) => !chunkActive.has(d)));
+  const chunkInit = prior(CHUNK_FEATURES, DEFAULT_WEIGHTS.chunk.weights).map((v, d) => (chunkFrozen.has(d) ? v : 0));
+  const wChunk = fitListwise(cg, DIMS.chunk, { l2, iters, init: chunkInit, frozen: chunkFrozen });
+  return { wFile, wChunk };
+}
+
+interface SetScores {
+  file: Summary;
+  func: Summary;
+}
+
+function evaluate(pairs: { row: DumpRow; wFile: number[]; wChunk: number[] }[]): Record<string, SetScores> {
+  const by: Record<string, { file: QueryOutcome[]; func: QueryOutcome[] }> = {};
+  for (const { row, wFile, wChunk } of pairs) {
+    const o = (by[row.set] ??= { file: [], func: [] });
+    o.file.push(fileOutcome(row, wFile));
+    o.func.push(chunkOutcome(row, wFile, wChunk));
+  }
+  return Object.fromEntries(Object.entries(by).map(([s, o]) => [s, { file: summarize(o.file), func: summarize(o.func) }]));
+}
+
+/** Query class of a dumped row: long (issue / trace) or short (words / symbol). */
+const isLong = (r: DumpRow) => (r as DumpRow & { long?: boolean }).long ?? r.set === 'swebench';
+const single = process.argv.includes('--single');
+const classes = (data: DumpRow[]) => (single ? [data] : [data.filter(isLong), data.filter((r) => !isLong(r))].filter((c) => c.length));
+
+function crossValidate(l2: number): Record<string, SetScores> {
+  const pairs: { row: DumpRow; wFile: number[]; wChunk: number[] }[] = [];
+  for (const cls of classes(rows)) {
+    for (const repo of new Set(cls.map((r) => r.repo))) {
+      const { wFile, wChunk } = fit(cls.filter((r) => r.repo !== repo), l2);
+      for (const row of cls.filter((r) => r.repo === repo)) pairs.push({ row, wFile, wChunk });
+    }
+  }
+  return evaluate(pairs);
+}
+
+const objective = (s: Record<string, SetScores>) => {
+  const v = Object.values(s);
+  return v.reduce((a, x) => a + x.file.mrr + x.func.mrr + x.file.acc[5] + x.func.acc[10], 0) / v.length;
+};
+
+const fmt = (s: Summary) =>
+  `Acc@1 ${(100 * s.acc[1]).toFixed(1)} Acc@3 ${(100 * s.acc[3]).toFixed(1)} Acc@5 ${(100 * s.acc[5]).toFixed(1)} Acc@10 ${(100 * s.acc[10]).toFixed(1)} ` +
+  `Hit@5 ${(100 * s.hit[5]).toFixed(1)} R@10 ${(100 * s.recall[10]).toFixed(1)} MRR ${s.mrr.toFixed(3)} nDCG@10 ${s.ndcg10.toFixed(3)}`;
+
+let best: { l2: number; cv: Record<string, SetScores>; obj: number } | undefined;
+for (const l2 of l2Grid) {
+  const t0 = Date.now();
+  const cv = crossValidate(l2);
+  const obj = objective(cv);
+  console.log(`l2=${l2}  objective ${obj.toFixed(4)}  (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+  for (const [s, v] of Object.entries(cv)) console.log(`  ${s} file: ${fmt(v.file)}\n  ${s} func: ${fmt(v.func)}`);
+  if (!best || obj > best.obj) best = { l2, cv, obj };
+}
+const [longRows, shortRows] = single ? [rows, []] : [rows.filter(isLong), rows.filter((r) => !isLong(r))];
+const final = fit(longRows, best!.l2);
+const finalShort = shortRows.length ? fit(shortRows, best!.l2) : undefined;
+const inSample = evaluate(rows.map((row) => ({ row, ...(finalShort && !isLong(row) ? finalShort : final) })));
+console.log(`chosen l2=${best!.l2}; in-sample:`);
+for (const [s, v] of Object.entries(inSample)) console.log(`  ${s} file: ${fmt(v.file)}\n  ${s} func: ${fmt(v.func)}`);
+
+const round = (x: number) => Number(x.toFixed(4));
+const weights: RankWeights = {
+  version: 1,
+  source: `bench/fit.ts ${new Date().toISOString().slice(0, 10)}: listwise softmax${single ? '' : ', separate models for long and short queries'}, L2 ${best!.l2}, on ${dumps.map((d) => path.basename(d)).join(' + ')} (${rows.length} queries, ${new Set(rows.map((r) => r.repo)).size} repositories)`,
+  file: { bias: 0, weights: Object.fromEntries(FILE_FEATURES.map((n, d) => [n, round(final.wFile[d])])) },
+  chunk: { bias: 0, weights: Object.fromEntries(CHUNK_FEATURES.map((n, d) => [n, round(final.wChunk[d])])) },
+  ...(finalShort
+    ? {
+        short: {
+          file: { bias: 0, weights: Object.fromEntries(FILE_FEATURES.map((n, d) => [n, round(finalShort.wFile[d])])) },
+          chunk: { bias: 0, weights: Object.fromEntries(CHUNK_FEATURES.map((n, d) => [n, round(finalShort.wChunk[d])])) },
+        },
+      }
+    : {}),
+  cv: {
+    method: 'leave-one-repository-out',
+    ...Object.fromEntries(Object.entries(best!.cv).map(([s, v]) => [s, { file: brief(v.file), func: brief(v.func) }])),
+  },
+};
+function brief(s: Summary) {
+  return { acc1: round(s.acc[1]), acc3: round(s.acc[3]), acc5: round(s.acc[5]), acc10: round(s.acc[10]), mrr: round(s.mrr), ndcg10: round(s.ndcg10) };
+}
+if (process.argv.includes('--write')) {
+  const out = path.join(__dirname, '..', '..', 'src', 'core', 'search', 'weights.json');
+  writeFileSync(out, JSON.stringify(weights, null, 2) + '\n');
+  console.log(`wrote ${out}`);
+} else console.log(JSON.stringify(weights.file.weights), '\n', JSON.stringify(weights.chunk.weights));

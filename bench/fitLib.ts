@@ -1,0 +1,136 @@
+/**
+ * Training helpers for bench/fit.ts: a listwise (softmax over each query's candidates, several positives
+ * allowed) linear ranker fitted by Adam with L2 regularisation, and ranking of dumped candidates.
+ */
+import { CHUNK_BASE_FEATURES, CHUNK_FEATURES, FILE_FEATURES, fileDerived } from '../src/core/search/model';
+import { firstPositions, type QueryOutcome } from '../src/core/search/eval/metrics';
+
+export interface DumpRow {
+  id: string;
+  set: string;
+  repo: string;
+  goldFiles: string[];
+  goldSpans: string[];
+  files: { path: string; y: number; x: number[] }[];
+  chunks: { path: string; id: string; spans: string[]; x: number[] }[];
+  fileNames?: string[];
+  chunkNames?: string[];
+  /** Chunk indexes used for training (positives and the hardest negatives); set by normalizeRow. */
+  train?: number[];
+}
+
+/** Column names of dumps written before the names were recorded. */
+const LEGACY_CHUNK = [
+  'lexS', 'lexRR', 'vecCos', 'vecRel', 'vecRR', 'identLexRR', 'nameExact', 'nameStrong', 'nameQual', 'nameSpec', 'nameParts', 'frameFunc',
+  'lineHit', 'isTest', 'isDoc', 'nonCode', 'isFunc', 'isClass', 'isBlock', 'lenLog', 'hasDoc', 'longLex', 'longVec', 'ctxActive', 'ctxRecent',
+];
+
+/** Re-orders a row's feature columns to the current feature lists (by name) and picks its training chunks. */
+export function normalizeRow(r: DumpRow, maxNegatives = 300): DumpRow {
+  const remap = (names: readonly string[], have: readonly string[]) => {
+    const idx = names.map((n) => have.indexOf(n));
+    return (x: number[]) => idx.map((i) => (i >= 0 ? x[i] ?? 0 : 0));
+  };
+  const fm = remap(FILE_FEATURES, r.fileNames ?? FILE_FEATURES);
+  const cm = remap(CHUNK_BASE_FEATURES, r.chunkNames ?? LEGACY_CHUNK);
+  const files = r.files.map((f) => ({ ...f, x: fm(f.x) }));
+  const chunks = r.chunks.map((c) => ({ ...c, x: cm(c.x) }));
+  // Hardest negatives by a fixed, simple prior (lexical + vector + name evidence), all positives.
+  const prior = (x: number[]) => x[0] + x[1] + x[2] + x[4] + x[6] + x[8];
+  const neg = chunks.map((c, i) => ({ i, s: prior(c.x), pos: c.spans.length > 0 })).filter((c) => !c.pos).sort((a, b) => b.s - a.s);
+  const train = [...chunks.flatMap((c, i) => (c.spans.length ? [i] : [])), ...neg.slice(0, maxNegatives).map((c) => c.i)];
+  return { ...r, files, chunks, train };
+}
+
+export interface Group {
+  x: number[][];
+  y: number[];
+}
+
+/** Fits w (no bias: a per-query constant does not change a ranking) minimising Σ_q −log Σ_pos softmax + λ|w|². */
+export function fitListwise(groups: Group[], dim: number, opts: { l2: number; iters?: number; lr?: number; init?: number[]; frozen?: Set<number> }): number[] {
+  const w = opts.init ? [...opts.init] : new Array<number>(dim).fill(0);
+  const m = new Array<number>(dim).fill(0);
+  const v = new Array<number>(dim).fill(0);
+  const iters = opts.iters ?? 600;
+  const lr = opts.lr ?? 0.05;
+  const usable = groups.filter((g) => g.y.some((y) => y > 0) && g.y.some((y) => y === 0));
+  for (let t = 1; t <= iters; t++) {
+    const grad = new Array<number>(dim).fill(0);
+    for (const g of usable) {
+      const s = g.x.map((x) => dotp(w, x));
+      const max = Math.max(...s);
+      const e = s.map((z) => Math.exp(z - max));
+      const zAll = e.reduce((a, b) => a + b, 0);
+      const zPos = e.reduce((a, b, i) => a + (g.y[i] > 0 ? b : 0), 0);
+      // d/dw [−log zPos + log zAll] = Σ_i (p_all_i − p_pos_i) x_i
+      for (let i = 0; i < g.x.length; i++) {
+        const coef = e[i] / zAll - (g.y[i] > 0 ? e[i] / zPos : 0);
+        if (coef === 0) continue;
+        const xi = g.x[i];
+        for (let d = 0; d < dim; d++) if (xi[d]) grad[d] += coef * xi[d];
+      }
+    }
+    for (let d = 0; d < dim; d++) {
+      if (opts.frozen?.has(d)) continue;
+      const gd = grad[d] / Math.max(1, usable.length) + 2 * opts.l2 * w[d];
+      m[d] = 0.9 * m[d] + 0.1 * gd;
+      v[d] = 0.999 * v[d] + 0.001 * gd * gd;
+      const mh = m[d] / (1 - 0.9 ** t);
+      const vh = v[d] / (1 - 0.999 ** t);
+      w[d] -= (lr * mh) / (Math.sqrt(vh) + 1e-8);
+    }
+  }
+  return w;
+}
+
+export const dotp = (w: number[], x: number[]): number => {
+  let s = 0;
+  for (let i = 0; i < w.length; i++) s += w[i] * (x[i] ?? 0);
+  return s;
+};
+
+export function fileGroups(rows: DumpRow[]): Group[] {
+  return rows.map((r) => ({ x: r.files.map((f) => f.x), y: r.files.map((f) => f.y) }));
+}
+
+/** Ranked file scores of one row under a file model: path → {score, rank}. */
+export function rankFiles(r: DumpRow, wFile: number[]): Map<string, { s: number; r: number }> {
+  const scored = r.files.map((f) => ({ p: f.path, s: dotp(wFile, f.x) })).sort((a, b) => b.s - a.s || (a.p < b.p ? -1 : 1));
+  return new Map(scored.map((x, i) => [x.p, { s: x.s, r: i + 1 }]));
+}
+
+/** Full chunk feature vectors (base + file-model derived), in CHUNK_FEATURES order. */
+export function chunkVectors(r: DumpRow, wFile: number[]): number[][] {
+  const fr = rankFiles(r, wFile);
+  const top = Math.max(...[...fr.values()].map((x) => x.s), 0);
+  const topScore = fr.size ? [...fr.values()].find((x) => x.r === 1)!.s : top;
+  return r.chunks.map((c) => {
+    const f = fr.get(c.path);
+    const d = f ? fileDerived(f.s, topScore, f.r) : { fileScore: -10, fileRR: 0, fileTop: 0 };
+    const base = c.x.slice(0, CHUNK_BASE_FEATURES.length);
+    return [...base, d.fileScore, d.fileRR, d.fileTop];
+  });
+}
+
+export function chunkGroups(rows: DumpRow[], wFile: number[]): Group[] {
+  return rows.map((r) => {
+    const xs = chunkVectors(r, wFile);
+    const keep = r.train ?? r.chunks.map((_, i) => i);
+    return { x: keep.map((i) => xs[i]), y: keep.map((i) => (r.chunks[i].spans.length ? 1 : 0)) };
+  });
+}
+
+export function fileOutcome(r: DumpRow, wFile: number[]): QueryOutcome {
+  const fr = rankFiles(r, wFile);
+  const ranked = [...fr].sort((a, b) => a[1].r - b[1].r).map(([p]) => (r.goldFiles.includes(p) ? [p] : []));
+  return firstPositions(ranked, r.goldFiles);
+}
+
+export function chunkOutcome(r: DumpRow, wFile: number[], wChunk: number[]): QueryOutcome {
+  const xs = chunkVectors(r, wFile);
+  const order = r.chunks.map((c, i) => ({ c, s: dotp(wChunk, xs[i]) })).sort((a, b) => b.s - a.s || (a.c.id < b.c.id ? -1 : 1));
+  return firstPositions(order.map((o) => o.c.spans), r.goldSpans);
+}
+
+export const DIMS = { file: FILE_FEATURES.length, chunk: CHUNK_FEATURES.length };

@@ -1,0 +1,41 @@
+import * as path from 'node:path';
+import type { Command } from 'commander';
+import { loadEvalSet } from '../../core/search/eval/sets';
+import { runEval } from '../../core/search/eval/runner';
+import { markdownReport } from '../../core/search/eval/report';
+import { parseIntOption, printJson, printLine } from '../output';
+import { requireDir } from '../indexOptions';
+import { usage } from '../errors';
+
+export function register(program: Command): void {
+  program
+    .command('eval')
+    .description('measure retrieval on an eval set (SWE-bench issues or docstring→function pairs) against real repositories')
+    .argument('<set>', 'JSON lines: SWE-bench rows (problem_statement, base_commit, gold_files, gold_spans) or docstring rows (query, gold_path, …)')
+    .requiredOption('--repos <dir>', 'directory holding the repositories as <owner>__<name> git clones')
+    .option('--work-dir <dir>', 'working trees and indexes (reused across runs)', 'bench/.work')
+    .option('--limit <n>', 'only the first n queries', parseIntOption('--limit', 1))
+    .option('--repo <owner/name...>', 'only these repositories')
+    .option('--ablation', 'also run lexical only, + vector, + symbols/paths (without the reranker)')
+    .option('--workers <n>', 'indexing worker threads', parseIntOption('--workers', 0))
+    .option('--dump <file>', 'write every candidate with features and labels (JSON lines) for bench/fit.ts')
+    .option('--verbose', 'per-query progress on stderr')
+    .option('--json', 'print the full report as JSON')
+    .action(async (set: string, o: { repos: string; workDir: string; limit?: number; repo?: string[]; ablation?: boolean; workers?: number; dump?: string; verbose?: boolean; json?: boolean }) => {
+      requireDir(o.repos);
+      const items = loadEvalSet(set);
+      if (!items.length) throw usage(`${set}: no rows`);
+      const report = await runEval(items, {
+        reposDir: path.resolve(o.repos),
+        workDir: path.resolve(o.workDir),
+        limit: o.limit,
+        repos: o.repo,
+        ablation: o.ablation,
+        workers: o.workers,
+        dumpFile: o.dump,
+        log: o.verbose ? (l) => process.stderr.write(l + '\n') : undefined,
+      });
+      if (o.json) return printJson(report);
+      printLine(markdownReport(report));
+    });
+}

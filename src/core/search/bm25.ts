@@ -1,0 +1,124 @@
+/**
+ * A small incremental BM25 index over string keys (used at file grain, and by the eval baselines).
+ * Documents are token lists; postings are term → (doc → tf). Queries are weighted term lists; `plan`
+ * keeps the most selective terms within a posting budget so a long issue text stays cheap.
+ */
+export interface Bm25Options {
+  k1?: number;
+  b?: number;
+}
+
+export interface WeightedTerm {
+  term: string;
+  weight: number;
+}
+
+export class Bm25Index {
+  private readonly keys: (string | undefined)[] = [];
+  private readonly idOf = new Map<string, number>();
+  private readonly lens: number[] = [];
+  private readonly docTerms: (string[] | undefined)[] = [];
+  private readonly postings = new Map<string, Map<number, number>>();
+  private readonly free: number[] = [];
+  private totalLen = 0;
+  private count = 0;
+  private readonly k1: number;
+  private readonly b: number;
+
+  constructor(opts: Bm25Options = {}) {
+    this.k1 = opts.k1 ?? 1.2;
+    this.b = opts.b ?? 0.75;
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  has(key: string): boolean {
+    return this.idOf.has(key);
+  }
+
+  /** Adds (or replaces) a document. */
+  add(key: string, tokens: string[]): void {
+    this.remove(key);
+    const id = this.free.pop() ?? this.keys.length;
+    const tf = new Map<string, number>();
+    for (const t of tokens) tf.set(t, (tf.get(t) ?? 0) + 1);
+    for (const [t, n] of tf) {
+      let p = this.postings.get(t);
+      if (!p) this.postings.set(t, (p = new Map()));
+      p.set(id, n);
+    }
+    this.keys[id] = key;
+    this.idOf.set(key, id);
+    this.lens[id] = tokens.length;
+    this.docTerms[id] = [...tf.keys()];
+    this.totalLen += tokens.length;
+    this.count++;
+  }
+
+  remove(key: string): void {
+    const id = this.idOf.get(key);
+    if (id === undefined) return;
+    for (const t of this.docTerms[id] ?? []) {
+      const p = this.postings.get(t);
+      p?.delete(id);
+      if (p && p.size === 0) this.postings.delete(t);
+    }
+    this.totalLen -= this.lens[id];
+    this.keys[id] = undefined;
+    this.docTerms[id] = undefined;
+    this.idOf.delete(key);
+    this.free.push(id);
+    this.count--;
+  }
+
+  df(term: string): number {
+    return this.postings.get(term)?.size ?? 0;
+  }
+
+  idf(term: string): number {
+    const df = this.df(term);
+    return Math.log(1 + (this.count - df + 0.5) / (df + 0.5));
+  }
+
+  /** Weighted terms of a token list (repeats weigh 1 + ln(tf)/2, at most 2), most selective first, within budget. */
+  plan(tokens: string[], opts: { maxTerms?: number; postingBudget?: number; stop?: Set<string> } = {}): WeightedTerm[] {
+    const tf = new Map<string, number>();
+    for (const t of tokens) if (!opts.stop?.has(t)) tf.set(t, (tf.get(t) ?? 0) + 1);
+    const terms = [...tf.keys()].filter((t) => this.df(t) > 0).sort((a, b) => this.df(a) - this.df(b));
+    const maxTerms = opts.maxTerms ?? Infinity;
+    const budget = opts.postingBudget ?? Infinity;
+    const out: WeightedTerm[] = [];
+    let spent = 0;
+    for (const t of terms) {
+      if (out.length >= maxTerms || (out.length && spent + this.df(t) > budget)) break;
+      spent += this.df(t);
+      out.push({ term: t, weight: Math.min(2, 1 + Math.log(tf.get(t)!) / 2) });
+    }
+    return out;
+  }
+
+  /** Top `k` documents by BM25, best first. */
+  search(terms: WeightedTerm[], k: number, filter?: (key: string) => boolean): { key: string; score: number }[] {
+    if (!this.count) return [];
+    const avg = this.totalLen / this.count || 1;
+    const scores = new Map<number, number>();
+    for (const { term, weight } of terms) {
+      const p = this.postings.get(term);
+      if (!p) continue;
+      const idf = this.idf(term) * weight;
+      for (const [id, tf] of p) {
+        const norm = tf + this.k1 * (1 - this.b + (this.b * this.lens[id]) / avg);
+        scores.set(id, (scores.get(id) ?? 0) + (idf * tf * (this.k1 + 1)) / norm);
+      }
+    }
+    const out: { key: string; score: number }[] = [];
+    for (const [id, score] of scores) {
+      const key = this.keys[id]!;
+      if (!filter || filter(key)) out.push({ key, score });
+    }
+    out.sort((a, b) => b.score - a.score || (a.key < b.key ? -1 : 1));
+    return out.slice(0, k);
+  }
+}

@@ -1,0 +1,226 @@
+/**
+ * Runs an eval set against real repositories, the way a user's checkout evolves:
+ *  - SWE-bench: one working tree per repository (a `git clone --shared` of <repos>/<owner>__<name> under the
+ *    work dir), instances in commit-date order; `git checkout --force <base_commit>` then `indexAll()` (the
+ *    incremental catch-up a branch switch takes), then the query;
+ *  - docstring: one tree per (repository, commit) with every gold function's doc comment blanked.
+ * Every system runs on the same index and files: the two BM25 baselines and the retriever's stages.
+ * Optionally dumps every candidate's features with its labels (for bench/fit.ts).
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, promises as fs, mkdirSync } from 'node:fs';
+import * as path from 'node:path';
+import { openWorkspaceIndex } from '../../index/workspaceIndex';
+import type { VectorStore } from '../../index/vectorStore';
+import { FILE_FEATURES, CHUNK_BASE_FEATURES, vectorOf, type RankWeights } from '../model';
+import { RepoView } from '../repoView';
+import { createRetriever, type Retriever, type Stage } from '../retriever';
+import { Baselines } from './baselines';
+import { firstPositions, percentile, summarize, type QueryOutcome, type Summary } from './metrics';
+import { blankDocComment, spanId, spanMatches, type EvalItem, type GoldSpan } from './sets';
+
+export interface EvalOptions {
+  reposDir: string;
+  workDir: string;
+  limit?: number;
+  ablation?: boolean;
+  /** Only these repositories (`owner/name`). */
+  repos?: string[];
+  workers?: number;
+  weights?: RankWeights;
+  /**
+   * How the index follows each SWE-bench checkout after the first: 'updateFiles' (default) re-indexes the paths
+   * `git diff --name-only` reports, as a file watcher would; 'indexAll' stats the whole tree (slower: it also
+   * re-persists the lexical index every time).
+   */
+  catchUp?: 'updateFiles' | 'indexAll';
+  /** Write candidate features + labels as JSON lines here. */
+  dumpFile?: string;
+  log?: (line: string) => void;
+}
+
+export interface SystemResult {
+  file: Summary;
+  func?: Summary;
+  latencyMs?: { p50: number; p95: number; max: number };
+}
+
+export interface EvalReport {
+  set: string;
+  n: number;
+  systems: Record<string, SystemResult>;
+  perQuery: { id: string; repo: string; file: Record<string, number[]>; func: Record<string, number[]>; ms: number }[];
+  indexMs: number;
+}
+
+const git = (dir: string, args: string[]) => execFileSync('git', ['-C', dir, ...args], { stdio: 'pipe', encoding: 'utf8', maxBuffer: 1 << 28 });
+
+function checkout(tree: string, commit: string): void {
+  try {
+    git(tree, ['checkout', '-q', '--force', commit]);
+  } catch (e) {
+    // A blob missing from the fetched snapshot (astropy): git complains but moves HEAD; tolerate that only.
+    if (git(tree, ['rev-parse', 'HEAD']).trim() !== commit) throw e;
+  }
+}
+
+function ensureTree(reposDir: string, repo: string, dest: string): void {
+  if (existsSync(path.join(dest, '.git'))) return;
+  const src = path.join(reposDir, repo.replace('/', '__'));
+  if (!existsSync(src)) throw new Error(`repository ${repo} not found at ${src}`);
+  mkdirSync(path.dirname(dest), { recursive: true });
+  execFileSync('git', ['clone', '-q', '--shared', '--no-checkout', src, dest], { stdio: 'pipe' });
+}
+
+const STAGES: Stage[] = ['lexical', 'hybrid', 'fusion', 'rerank'];
+
+export async function runEval(items: EvalItem[], opts: EvalOptions): Promise<EvalReport> {
+  const log = opts.log ?? (() => undefined);
+  const set = items[0]?.set ?? 'empty';
+  let todo = opts.repos ? items.filter((i) => opts.repos!.includes(i.repo)) : items;
+  if (opts.limit) todo = todo.slice(0, opts.limit);
+  const groups = new Map<string, EvalItem[]>();
+  for (const it of todo) {
+    const key = it.set === 'docstring' ? `${it.repo}@${it.commit}` : it.repo;
+    (groups.get(key) ?? groups.set(key, []).get(key)!).push(it);
+  }
+  const stages = opts.ablation ? STAGES : (['rerank'] as Stage[]);
+  const outcomes: Record<string, { file: QueryOutcome[]; func: QueryOutcome[] }> = {};
+  const latency: number[] = [];
+  const perQuery: EvalReport['perQuery'] = [];
+  const dump = opts.dumpFile ? await fs.open(opts.dumpFile, 'w') : undefined;
+  let indexMs = 0;
+  const record = (sys: string, file: QueryOutcome, func?: QueryOutcome) => {
+    const o = (outcomes[sys] ??= { file: [], func: [] });
+    o.file.push(file);
+    if (func) o.func.push(func);
+  };
+
+  for (const [key, group] of groups) {
+    const repo = group[0].repo;
+    const slug = repo.replace('/', '__');
+    const tree = path.join(opts.workDir, 'trees', set === 'docstring' ? `doc-${slug}-${group[0].commit.slice(0, 8)}` : slug);
+    ensureTree(opts.reposDir, repo, tree);
+    if (set === 'docstring') {
+      checkout(tree, group[0].commit);
+      await blankGold(tree, group);
+    } else {
+      const date = (c: string) => Number(git(tree, ['show', '-s', '--format=%ct', c]).trim());
+      const dates = new Map(group.map((g) => [g.commit, date(g.commit)]));
+      group.sort((a, b) => dates.get(a.commit)! - dates.get(b.commit)! || (a.id < b.id ? -1 : 1));
+    }
+    const idx = await openWorkspaceIndex({
+      root: tree, indexDir: path.join(opts.workDir, 'index', path.basename(tree)), owner: 'pinpoint eval', workers: opts.workers,
+    });
+    try {
+      const view = new RepoView(idx.indexer.store, { fileIndex: true });
+      const retrievers = new Map<Stage, Retriever>(stages.map((s) => [s, createRetriever(idx, { stage: s, view, weights: opts.weights })]));
+      const exts = new Set(group.flatMap((g) => g.goldFiles.map((f) => path.extname(f).toLowerCase())));
+      const baselines = new Baselines(tree, exts);
+      let first = true;
+      for (const it of group) {
+        const t0 = performance.now();
+        let rep;
+        if (set === 'swebench' && !first && opts.catchUp !== 'indexAll') {
+          // What an editor's file watcher sees on a branch switch: the changed paths, re-indexed one by one.
+          const changed = git(tree, ['diff', '--name-only', '--no-renames', 'HEAD', it.commit]).split('\n').filter(Boolean);
+          checkout(tree, it.commit);
+          rep = await idx.indexer.updateFiles(changed);
+        } else {
+          if (set === 'swebench') checkout(tree, it.commit);
+          rep = await idx.indexer.indexAll();
+        }
+        first = false;
+        await baselines.sync(idx.indexer.store);
+        view.sync();
+        const dt = performance.now() - t0;
+        indexMs += dt;
+        log(`${it.id}: index +${rep.added} ~${rep.updated} -${rep.removed} (${Math.round(dt)} ms)`);
+        const pq = { id: it.id, repo: it.repo, file: {} as Record<string, number[]>, func: {} as Record<string, number[]>, ms: 0 };
+        const spans = resolveSpans(idx.indexer.store, it.goldSpans);
+        const goldSpanIds = it.goldSpans.map(spanId);
+        const fileOut = (ranked: string[]) => firstPositions(ranked.map((p) => (it.goldFiles.includes(p) ? [p] : [])), it.goldFiles);
+
+        const bf = fileOut(baselines.rankFiles(it.query, 100));
+        const wins = baselines.rankWindows(it.query, 200);
+        const wf = fileOut([...new Set(wins.map((w) => w.path))]);
+        const wfn = firstPositions(wins.map((w) => windowMatches(w, spans)), goldSpanIds);
+        record('bm25-files', bf);
+        record('bm25-windows', wf, wfn);
+        Object.assign(pq.file, { 'bm25-files': bf.firstPos, 'bm25-windows': wf.firstPos });
+        pq.func['bm25-windows'] = wfn.firstPos;
+
+        for (const [stage, r] of retrievers) {
+          const res = await r.retrieve(it.query, { k: 50, fileK: 50 });
+          const fo = fileOut(res.files.map((f) => f.path));
+          const co = firstPositions(res.chunks.map((h) => spanMatches(h.chunk, it.goldSpans)), goldSpanIds);
+          record(stage, fo, co);
+          pq.file[stage] = fo.firstPos;
+          pq.func[stage] = co.firstPos;
+          if (stage === 'rerank') {
+            pq.ms = res.timings.total - res.timings.sync;
+            latency.push(pq.ms);
+            if (dump) await dump.write(JSON.stringify(dumpRow(it, res)) + '\n');
+          }
+        }
+        perQuery.push(pq);
+        log(`  file ranks: ${Object.entries(pq.file).map(([s, p]) => `${s}=${p.map(fmtPos).join('/')}`).join(' ')}`);
+      }
+    } finally {
+      await idx.close();
+    }
+    log(`${key}: done`);
+  }
+  await dump?.close();
+  const systems: Record<string, SystemResult> = {};
+  for (const [sys, o] of Object.entries(outcomes)) {
+    systems[sys] = { file: summarize(o.file), ...(o.func.length ? { func: summarize(o.func) } : {}) };
+  }
+  if (systems.rerank) systems.rerank.latencyMs = { p50: percentile(latency, 50), p95: percentile(latency, 95), max: Math.max(...latency) };
+  return { set, n: todo.length, systems, perQuery, indexMs: Math.round(indexMs) };
+}
+
+const fmtPos = (p: number) => (Number.isFinite(p) ? String(p) : '-');
+
+/** Gold spans with line ranges from the indexed chunks (for window matching). */
+function resolveSpans(store: VectorStore, spans: GoldSpan[]): (GoldSpan & { ranges: [number, number][] })[] {
+  return spans.map((s) => {
+    if (s.startLine !== undefined) return { ...s, ranges: [[s.startLine, s.endLine!]] };
+    const f = store.getFile(s.path);
+    const ranges: [number, number][] = [];
+    for (const id of f?.chunkIds ?? []) {
+      const c = store.getChunk(id);
+      if (c && spanMatches(c, [s]).length) ranges.push([c.startLine, c.endLine]);
+    }
+    return { ...s, ranges };
+  });
+}
+
+function windowMatches(w: { path: string; startLine: number; endLine: number }, spans: (GoldSpan & { ranges: [number, number][] })[]): string[] {
+  return spans.filter((s) => s.path === w.path && s.ranges.some(([a, b]) => w.startLine <= b && w.endLine >= a)).map(spanId);
+}
+
+function dumpRow(it: EvalItem, res: Awaited<ReturnType<Retriever['retrieve']>>) {
+  return {
+    id: it.id, set: it.set, repo: it.repo, long: res.signals.isLong, goldFiles: it.goldFiles, goldSpans: it.goldSpans.map(spanId), fileNames: FILE_FEATURES, chunkNames: CHUNK_BASE_FEATURES,
+    files: res.candidates.files.map((f) => ({ path: f.path, y: it.goldFiles.includes(f.path) ? 1 : 0, x: vectorOf(FILE_FEATURES, f.features) })),
+    chunks: res.candidates.chunks.map(({ chunk, features }) => ({
+      path: chunk.path, id: chunk.id, spans: spanMatches(chunk, it.goldSpans), x: vectorOf(CHUNK_BASE_FEATURES, features),
+    })),
+  };
+}
+
+/** Blanks the doc comments of every gold function of a docstring group (rewrites a file only when it changes). */
+async function blankGold(tree: string, group: EvalItem[]): Promise<void> {
+  const byFile = new Map<string, GoldSpan[]>();
+  for (const it of group) for (const s of it.goldSpans) (byFile.get(s.path) ?? byFile.set(s.path, []).get(s.path)!).push(s);
+  for (const [rel, spans] of byFile) {
+    const pristine = git(tree, ['show', `${group[0].commit}:${rel}`]);
+    let lines = pristine.split('\n');
+    for (const s of spans) lines = blankDocComment(lines, s.startLine!, s.endLine!, rel.endsWith('.py') ? 'py' : 'other');
+    const next = lines.join('\n');
+    const abs = path.join(tree, rel);
+    const cur = await fs.readFile(abs, 'utf8').catch(() => '');
+    if (cur !== next) await fs.writeFile(abs, next);
+  }
+}

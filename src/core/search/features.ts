@@ -1,0 +1,204 @@
+/**
+ * Feature extraction: turns the Signals of one query into named feature records for candidate files and
+ * chunks (see model.ts for the names). All features are cheap, bounded (mostly 0..1) and query-relative
+ * (scores are divided by the query's best score), so one set of weights works across repositories.
+ */
+import type { Chunk } from '../types';
+import type { VectorStore } from '../index/vectorStore';
+import { identifierParts } from '../text/tokenize';
+import type { FileInfo, RepoView } from './repoView';
+import type { Signals } from './signals';
+
+export interface SearchContext {
+  /** Workspace-relative path of the file in the active editor. */
+  activeFile?: string;
+  openFiles?: string[];
+  /** Recently edited files, most recent first. */
+  recentEdits?: string[];
+}
+
+export type Features = Record<string, number>;
+
+export interface FileCandidate {
+  path: string;
+  info: FileInfo;
+  features: Features;
+}
+
+const damped = (xs: number[]) => {
+  xs.sort((a, b) => b - a);
+  let s = 0;
+  for (let i = 1; i < xs.length && i < 8; i++) s += xs[i] / 2 ** i;
+  return s;
+};
+
+function dot(a: Float32Array, b: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
+  return s;
+}
+
+/** Exact cosine of a chunk with the query (vectors are unit length); cached per query. */
+export class VecScores {
+  private readonly cache = new Map<string, number>();
+  constructor(private readonly store: VectorStore, private readonly sig: Signals) {
+    for (const h of sig.vec) this.cache.set(h.id, h.score);
+  }
+  get(id: string): number {
+    let v = this.cache.get(id);
+    if (v === undefined) {
+      const qv = this.sig.queryVector;
+      const cv = qv ? this.store.getVector(id) : undefined;
+      v = qv && cv ? dot(qv, cv) : 0;
+      this.cache.set(id, v);
+    }
+    return v;
+  }
+}
+
+/** Rank of each file by a per-file score (1 = best). */
+function rankOf(best: Map<string, number>): Map<string, number> {
+  return new Map([...best].sort((a, b) => b[1] - a[1]).map(([p], i) => [p, i + 1]));
+}
+
+/** Candidate files and their features. */
+export function fileCandidates(view: RepoView, store: VectorStore, sig: Signals, vs: VecScores, ctx: SearchContext = {}): FileCandidate[] {
+  const lexBy = new Map<string, number[]>();
+  for (const h of sig.lex) {
+    const c = store.getChunk(h.id);
+    if (c) (lexBy.get(c.path) ?? lexBy.set(c.path, []).get(c.path)!).push(sig.lexScore.get(h.id)!);
+  }
+  const vecBy = new Map<string, number[]>();
+  for (const h of sig.vec) {
+    const c = store.getChunk(h.id);
+    if (c) (vecBy.get(c.path) ?? vecBy.set(c.path, []).get(c.path)!).push(h.score);
+  }
+  const identBy = new Map<string, number>();
+  for (const [id, r] of sig.identLexRank) {
+    const c = store.getChunk(id);
+    if (c) identBy.set(c.path, Math.min(identBy.get(c.path) ?? Infinity, r));
+  }
+  const symBy = new Map<string, { def: number; strong: number; qual: number }>();
+  for (const [id, m] of sig.symbols) {
+    const c = store.getChunk(id);
+    if (!c) continue;
+    const s = symBy.get(c.path) ?? { def: 0, strong: 0, qual: 0 };
+    s.def += m.exact * m.spec;
+    s.strong = Math.max(s.strong, m.strong * m.spec);
+    s.qual = Math.max(s.qual, m.qual);
+    symBy.set(c.path, s);
+  }
+  const fbmTop = sig.fbm[0]?.score || 1;
+  const fbmBy = new Map(sig.fbm.map((h, i) => [h.key, { s: h.score / fbmTop, r: i + 1 }]));
+
+  const paths = new Set<string>([...lexBy.keys(), ...vecBy.keys(), ...fbmBy.keys(), ...sig.mentions.keys(), ...symBy.keys()]);
+  for (const [p, g] of [...sig.graph].sort((a, b) => b[1] - a[1]).slice(0, 30)) if (g > 0) paths.add(p);
+  for (const [p] of [...sig.wordDefs].sort((a, b) => b[1] - a[1]).slice(0, 30)) paths.add(p);
+  const ctxFiles = [ctx.activeFile, ...(ctx.openFiles ?? []), ...(ctx.recentEdits ?? []).slice(0, 10)].filter((p): p is string => !!p);
+  for (const p of ctxFiles) if (view.files.has(p)) paths.add(p);
+
+  const lexMax = new Map([...lexBy].map(([p, xs]) => [p, Math.max(...xs)]));
+  const vecMax = new Map([...vecBy].map(([p, xs]) => [p, Math.max(...xs)]));
+  const lexR = rankOf(lexMax);
+  const vecR = rankOf(vecMax);
+  const recent = new Map((ctx.recentEdits ?? []).map((p, i) => [p, 1 / (1 + i)]));
+  const open = new Set(ctx.openFiles ?? []);
+  const long = sig.isLong ? 1 : 0;
+
+  const out: FileCandidate[] = [];
+  for (const p of paths) {
+    const info = view.files.get(p);
+    if (!info) continue;
+    let vmax = vecMax.get(p);
+    if (vmax === undefined && sig.queryVector) {
+      // Not among the vector hits: the best exact cosine of (at most 40 of) its chunks.
+      vmax = 0;
+      for (const id of info.chunkIds.slice(0, 40)) vmax = Math.max(vmax, vs.get(id));
+    }
+    const lm = sig.mentions.get(p);
+    const sym = symBy.get(p);
+    const fb = fbmBy.get(p);
+    const lx = lexMax.get(p) ?? 0;
+    const vrel = sig.queryVector ? (vmax ?? 0) - sig.vecTop : 0;
+    const f: Features = {
+      lexMax: lx,
+      lexSum: damped([...(lexBy.get(p) ?? [])]),
+      lexRR: lexR.has(p) ? 1 / lexR.get(p)! : 0,
+      vecMax: vmax ?? 0,
+      vecRel: vrel,
+      vecRR: vecR.has(p) ? 1 / vecR.get(p)! : 0,
+      vecSum: damped((vecBy.get(p) ?? []).map((x) => x / (sig.vecTop || 1))),
+      fbm: fb?.s ?? 0,
+      fbmRR: fb ? 1 / fb.r : 0,
+      pathMention: lm?.path ?? 0,
+      moduleMention: lm?.module ?? 0,
+      frame: lm?.frame ?? 0,
+      frameLast: lm?.frameLast ?? 0,
+      symDef: sym ? Math.log1p(sym.def) : 0,
+      symDefStrong: sym?.strong ?? 0,
+      symQual: sym?.qual ?? 0,
+      wordDef: Math.log1p(sig.wordDefs.get(p) ?? 0),
+      stemMention: info.stem.length >= 3 && sig.queryTokens.has(info.stem) ? 1 : 0,
+      graph: sig.graph.get(p) ?? 0,
+      identLexRR: identBy.has(p) ? 1 / identBy.get(p)! : 0,
+      isTest: info.isTest ? 1 : 0,
+      isDoc: info.isDoc ? 1 : 0,
+      isExample: info.isExample ? 1 : 0,
+      nonCode: info.isCode ? 0 : 1,
+      isInit: /(^|\/)__init__\.py$|(^|\/)index\.[jt]sx?$/.test(p) ? 1 : 0,
+      sizeLog: Math.log1p(info.chunkIds.length) / 5,
+      longLex: long * lx,
+      longVec: long * vrel,
+      longFbm: long * (fb?.s ?? 0),
+      ctxActive: ctx.activeFile === p ? 1 : 0,
+      ctxOpen: open.has(p) ? 1 : 0,
+      ctxRecent: recent.get(p) ?? 0,
+    };
+    out.push({ path: p, info, features: f });
+  }
+  return out;
+}
+
+/** Chunk features from the chunk itself (file-model features are added by the ranker). */
+export function chunkBaseFeatures(c: Chunk, info: FileInfo | undefined, sig: Signals, vs: VecScores, ctx: SearchContext = {}): Features {
+  const sym = sig.symbols.get(c.id);
+  const lr = sig.lexRank.get(c.id);
+  const vr = sig.vecRank.get(c.id);
+  const ir = sig.identLexRank.get(c.id);
+  const cos = sig.queryVector ? vs.get(c.id) : 0;
+  const parts = identifierParts(c.name);
+  const partHits = parts.length ? parts.filter((p) => sig.queryTokens.has(p)).length / parts.length : 0;
+  const m = sig.mentions.get(c.path);
+  const lineHit = m?.lines.some((l) => l >= c.startLine && l <= c.endLine) ? 1 : 0;
+  const frameFunc = m?.frame && sig.parsed.frames.some((fr) => fr.func === c.name) ? 1 : 0;
+  const long = sig.isLong ? 1 : 0;
+  const lexS = sig.lexScore.get(c.id) ?? 0;
+  const vecRel = sig.queryVector ? cos - sig.vecTop : 0;
+  const kind = c.kind;
+  return {
+    lexS,
+    lexRR: lr ? 1 / lr : 0,
+    vecCos: cos,
+    vecRel,
+    vecRR: vr ? 1 / vr : 0,
+    identLexRR: ir ? 1 / ir : 0,
+    nameExact: sym?.exact ?? 0,
+    nameStrong: sym?.strong ?? 0,
+    nameQual: sym?.qual ?? 0,
+    nameSpec: sym ? sym.spec * sym.exact : 0,
+    nameParts: partHits,
+    frameFunc,
+    lineHit,
+    isTest: info?.isTest ? 1 : 0,
+    isDoc: info?.isDoc ? 1 : 0,
+    nonCode: info && !info.isCode ? 1 : 0,
+    isFunc: kind === 'function' || kind === 'method' ? 1 : 0,
+    isClass: kind === 'class' || kind === 'interface' || kind === 'struct' || kind === 'trait' || kind === 'enum' ? 1 : 0,
+    isBlock: kind === 'block' || kind === 'section' || kind === 'constant' ? 1 : 0,
+    lenLog: Math.log1p(c.endLine - c.startLine + 1) / 5,
+    longLex: long * lexS,
+    longVec: long * vecRel,
+    ctxActive: ctx.activeFile === c.path ? 1 : 0,
+    ctxRecent: (ctx.recentEdits ?? []).includes(c.path) ? 1 : 0,
+  };
+}

@@ -1,0 +1,127 @@
+/**
+ * The ranking model: named features, weights as data (weights.json, fitted by bench/fit.ts), a pure scoring
+ * function, and the explanations (which features put a result where it is).
+ *
+ * Two linear models: one ranks files, one ranks chunks. The chunk model also sees the file model's verdict
+ * on the chunk's file (`fileScore`, `fileRR`), so a function is found through its file and its own evidence.
+ */
+import defaultWeightsJson from './weights.json';
+
+/** File features, in a fixed order (the fitted weight vector follows it by name). */
+export const FILE_FEATURES = [
+  'lexMax', 'lexSum', 'lexRR', 'vecMax', 'vecRel', 'vecRR', 'vecSum', 'fbm', 'fbmRR',
+  'pathMention', 'moduleMention', 'frame', 'frameLast', 'symDef', 'symDefStrong', 'symQual', 'wordDef', 'stemMention',
+  'graph', 'identLexRR', 'isTest', 'isDoc', 'isExample', 'nonCode', 'isInit', 'sizeLog',
+  'longLex', 'longVec', 'longFbm',
+  'ctxActive', 'ctxOpen', 'ctxRecent',
+] as const;
+
+/** Chunk features computed from the chunk itself; `fileScore` and `fileRR` are appended from the file model. */
+export const CHUNK_BASE_FEATURES = [
+  'lexS', 'lexRR', 'vecCos', 'vecRel', 'vecRR', 'identLexRR',
+  'nameExact', 'nameStrong', 'nameQual', 'nameSpec', 'nameParts', 'frameFunc', 'lineHit',
+  'isTest', 'isDoc', 'nonCode', 'isFunc', 'isClass', 'isBlock', 'lenLog',
+  'longLex', 'longVec',
+  'ctxActive', 'ctxRecent',
+] as const;
+export const CHUNK_FEATURES = [...CHUNK_BASE_FEATURES, 'fileScore', 'fileRR', 'fileTop'] as const;
+
+export type FileFeature = (typeof FILE_FEATURES)[number];
+export type ChunkFeature = (typeof CHUNK_FEATURES)[number];
+
+export interface LinearModel {
+  bias?: number;
+  weights: Record<string, number>;
+}
+
+export interface RankWeights {
+  version: number;
+  /** How the weights were obtained (script, date, data). */
+  source?: string;
+  file: LinearModel;
+  chunk: LinearModel;
+  /**
+   * Models for short queries (a few words or a symbol: parseQuery kinds 'words' and 'symbol'); `file`/`chunk`
+   * above then serve long ones (issues, stack traces). Absent: one model for all queries.
+   */
+  short?: { file: LinearModel; chunk: LinearModel };
+  /** Cross-validated numbers reported by the fit, for reference. */
+  cv?: unknown;
+}
+
+export const DEFAULT_WEIGHTS = defaultWeightsJson as RankWeights;
+
+/** Throws when a weights file names a feature the code does not compute (or misses the models). */
+export function validateWeights(w: RankWeights): RankWeights {
+  if (!w || typeof w !== 'object' || !w.file?.weights || !w.chunk?.weights) throw new Error('weights: missing file/chunk models');
+  const known = { file: new Set<string>(FILE_FEATURES), chunk: new Set<string>(CHUNK_FEATURES) };
+  if (w.short && (!w.short.file?.weights || !w.short.chunk?.weights)) throw new Error('weights: short needs file and chunk models');
+  for (const [m, grain] of [[w, 'file'], [w, 'chunk'], [w.short, 'file'], [w.short, 'chunk']] as const) {
+    if (!m) continue;
+    for (const [name, v] of Object.entries(m[grain].weights)) {
+      if (!known[grain].has(name)) throw new Error(`weights: unknown ${grain} feature "${name}"`);
+      if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`weights: ${grain}.${name} is not a number`);
+    }
+  }
+  return w;
+}
+
+/** The models for a query: the short-query models when the weights have them and the query is short. */
+export function modelsFor(w: RankWeights, isLong: boolean): { file: LinearModel; chunk: LinearModel } {
+  return !isLong && w.short ? w.short : { file: w.file, chunk: w.chunk };
+}
+
+/** Dense vector of a feature record in the given order (missing → 0). */
+export function vectorOf(names: readonly string[], f: Record<string, number>): number[] {
+  return names.map((n) => f[n] ?? 0);
+}
+
+/** Σ w·x + bias: the pure scoring function. */
+export function score(model: LinearModel, f: Record<string, number>): number {
+  let s = model.bias ?? 0;
+  for (const k in model.weights) {
+    const x = f[k];
+    if (x) s += model.weights[k] * x;
+  }
+  return s;
+}
+
+const LABELS: Record<string, string> = {
+  lexMax: 'keyword match', lexSum: 'many keyword matches', lexRR: 'top keyword match', lexS: 'keyword match',
+  vecMax: 'semantic match', vecRel: 'semantic match', vecRR: 'top semantic match', vecSum: 'semantic matches',
+  vecCos: 'semantic match', fbm: 'file keyword match', fbmRR: 'file keyword match',
+  pathMention: 'path mentioned', moduleMention: 'module mentioned', frame: 'in the stack trace',
+  frameLast: 'last stack frame', symDef: 'defines a mentioned symbol', symDefStrong: 'defines a quoted symbol',
+  symQual: 'defines a qualified name mentioned', wordDef: 'defines a word of the query', stemMention: 'file name mentioned',
+  graph: 'referenced by top matches', identLexRR: 'identifier match', nameExact: 'name matches', nameStrong: 'name quoted',
+  nameQual: 'qualified name matches', nameSpec: 'rare name match', nameParts: 'name words match', frameFunc: 'function in the stack trace',
+  lineHit: 'line mentioned', fileScore: 'in a top file', fileRR: 'in a top file', fileTop: 'in the top file',
+  longLex: 'keyword match', longVec: 'semantic match', longFbm: 'file keyword match',
+  ctxActive: 'active file', ctxOpen: 'open file', ctxRecent: 'recently edited', isFunc: 'a function',
+};
+
+/** Query-independent priors: they move scores but are not a reason a result matches the query. */
+const PRIORS = new Set(['isFunc', 'isClass', 'isBlock', 'lenLog', 'sizeLog', 'isInit', 'isTest', 'isDoc', 'isExample', 'nonCode', 'fileTop']);
+
+/** The features that pushed a result up most (positive contributions, largest first), as short phrases. */
+export function explain(model: LinearModel, f: Record<string, number>, max = 3): { reasons: string[]; contributions: Record<string, number> } {
+  const contrib: [string, number][] = [];
+  for (const k in model.weights) {
+    const x = f[k];
+    if (x) contrib.push([k, model.weights[k] * x]);
+  }
+  contrib.sort((a, b) => b[1] - a[1]);
+  const reasons: string[] = [];
+  for (const [k, c] of contrib) {
+    if (c <= 0 || reasons.length >= max) break;
+    if (PRIORS.has(k)) continue;
+    const label = LABELS[k] ?? k;
+    if (!reasons.includes(label)) reasons.push(label);
+  }
+  return { reasons, contributions: Object.fromEntries(contrib.map(([k, c]) => [k, Number(c.toFixed(4))])) };
+}
+
+/** Chunk features derived from the file model: the file's score relative to the best file, and its rank. */
+export function fileDerived(fileScore: number, topScore: number, fileRank: number): { fileScore: number; fileRR: number; fileTop: number } {
+  return { fileScore: Math.max(-10, fileScore - topScore), fileRR: 1 / fileRank, fileTop: fileRank === 1 ? 1 : 0 };
+}

@@ -1,0 +1,211 @@
+/**
+ * Query understanding: what a developer would pull out of a question before searching.
+ *
+ * A query can be a few words, a symbol name, a pasted stack trace or a whole GitHub issue. `parseQuery`
+ * extracts, each as the signal it is:
+ *  - `frames`: traceback frames (Python `File "x.py", line 3, in f`, JS `at f (x.js:3:7)`, `x.py:12` style);
+ *  - `paths`: file paths (`src/a/b.py`, `./lib/x.ts`, `a/b.go:12`), with a line when one is given;
+ *  - `dotted`: dotted names (`django.db.models.query.QuerySet`, `QuerySet.bulk_create`);
+ *  - `code`: backticked / quoted code spans;
+ *  - `identifiers`: code-shaped names (camelCase, snake_case, dotted parts, names written as calls `f()`,
+ *    names inside code spans), each with how it was seen (`strength`);
+ *  - `errors`: exception names (`TypeError`, `ValidationError`) and error message lines;
+ *  - `words`: the remaining natural-language content words.
+ * Pure and deterministic; no index access (resolution against the index happens in symbols.ts).
+ */
+
+export type QueryKind = 'words' | 'symbol' | 'trace' | 'issue';
+
+export interface Frame {
+  path: string;
+  line?: number;
+  func?: string;
+}
+
+export interface PathMention {
+  path: string;
+  line?: number;
+}
+
+export interface IdentMention {
+  name: string;
+  /** 3 backticked / in code or a frame, 2 code-shaped (camel/snake/dotted/call), 1 a capitalised word. */
+  strength: number;
+  count: number;
+}
+
+export interface ParsedQuery {
+  raw: string;
+  kind: QueryKind;
+  frames: Frame[];
+  paths: PathMention[];
+  dotted: string[];
+  code: string[];
+  identifiers: IdentMention[];
+  errors: string[];
+  words: string[];
+  /** Text of the query without traceback noise (site-packages paths, `^^^` markers), for lexical search. */
+  text: string;
+}
+
+const FILE_EXT =
+  'py|pyi|pyx|js|jsx|mjs|cjs|ts|tsx|mts|cts|go|rs|java|kt|scala|rb|php|c|h|cc|cpp|hpp|cxx|cs|swift|m|mm|lua|sh|' +
+  'json|ya?ml|toml|ini|cfg|md|rst|txt|html|css|scss|vue|svelte|sql|proto|gradle|xml';
+const PATH_RE = new RegExp(
+  String.raw`(?:[A-Za-z]:)?(?:[\w.@~-]*[\\/])*[\w.@-]+\.(?:${FILE_EXT})(?![\w])(?::(\d+))?(?::\d+)?`,
+  'g',
+);
+const PY_FRAME_RE = /File "([^"]+)", line (\d+)(?:, in ([\w.<>]+))?/g;
+const JS_FRAME_RE = /\bat (?:(?:async )?([\w$.<>[\]]+) )?\(?((?:file:\/\/)?[^\s()]+?\.(?:[cm]?[jt]sx?)):(\d+)(?::\d+)?\)?/g;
+/** IPython-style frames: `/path/core.py in __eq__(self, other)`. */
+const IPY_FRAME_RE = /([^\s"']+\.py) in ([\w<>]+)\(/g;
+const DOTTED_RE = /\b[A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)+\b/g;
+const IDENT_RE = /[A-Za-z_$][\w$]*/g;
+const CODE_RE = /```[\s\S]*?```|`([^`\n]+)`/g;
+const ERROR_RE = /\b([A-Z][A-Za-z0-9]*(?:Error|Exception|Warning|Exit|Interrupt|Fault))\b/g;
+const ERROR_LINE_RE = /^\s*(?:[\w.]+\.)?([A-Z]\w*(?:Error|Exception|Warning)):\s*(.+)$/gm;
+
+const STOP = new Set(
+  ('a an and are as at be but by can could did do does for from had has have how i if in into is it its me my no not ' +
+    'of on or our so than that the their them then there these they this those to too us was we were what when where ' +
+    'which while who why will with would you your should also just only some any all after before about again because ' +
+    'been being very way here like want need see get got seems seem still using use used please hi thanks thank ' +
+    'e g eg ie etc one two may might must shall following expected actual result results behavior behaviour issue ' +
+    'bug problem example code error errors work works working fix fixed case cases think same new old now instead ' +
+    'other another such more most less each every both either neither something anything nothing true false none null')
+    .split(' '),
+);
+
+/** Extension-like last components that make `a.b` look like a file, not a dotted name. */
+const FILE_LIKE = new RegExp(`\\.(?:${FILE_EXT})$`);
+/** Common non-code dotted words (`e.g.`, `i.e.`, versions). */
+const DOTTED_NOISE = /^(?:e\.g|i\.e|etc|vs|www\.|http|https)\b/i;
+
+export function isCodeShaped(name: string): boolean {
+  if (name.length < 2) return false;
+  if (/_/.test(name.replace(/^_+|_+$/g, ''))) return true; // snake_case
+  if (/^__\w+__$/.test(name)) return true; // dunder
+  if (/[a-z][A-Z]/.test(name)) return true; // camelCase / PascalCase with an inner capital
+  if (/^[A-Z][a-z]+[A-Z]/.test(name)) return true;
+  if (/[A-Za-z]\d/.test(name) && /[A-Za-z]/.test(name) && name.length > 2) return true;
+  return false;
+}
+
+function normalizePath(p: string): string {
+  let s = p.replace(/\\/g, '/').replace(/^file:\/\//, '');
+  s = s.replace(/^\.\//, '');
+  // Installed-package paths: keep what follows site-packages / dist-packages / node_modules.
+  const m = s.match(/(?:site-packages|dist-packages|node_modules)\/(.+)$/);
+  if (m) s = m[1];
+  return s;
+}
+
+/** Parses a query (see the module comment). */
+export function parseQuery(raw: string): ParsedQuery {
+  const frames: Frame[] = [];
+  const paths = new Map<string, PathMention>();
+  const idents = new Map<string, IdentMention>();
+  const addIdent = (name: string, strength: number) => {
+    if (name.length < 2 || /^\d/.test(name)) return;
+    const cur = idents.get(name);
+    if (cur) {
+      cur.count++;
+      cur.strength = Math.max(cur.strength, strength);
+    } else idents.set(name, { name, strength, count: 1 });
+  };
+  const addPath = (p: string, line?: number) => {
+    const path = normalizePath(p);
+    if (!path || /^https?:/.test(path)) return;
+    const cur = paths.get(path);
+    if (!cur) paths.set(path, { path, line });
+    else if (line && !cur.line) cur.line = line;
+  };
+
+  for (const m of raw.matchAll(PY_FRAME_RE)) {
+    frames.push({ path: normalizePath(m[1]), line: Number(m[2]), func: m[3] });
+    addPath(m[1], Number(m[2]));
+    if (m[3] && !m[3].startsWith('<')) addIdent(m[3], 3);
+  }
+  for (const m of raw.matchAll(JS_FRAME_RE)) {
+    frames.push({ path: normalizePath(m[2]), line: Number(m[3]), func: m[1] });
+    addPath(m[2], Number(m[3]));
+    if (m[1]) for (const part of m[1].split('.')) if (part && !/^(Object|async|new|<anonymous>)$/.test(part)) addIdent(part, 3);
+  }
+  for (const m of raw.matchAll(IPY_FRAME_RE)) {
+    frames.push({ path: normalizePath(m[1]), func: m[2] });
+    addPath(m[1]);
+    if (!m[2].startsWith('<')) addIdent(m[2], 3);
+  }
+  const urlFree = raw.replace(/\bhttps?:\/\/\S+/g, ' ');
+  for (const m of urlFree.matchAll(PATH_RE)) {
+    const whole = m[0];
+    const p = whole.replace(/(?::\d+){1,2}$/, '');
+    // A bare `name.py` counts; a dotted identifier ending in a file-ish word (`self.json`) mostly does not.
+    if (!/[\\/]/.test(p) && /^[a-z_]\w*\.(json|md|txt|html|css|xml|sql|m|h|c|sh|cfg|ini)$/i.test(p) && !/:\d/.test(whole)) continue;
+    addPath(p, m[1] ? Number(m[1]) : undefined);
+  }
+
+  const code: string[] = [];
+  for (const m of raw.matchAll(CODE_RE)) {
+    const span = m[1] ?? m[0].replace(/^```\w*\n?|```$/g, '');
+    if (m[1]) code.push(span.trim());
+    for (const id of span.matchAll(IDENT_RE)) {
+      const name = id[0];
+      // Inline backticks name code; inside fenced blocks only code-shaped names count strongly.
+      if (m[1]) addIdent(name, isCodeShaped(name) || /^[A-Z]/.test(name) || span.trim() === name ? 3 : 2);
+      else if (isCodeShaped(name)) addIdent(name, 2);
+    }
+  }
+
+  const dotted = new Set<string>();
+  for (const m of urlFree.matchAll(DOTTED_RE)) {
+    const d = m[0];
+    if (FILE_LIKE.test(d) || DOTTED_NOISE.test(d) || /^\d/.test(d)) continue;
+    const parts = d.split('.');
+    if (parts.some((p) => p.length === 0)) continue;
+    // `self.foo`, `np.array` are still useful: keep the part names, drop `self`/`cls` as a dotted head.
+    const head = parts[0];
+    const meaningful = /^(self|cls|this)$/.test(head) ? parts.slice(1) : parts;
+    if (meaningful.length >= 2) dotted.add(meaningful.join('.'));
+    for (const p of meaningful) addIdent(p, isCodeShaped(p) || meaningful.length > 1 ? 2 : 1);
+  }
+
+  for (const m of urlFree.matchAll(IDENT_RE)) {
+    const name = m[0];
+    const after = urlFree.slice(m.index! + name.length, m.index! + name.length + 1);
+    if (isCodeShaped(name)) addIdent(name, 2);
+    else if (after === '(' && name.length > 2 && !STOP.has(name.toLowerCase())) addIdent(name, 2);
+    else if (/^[A-Z][a-z]+$/.test(name) && m.index! > 0 && !/[.!?]\s*$/.test(urlFree.slice(Math.max(0, m.index! - 3), m.index!)))
+      addIdent(name, 1); // a capitalised word mid-sentence: maybe a class name
+  }
+
+  const errors = new Set<string>();
+  for (const m of raw.matchAll(ERROR_RE)) {
+    errors.add(m[1]);
+    addIdent(m[1], 2);
+  }
+  for (const m of raw.matchAll(ERROR_LINE_RE)) errors.add(`${m[1]}: ${m[2].trim().slice(0, 200)}`);
+
+  const words: string[] = [];
+  for (const m of urlFree.matchAll(/[A-Za-z][a-z]+/g)) {
+    const w = m[0].toLowerCase();
+    if (w.length > 2 && !STOP.has(w)) words.push(w);
+  }
+
+  // Lexical text: drop installed-package path prefixes and caret/tilde marker lines, keep everything else.
+  const text = raw
+    .replace(/(?:\/[\w.@-]+)+\/(?:site-packages|dist-packages|node_modules)\//g, ' ')
+    .replace(/^[\s^~-]+$/gm, ' ');
+
+  const identifiers = [...idents.values()];
+  const trimmed = raw.trim();
+  let kind: QueryKind;
+  if (frames.length >= 2 || (frames.length && trimmed.length < 2000)) kind = 'trace';
+  else if (trimmed.length > 300 || trimmed.split('\n').length > 3) kind = 'issue';
+  else if (/^[\w$.:#/\\-]+(\(\))?$/.test(trimmed) && (isCodeShaped(trimmed) || /[.:#]/.test(trimmed) || /^[A-Z]/.test(trimmed)))
+    kind = 'symbol';
+  else kind = 'words';
+  if (kind === 'symbol') addIdent(trimmed.replace(/\(\)$/, '').split(/[.:#/\\]+/).pop()!, 3);
+
+  return { raw, kind, frames, paths: [...paths.values()], dotted: [...dotted], code, identifiers, errors: [...errors], words, text };
+}

@@ -1,0 +1,207 @@
+/**
+ * A file- and symbol-level view of the index, derived from the VectorStore's public API and kept in step
+ * with it incrementally (per file content hash; a whole pass is skipped while the store's fingerprint is
+ * unchanged, so a search after a branch switch pays only for the files that changed).
+ *
+ *  - symbol table: definition name (lower-cased) → chunk ids; qualified names are checked by suffix;
+ *  - files: kind (test / docs / example / code), Python module path, basename, defined names;
+ *  - module path → file, basename → files (for traceback and path mentions);
+ *  - a file-grain BM25 index (optional) over the file's chunk texts and path.
+ */
+import type { Chunk } from '../types';
+import type { VectorStore } from '../index/vectorStore';
+import { tokenizeCode, tokenizePath } from '../text/tokenize';
+import { Bm25Index } from './bm25';
+
+export interface FileInfo {
+  path: string;
+  hash: string;
+  chunkIds: string[];
+  language: string;
+  isTest: boolean;
+  isDoc: boolean;
+  isExample: boolean;
+  /** Source code in a programming language (not text/markdown/json/yaml…). */
+  isCode: boolean;
+  /** Python dotted module (`django.db.models.query`; a package's `__init__.py` → the package). */
+  module?: string;
+  /** Lower-cased file name without extension (`query` for query.py; the package name for `__init__.py`). */
+  stem: string;
+  /** Lower-cased names defined in the file. */
+  defs: Set<string>;
+}
+
+const DEF_KINDS = new Set(['function', 'method', 'class', 'interface', 'struct', 'enum', 'trait', 'type', 'constant', 'module']);
+const NON_CODE = new Set(['text', 'markdown', 'json', 'yaml', 'toml', 'xml', 'html', 'css', 'ini', 'restructuredtext', 'rst', 'csv']);
+
+export function isTestPath(p: string): boolean {
+  const lower = p.toLowerCase();
+  const segs = lower.split('/');
+  const base = segs[segs.length - 1];
+  if (segs.slice(0, -1).some((s) => s === 'test' || s === 'tests' || s === 'testing' || s === '__tests__' || s === 'spec' || s === 'specs' || s === 'e2e'))
+    return true;
+  return (
+    /^test_.*\.py$/.test(base) || /_tests?\.py$/.test(base) || base === 'conftest.py' || /_test\.go$/.test(base) ||
+    /\.(test|spec)\.[cm]?[jt]sx?$/.test(base) || /^test[A-Z_]?.*\.(java|kt)$/.test(p.split('/').pop() ?? '') || /tests?\.rs$/.test(base)
+  );
+}
+
+export function isDocPath(p: string, language: string): boolean {
+  const lower = p.toLowerCase();
+  if (/(^|\/)(docs?|documentation)\//.test(lower)) return true;
+  if (/\.(md|rst|txt|adoc)$/.test(lower)) return true;
+  return language === 'markdown' || language === 'text';
+}
+
+export function isExamplePath(p: string): boolean {
+  return /(^|\/)(examples?|samples?|benchmarks?|asv_bench|scripts|tutorials?|gallery|galleries)\//i.test(p);
+}
+
+export function pythonModule(p: string): string | undefined {
+  if (!p.endsWith('.py') && !p.endsWith('.pyi')) return undefined;
+  let m = p.replace(/\.pyi?$/, '').replace(/\/__init__$/, '');
+  m = m.replace(/^(src|lib|python)\//, '');
+  return m.split('/').join('.');
+}
+
+export function definedNames(c: Chunk): string[] {
+  if (!DEF_KINDS.has(c.kind)) return [];
+  if (c.kind === 'constant') return c.name.split(/\s*,\s*/).filter((n) => /^[A-Za-z_$][\w$]*$/.test(n));
+  return c.name && /^[A-Za-z_$][\w$]*$/.test(c.name) ? [c.name] : [];
+}
+
+export interface RepoViewOptions {
+  /** Maintain the file-grain BM25 index (default true). */
+  fileIndex?: boolean;
+}
+
+export class RepoView {
+  readonly files = new Map<string, FileInfo>();
+  /** Lower-cased definition name → chunk ids. */
+  readonly byName = new Map<string, Set<string>>();
+  /** Python module → path. */
+  readonly byModule = new Map<string, string>();
+  /** Lower-cased basename (`core.py`) → paths. */
+  readonly byBasename = new Map<string, Set<string>>();
+  readonly fileBm25?: Bm25Index;
+  private seen = '';
+
+  constructor(private readonly store: VectorStore, opts: RepoViewOptions = {}) {
+    if (opts.fileIndex ?? true) this.fileBm25 = new Bm25Index();
+  }
+
+  /** Brings the view in step with the store; cheap when nothing changed. Returns the number of files updated. */
+  sync(): number {
+    const fp = this.store.fingerprint();
+    if (fp === this.seen) return 0;
+    let changed = 0;
+    const present = new Set<string>();
+    for (const f of this.store.files()) {
+      present.add(f.path);
+      const cur = this.files.get(f.path);
+      if (cur && cur.hash === f.hash && cur.chunkIds.length === f.chunkIds.length && cur.chunkIds.every((id, i) => id === f.chunkIds[i])) continue;
+      if (cur) this.drop(cur);
+      const chunks = f.chunkIds.map((id) => this.store.getChunk(id)).filter((c): c is Chunk => !!c);
+      this.addFile(f.path, f.hash, f.chunkIds, chunks);
+      changed++;
+    }
+    for (const [p, info] of [...this.files]) {
+      if (!present.has(p)) {
+        this.drop(info);
+        changed++;
+      }
+    }
+    this.seen = fp;
+    return changed;
+  }
+
+  private addFile(path: string, hash: string, chunkIds: string[], chunks: Chunk[]): void {
+    const language = chunks[0]?.language ?? 'text';
+    const base = path.split('/').pop()!.toLowerCase();
+    const module = pythonModule(path);
+    const stem = base === '__init__.py' ? (path.split('/').slice(-2, -1)[0] ?? '').toLowerCase() : base.replace(/\.[^.]+$/, '');
+    const defs = new Set<string>();
+    for (const c of chunks) {
+      for (const n of definedNames(c)) {
+        const key = n.toLowerCase();
+        defs.add(key);
+        let s = this.byName.get(key);
+        if (!s) this.byName.set(key, (s = new Set()));
+        s.add(c.id);
+      }
+    }
+    const info: FileInfo = {
+      path, hash, chunkIds, language, module, stem, defs,
+      isTest: isTestPath(path),
+      isDoc: isDocPath(path, language),
+      isExample: isExamplePath(path),
+      isCode: !NON_CODE.has(language),
+    };
+    this.files.set(path, info);
+    if (module) this.byModule.set(module, path);
+    let b = this.byBasename.get(base);
+    if (!b) this.byBasename.set(base, (b = new Set()));
+    b.add(path);
+    if (this.fileBm25) {
+      const tokens = tokenizePath(path);
+      for (const c of chunks) {
+        // Class summaries repeat their members' signatures; count the members once, from their own chunks.
+        for (const t of tokenizeCode(c.text, { minLength: 2 })) tokens.push(t);
+      }
+      this.fileBm25.add(path, tokens);
+    }
+  }
+
+  private drop(info: FileInfo): void {
+    for (const id of info.chunkIds) {
+      const c = this.store.getChunk(id);
+      for (const n of c ? definedNames(c) : []) this.byName.get(n.toLowerCase())?.delete(id);
+    }
+    // Chunks already gone from the store: sweep names this file defined.
+    for (const n of info.defs) {
+      const s = this.byName.get(n);
+      if (!s) continue;
+      for (const id of info.chunkIds) s.delete(id);
+      if (s.size === 0) this.byName.delete(n);
+    }
+    if (info.module && this.byModule.get(info.module) === info.path) this.byModule.delete(info.module);
+    this.byBasename.get(info.path.split('/').pop()!.toLowerCase())?.delete(info.path);
+    this.fileBm25?.remove(info.path);
+    this.files.delete(info.path);
+  }
+
+  /** Indexed files whose path ends with the given (normalized) path, longest matching suffix first. */
+  resolvePath(mention: string): string[] {
+    const segs = mention.split('/').filter((s) => s && s !== '.' && s !== '..');
+    if (!segs.length) return [];
+    const cands = this.byBasename.get(segs[segs.length - 1].toLowerCase());
+    if (!cands || !cands.size) return [];
+    let best: string[] = [];
+    let bestLen = 0;
+    for (const p of cands) {
+      const ps = p.toLowerCase().split('/');
+      let n = 0;
+      while (n < segs.length && n < ps.length && ps[ps.length - 1 - n] === segs[segs.length - 1 - n].toLowerCase()) n++;
+      if (n > bestLen) {
+        best = [p];
+        bestLen = n;
+      } else if (n === bestLen) best.push(p);
+    }
+    return best;
+  }
+
+  /** The longest module prefix of a dotted name that is an indexed module, and the rest (a symbol path). */
+  resolveDotted(dotted: string): { path: string; rest: string[] } | undefined {
+    const parts = dotted.split('.');
+    for (let n = parts.length; n >= 1; n--) {
+      const p = this.byModule.get(parts.slice(0, n).join('.'));
+      if (p) return { path: p, rest: parts.slice(n) };
+    }
+    return undefined;
+  }
+
+  /** Chunk ids defining `name` (case-insensitive exact match on the short name). */
+  definitions(name: string): string[] {
+    return [...(this.byName.get(name.toLowerCase()) ?? [])];
+  }
+}

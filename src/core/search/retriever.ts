@@ -1,0 +1,223 @@
+/**
+ * The retriever: query understanding → candidates (lexical, vector, symbols, paths, graph) → features →
+ * the fitted ranking model (weights.json) → optional second-stage reranker. Results at two grains (chunks and
+ * files), each with the reasons that put it there, and a token-budgeted context pack.
+ *
+ *   const r = createRetriever(workspaceIndex);            // or { store, lexical, embedder }
+ *   const hits = await r.search('why does QuerySet.bulk_create ignore …', 10);   // RankedHit[] ⊇ SearchHit
+ *   const files = await r.searchFiles(query, 5);
+ *   const pack = r.contextPack(hits, 4000);
+ *
+ * `stage` selects an ablation: 'lexical' (BM25 only), 'hybrid' (+ vector, RRF), 'fusion' (+ symbols, paths,
+ * file BM25, graph, RRF), 'rerank' (the feature model; default).
+ */
+import type { Chunk } from '../types';
+import type { SearchHit } from './hybrid';
+import { reciprocalRankFusion } from './fusion';
+import { RepoView } from './repoView';
+import { gatherSignals, type SearchSources, type Signals } from './signals';
+import { chunkBaseFeatures, fileCandidates, VecScores, type FileCandidate, type Features, type SearchContext } from './features';
+import { DEFAULT_WEIGHTS, explain, fileDerived, modelsFor, score, validateWeights, type LinearModel, type RankWeights } from './model';
+import { contextPack, type ContextPack, type PackOptions } from './pack';
+import type { Reranker } from './rerankers';
+
+export type { SearchContext } from './features';
+
+export interface RankedHit extends SearchHit {
+  /** Short phrases: why this was retrieved (the largest positive feature contributions). */
+  reasons: string[];
+  features?: Features;
+  /** Per-feature contributions to the score (w·x), when explain is on. */
+  contributions?: Record<string, number>;
+}
+
+export interface FileHit {
+  path: string;
+  score: number;
+  reasons: string[];
+  /** This file's hits among the ranked chunks, best first. */
+  chunks: RankedHit[];
+  features?: Features;
+  contributions?: Record<string, number>;
+}
+
+export type Stage = 'lexical' | 'hybrid' | 'fusion' | 'rerank';
+
+export interface RetrieverOptions {
+  weights?: RankWeights;
+  stage?: Stage;
+  /** Candidates taken from each of the lexical and vector lists. Default 200. */
+  pool?: number;
+  /** Chunks of the best `expandFiles` files join the chunk candidates. Default 10. */
+  expandFiles?: number;
+  /** Maintain the file-grain BM25 index (memory ≈ the lexical index). Default true. */
+  fileIndex?: boolean;
+  /** A second-stage reranker over the top `rerankTop` chunks (cross-encoder / LLM judge). */
+  reranker?: Reranker;
+  rerankTop?: number;
+  /** Attach features and contributions to every hit. Default false. */
+  explain?: boolean;
+  /** Share one RepoView between retrievers of the same index (it must wrap the same store). */
+  view?: RepoView;
+}
+
+export interface RetrieveOptions {
+  k?: number;
+  fileK?: number;
+  context?: SearchContext;
+  signal?: AbortSignal;
+}
+
+export interface Retrieval {
+  chunks: RankedHit[];
+  files: FileHit[];
+  signals: Signals;
+  /** Every candidate with its features (for fitting and inspection). */
+  candidates: { files: FileCandidate[]; chunks: { chunk: Chunk; features: Features }[] };
+  timings: Record<string, number>;
+  /** Set when the second-stage reranker failed and the model's order was kept. */
+  rerankError?: string;
+}
+
+export interface Retriever {
+  readonly view: RepoView;
+  search(query: string, k: number, context?: SearchContext): Promise<RankedHit[]>;
+  searchFiles(query: string, k: number, context?: SearchContext): Promise<FileHit[]>;
+  retrieve(query: string, opts?: RetrieveOptions): Promise<Retrieval>;
+  contextPack(hits: readonly { chunk: Chunk }[], budgetTokens: number, opts?: PackOptions): ContextPack;
+}
+
+/** Accepts a WorkspaceIndex ({indexer, embedder}) or the bare sources. */
+export type RetrieverIndex = SearchSources | { indexer: { store: SearchSources['store']; lexical: SearchSources['lexical'] }; embedder: SearchSources['embedder'] };
+
+export function createRetriever(index: RetrieverIndex, opts: RetrieverOptions = {}): Retriever {
+  const src: SearchSources = 'indexer' in index ? { store: index.indexer.store, lexical: index.indexer.lexical, embedder: index.embedder } : index;
+  const weights = validateWeights(opts.weights ?? DEFAULT_WEIGHTS);
+  const stage = opts.stage ?? 'rerank';
+  const view = opts.view ?? new RepoView(src.store, { fileIndex: opts.fileIndex });
+
+  async function retrieve(query: string, ro: RetrieveOptions = {}): Promise<Retrieval> {
+    const t0 = performance.now();
+    view.sync();
+    const tSync = performance.now() - t0;
+    const sig = await gatherSignals(src, view, query, {
+      pool: opts.pool,
+      useVector: stage !== 'lexical',
+      useSymbols: stage === 'fusion' || stage === 'rerank',
+      useFileIndex: stage === 'fusion' || stage === 'rerank',
+    });
+    const t1 = performance.now();
+    const vs = new VecScores(src.store, sig);
+    const ctx = ro.context ?? {};
+    const files = fileCandidates(view, src.store, sig, vs, ctx);
+    const k = ro.k ?? 10;
+    const fileK = ro.fileK ?? 10;
+    let res: Omit<Retrieval, 'signals' | 'timings'>;
+    if (stage === 'rerank') res = rankWithModel(files, sig, vs, ctx, k, fileK);
+    else res = rankWithFusion(files, sig, stage, k, fileK);
+    const t2 = performance.now();
+    let rerankError: string | undefined;
+    if (opts.reranker && res.chunks.length) {
+      try {
+        res.chunks = await secondStage(opts.reranker, query, res.chunks, opts.rerankTop ?? 20, ro.signal);
+      } catch (e) {
+        rerankError = (e as Error).message;
+      }
+    }
+    const timings = { sync: round(tSync), ...sig.timings, rank: round(t2 - t1), total: round(performance.now() - t0) };
+    return { ...res, signals: sig, timings, ...(rerankError ? { rerankError } : {}) };
+  }
+
+  function rankWithModel(files: FileCandidate[], sig: Signals, vs: VecScores, ctx: SearchContext, k: number, fileK: number) {
+    // The short-query model learned from plain-language descriptions; a query that names code (a symbol, a quoted
+    // identifier, a path or a frame) is ranked by the model that learned what such mentions are worth.
+    const p = sig.parsed;
+    const namesCode = p.kind === 'symbol' || p.paths.length > 0 || p.frames.length > 0 || p.identifiers.some((i) => i.strength >= 3);
+    const models = modelsFor(weights, sig.isLong || namesCode);
+    const scored = files.map((f) => ({ f, s: score(models.file, f.features) })).sort((a, b) => b.s - a.s || (a.f.path < b.f.path ? -1 : 1));
+    const top = scored[0]?.s ?? 0;
+    const fileRank = new Map(scored.map((x, i) => [x.f.path, { s: x.s, r: i + 1 }]));
+    const ids = new Set<string>([...sig.lexRank.keys(), ...sig.vecRank.keys(), ...sig.symbols.keys(), ...sig.identLexRank.keys()]);
+    for (const { f } of scored.slice(0, opts.expandFiles ?? 10)) for (const id of f.info.chunkIds) ids.add(id);
+    const chunks: { chunk: Chunk; features: Features; s: number }[] = [];
+    for (const id of ids) {
+      const c = src.store.getChunk(id);
+      if (!c) continue;
+      const fr = fileRank.get(c.path);
+      const f = { ...chunkBaseFeatures(c, view.files.get(c.path), sig, vs, ctx), ...(fr ? fileDerived(fr.s, top, fr.r) : { fileScore: -10, fileRR: 0, fileTop: 0 }) };
+      chunks.push({ chunk: c, features: f, s: score(models.chunk, f) });
+    }
+    chunks.sort((a, b) => b.s - a.s || (a.chunk.id < b.chunk.id ? -1 : 1));
+    const hits = chunks.slice(0, Math.max(k, 50)).map(({ chunk, features, s }) => toHit(chunk, s, sig, models.chunk, features));
+    const fileHits: FileHit[] = scored.slice(0, fileK).map(({ f, s }) => {
+      const e = explain(models.file, f.features);
+      return {
+        path: f.path, score: s, reasons: e.reasons, chunks: hits.filter((h) => h.chunk.path === f.path).slice(0, 5),
+        ...(opts.explain ? { features: f.features, contributions: e.contributions } : {}),
+      };
+    });
+    return { chunks: hits.slice(0, k), files: fileHits, candidates: { files, chunks: chunks.map(({ chunk, features }) => ({ chunk, features })) } };
+  }
+
+  function toHit(chunk: Chunk, s: number, sig: Signals, model: LinearModel, features: Features): RankedHit {
+    const e = explain(model, features);
+    return {
+      chunk, score: s, lexicalRank: sig.lexRank.get(chunk.id), vectorRank: sig.vecRank.get(chunk.id),
+      matchedTerms: sig.lex.find((h) => h.id === chunk.id)?.matchedTerms, reasons: e.reasons,
+      ...(opts.explain ? { features, contributions: e.contributions } : {}),
+    };
+  }
+
+  function rankWithFusion(files: FileCandidate[], sig: Signals, st: Stage, k: number, fileK: number) {
+    const lists: { ids: string[]; name: string }[] = [{ ids: sig.lex.map((h) => h.id), name: 'keyword match' }];
+    if (st !== 'lexical') lists.push({ ids: sig.vec.map((h) => h.id), name: 'semantic match' });
+    if (st === 'fusion') {
+      lists.push({ ids: [...sig.symbols].sort((a, b) => b[1].exact * b[1].spec + b[1].qual - (a[1].exact * a[1].spec + a[1].qual)).map(([id]) => id), name: 'symbol mentioned' });
+      lists.push({ ids: [...sig.identLexRank].sort((a, b) => a[1] - b[1]).map(([id]) => id), name: 'identifier match' });
+    }
+    const fusedChunks = st === 'lexical' ? new Map(sig.lex.map((h, i) => [h.id, 1 / (60 + i + 1)])) : reciprocalRankFusion(lists);
+    const order = [...fusedChunks].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+    const hits: RankedHit[] = [];
+    for (const [id, s] of order.slice(0, Math.max(k, 50))) {
+      const chunk = src.store.getChunk(id);
+      if (!chunk) continue;
+      const reasons = lists.filter((l) => l.ids.includes(id)).map((l) => l.name);
+      hits.push({ chunk, score: s, lexicalRank: sig.lexRank.get(id), vectorRank: sig.vecRank.get(id), reasons });
+    }
+    // Files: RRF of per-file lists (a file ranks by its best chunk in each chunk list, plus file-grain lists).
+    const byFile = (ids: string[]) => [...new Set(ids.map((id) => src.store.getChunk(id)?.path).filter((p): p is string => !!p))];
+    const fileLists = lists.map((l) => ({ ids: byFile(l.ids) }));
+    if (st === 'fusion') {
+      const rank = (key: string) => files.filter((f) => f.features[key] > 0).sort((a, b) => b.features[key] - a.features[key]).map((f) => f.path);
+      fileLists.push({ ids: sig.fbm.map((h) => h.key) }, { ids: rank('pathMention') }, { ids: rank('moduleMention') }, { ids: rank('frame') }, { ids: rank('graph') });
+    }
+    const fusedFiles = reciprocalRankFusion(fileLists);
+    const fileHits = [...fusedFiles].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, fileK).map(([path, s]) => ({
+      path, score: s, reasons: ['fused rank'], chunks: hits.filter((h) => h.chunk.path === path).slice(0, 5),
+    }));
+    return { chunks: hits.slice(0, k), files: fileHits, candidates: { files, chunks: [] } };
+  }
+
+  return {
+    view,
+    async search(query, k, context) {
+      return (await retrieve(query, { k, context })).chunks;
+    },
+    async searchFiles(query, k, context) {
+      return (await retrieve(query, { fileK: k, context })).files;
+    },
+    retrieve,
+    contextPack: (hits, budget, po) => contextPack(hits, budget, po),
+  };
+}
+
+async function secondStage(reranker: Reranker, query: string, hits: RankedHit[], top: number, signal?: AbortSignal): Promise<RankedHit[]> {
+  const head = hits.slice(0, top);
+  const docs = head.map((h) => `${h.chunk.path}:${h.chunk.startLine}-${h.chunk.endLine}\n${h.chunk.text}`);
+  const scores = await reranker.rerank(query, docs, signal);
+  const order = head.map((h, i) => ({ h, s: scores[i], i })).sort((a, b) => b.s - a.s || a.i - b.i);
+  const reranked = order.map(({ h, s }) => ({ ...h, score: s, reasons: [`${reranker.id} ${s.toFixed(2)}`, ...h.reasons] }));
+  return [...reranked, ...hits.slice(top)];
+}
+
+const round = (x: number) => Number(x.toFixed(2));

@@ -1,0 +1,277 @@
+/**
+ * Candidate generation: every source of evidence for one query, gathered once.
+ *  - lexical: BM25 over code-aware tokens (the index's LexicalIndex), on the query text and, separately, on
+ *    the identifiers the query names (so a symbol buried in a long issue still counts);
+ *  - vector: the embedder's query vector against the store;
+ *  - file BM25: the RepoView's file-grain index;
+ *  - mentions: paths, `file:line`, traceback frames and dotted modules resolved to indexed files;
+ *  - symbols: definitions whose name (or qualified name) the query mentions, weighted by how specific they are;
+ *  - graph: files defining the identifiers used by the best early matches.
+ */
+import type { Chunk } from '../types';
+import type { Embedder } from '../embed/embedder';
+import type { LexicalHit, LexicalIndex } from '../index/lexical';
+import type { VectorStore } from '../index/vectorStore';
+import { tokenizeCode } from '../text/tokenize';
+import { parseQuery, type ParsedQuery } from './query';
+import type { RepoView } from './repoView';
+import { reciprocalRankFusion } from './fusion';
+
+export interface SearchSources {
+  store: VectorStore;
+  lexical: LexicalIndex;
+  embedder: Embedder;
+}
+
+export interface SymbolMatch {
+  /** Best mention strength (1–3) / 3 of a query identifier equal to the chunk's name. */
+  exact: number;
+  strong: number;
+  /** A dotted mention matched the chunk's qualified name suffix. */
+  qual: number;
+  /** Specificity: 1 / number of files defining the name. */
+  spec: number;
+}
+
+export interface FileMention {
+  path: number;
+  module: number;
+  frame: number;
+  frameLast: number;
+  /** Lines mentioned in this file (frames, `file:line`). */
+  lines: number[];
+}
+
+export interface Signals {
+  parsed: ParsedQuery;
+  isLong: boolean;
+  lex: LexicalHit[];
+  lexRank: Map<string, number>;
+  lexScore: Map<string, number>;
+  identLexRank: Map<string, number>;
+  vec: { id: string; score: number }[];
+  vecRank: Map<string, number>;
+  vecTop: number;
+  queryVector?: Float32Array;
+  fbm: { key: string; score: number }[];
+  mentions: Map<string, FileMention>;
+  symbols: Map<string, SymbolMatch>;
+  /** Per file: Σ 1/|defining files| over query words that are definition names. */
+  wordDefs: Map<string, number>;
+  graph: Map<string, number>;
+  /** Lower-cased tokens of the query (identifier parts and words). */
+  queryTokens: Set<string>;
+  timings: Record<string, number>;
+}
+
+export interface GatherOptions {
+  pool?: number;
+  useVector?: boolean;
+  useSymbols?: boolean;
+  useFileIndex?: boolean;
+}
+
+const GRAPH_STOP = new Set(
+  ('self cls this none true false return def class import from for while if else elif try except finally with as pass ' +
+    'raise yield lambda not and or in is del global nonlocal assert async await print len str int float dict list set tuple ' +
+    'object type super isinstance range const let var function new null undefined export default public private static ' +
+    'void string number boolean any err nil func package struct interface error args kwargs value name data result')
+    .split(' '),
+);
+
+function addSym(map: Map<string, SymbolMatch>, id: string, m: Partial<SymbolMatch>): void {
+  const cur = map.get(id) ?? { exact: 0, strong: 0, qual: 0, spec: 0 };
+  map.set(id, {
+    exact: Math.max(cur.exact, m.exact ?? 0),
+    strong: Math.max(cur.strong, m.strong ?? 0),
+    qual: Math.max(cur.qual, m.qual ?? 0),
+    spec: Math.max(cur.spec, m.spec ?? 0),
+  });
+}
+
+function mention(map: Map<string, FileMention>, path: string): FileMention {
+  let m = map.get(path);
+  if (!m) map.set(path, (m = { path: 0, module: 0, frame: 0, frameLast: 0, lines: [] }));
+  return m;
+}
+
+export async function gatherSignals(src: SearchSources, view: RepoView, query: string, opts: GatherOptions = {}): Promise<Signals> {
+  const pool = opts.pool ?? 200;
+  const timings: Record<string, number> = {};
+  let t = performance.now();
+  const lap = (name: string) => {
+    const now = performance.now();
+    timings[name] = Number((now - t).toFixed(2));
+    t = now;
+  };
+  const parsed = parseQuery(query);
+  const isLong = parsed.kind === 'issue' || parsed.kind === 'trace';
+  const useSymbols = opts.useSymbols ?? true;
+  lap('parse');
+
+  const lex = src.lexical.search(parsed.text, pool);
+  const lexRank = new Map(lex.map((h, i) => [h.id, i + 1]));
+  const top = lex[0]?.score || 1;
+  const lexScore = new Map(lex.map((h) => [h.id, h.score / top]));
+  const identLexRank = new Map<string, number>();
+  if (useSymbols) {
+    const idents = parsed.identifiers.filter((m) => m.strength >= 2).map((m) => m.name);
+    if (idents.length && isLong) src.lexical.search(idents.join(' '), 50).forEach((h, i) => identLexRank.set(h.id, i + 1));
+  }
+  lap('lexical');
+
+  let vec: { id: string; score: number }[] = [];
+  let queryVector: Float32Array | undefined;
+  if (opts.useVector ?? true) {
+    [queryVector] = await src.embedder.embed([query], { kind: 'query' });
+    vec = src.store.search(queryVector, pool);
+  }
+  const vecRank = new Map(vec.map((h, i) => [h.id, i + 1]));
+  lap('vector');
+
+  let fbm: { key: string; score: number }[] = [];
+  if ((opts.useFileIndex ?? true) && view.fileBm25) {
+    const terms = view.fileBm25.plan(tokenizeCode(parsed.text, { minLength: 2 }), { maxTerms: 48, postingBudget: 150_000, stop: FBM_STOP });
+    fbm = view.fileBm25.search(terms, 100);
+  }
+  lap('fileBm25');
+
+  const mentions = new Map<string, FileMention>();
+  const symbols = new Map<string, SymbolMatch>();
+  const wordDefs = new Map<string, number>();
+  const queryTokens = new Set(tokenizeCode(parsed.raw));
+  const graph = new Map<string, number>();
+  if (useSymbols) {
+    resolveMentions(view, parsed, mentions);
+    resolveSymbols(src.store, view, parsed, symbols, wordDefs);
+    lap('symbols');
+    // Code graph: identifiers used by the best early matches, defined in other files.
+    const early = reciprocalRankFusion([
+      { ids: lex.slice(0, 20).map((h) => h.id) },
+      { ids: vec.slice(0, 20).map((h) => h.id) },
+      { ids: [...symbols].sort((a, b) => b[1].exact * b[1].spec - a[1].exact * a[1].spec).slice(0, 10).map(([id]) => id) },
+    ]);
+    const seeds = [...early].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([id]) => src.store.getChunk(id)).filter((c): c is Chunk => !!c);
+    graphScores(src.store, view, seeds, graph);
+    lap('graph');
+  }
+  return {
+    parsed, isLong, lex, lexRank, lexScore, identLexRank, vec, vecRank, vecTop: vec[0]?.score ?? 0, queryVector, fbm,
+    mentions, symbols, wordDefs, graph, queryTokens, timings,
+  };
+}
+
+const FBM_STOP = new Set(
+  ('the and for that this with from have are was were not but can when what which will would should there their they then ' +
+    'than into also just only some any all been being very here like want need see get got use used using issue bug error ' +
+    'self none true false return def class import').split(' '),
+);
+
+function resolveMentions(view: RepoView, parsed: ParsedQuery, mentions: Map<string, FileMention>): void {
+  for (const p of parsed.paths) {
+    const files = view.resolvePath(p.path);
+    if (!files.length || files.length > 3) continue;
+    for (const f of files) {
+      const m = mention(mentions, f);
+      m.path = Math.max(m.path, 1 / files.length);
+      if (p.line) m.lines.push(p.line);
+    }
+  }
+  const resolved = parsed.frames.map((fr) => ({ fr, files: view.resolvePath(fr.path) })).filter((x) => x.files.length && x.files.length <= 3);
+  resolved.forEach(({ fr, files }) => {
+    for (const f of files) {
+      const m = mention(mentions, f);
+      m.frame = 1;
+      if (fr.line) m.lines.push(fr.line);
+    }
+  });
+  if (resolved.length) {
+    // Python tracebacks list the innermost call last; JS stacks list it first.
+    const inner = /\.py$/.test(resolved[0].fr.path) ? resolved[resolved.length - 1] : resolved[0];
+    for (const f of inner.files) mention(mentions, f).frameLast = 1;
+  }
+  for (const d of parsed.dotted) {
+    const r = view.resolveDotted(d);
+    if (!r) continue;
+    // `pkg.mod` (a module) or `pkg.mod.Name[.member]` (a symbol inside it).
+    const m = mention(mentions, r.path);
+    m.module = Math.max(m.module, r.rest.length === 0 ? 1 : 0.7);
+  }
+}
+
+function resolveSymbols(store: VectorStore, view: RepoView, parsed: ParsedQuery, symbols: Map<string, SymbolMatch>, wordDefs: Map<string, number>): void {
+  const filesOf = (ids: string[]) => new Set(ids.map((id) => store.getChunk(id)?.path).filter(Boolean));
+  for (const m of parsed.identifiers) {
+    const ids = view.definitions(m.name);
+    if (!ids.length || ids.length > 300) continue;
+    const spec = 1 / filesOf(ids).size;
+    for (const id of ids) {
+      const c = store.getChunk(id);
+      if (!c) continue;
+      const caseOk = c.name === m.name || c.name.split(/\s*,\s*/).includes(m.name);
+      if (m.strength === 1 && !caseOk) continue;
+      const s = (m.strength / 3) * (caseOk ? 1 : 0.7);
+      addSym(symbols, id, { exact: s, strong: m.strength === 3 ? 1 : 0, spec });
+    }
+  }
+  // Dotted mentions: `Class.method`, `pkg.mod.Class` → qualified-name suffixes.
+  for (const d of parsed.dotted) {
+    const parts = d.split('.');
+    for (let n = Math.min(3, parts.length); n >= 2; n--) {
+      const suffix = parts.slice(-n).join('.');
+      const ids = view.definitions(parts[parts.length - 1]);
+      let hit = false;
+      for (const id of ids) {
+        const c = store.getChunk(id);
+        if (c && (c.qualifiedName === suffix || c.qualifiedName.endsWith('.' + suffix))) {
+          addSym(symbols, id, { qual: n / 3, exact: 2 / 3, spec: 1 / Math.max(1, ids.length) });
+          hit = true;
+        }
+      }
+      if (hit) break;
+    }
+    const r = view.resolveDotted(d);
+    if (r && r.rest.length) {
+      const info = view.files.get(r.path);
+      for (const id of info?.chunkIds ?? []) {
+        const c = store.getChunk(id);
+        if (c && (c.qualifiedName === r.rest.join('.') || c.name === r.rest[0])) addSym(symbols, id, { qual: 1, exact: 2 / 3, spec: 1 });
+      }
+    }
+  }
+  const seen = new Set(parsed.identifiers.map((m) => m.name.toLowerCase()));
+  for (const w of new Set(parsed.words)) {
+    if (w.length < 4 || seen.has(w)) continue;
+    const ids = view.definitions(w);
+    if (!ids.length || ids.length > 100) continue;
+    const files = filesOf(ids);
+    for (const f of files) wordDefs.set(f!, (wordDefs.get(f!) ?? 0) + 1 / files.size);
+  }
+}
+
+const IDENT = /[A-Za-z_][A-Za-z0-9_]{2,}/g;
+
+function graphScores(store: VectorStore, view: RepoView, seeds: Chunk[], graph: Map<string, number>): void {
+  const used = new Map<string, Set<string>>();
+  for (const c of seeds) {
+    for (const m of c.text.matchAll(IDENT)) {
+      const name = m[0];
+      if (GRAPH_STOP.has(name.toLowerCase())) continue;
+      let s = used.get(name.toLowerCase());
+      if (!s) used.set(name.toLowerCase(), (s = new Set()));
+      s.add(c.path);
+    }
+  }
+  for (const [name, from] of used) {
+    const ids = view.definitions(name);
+    if (!ids.length || ids.length > 20) continue;
+    const files = new Set(ids.map((id) => store.getChunk(id)?.path).filter((p): p is string => !!p));
+    for (const f of files) {
+      if (from.has(f) && from.size === 1) continue; // only used where it is defined
+      graph.set(f, (graph.get(f) ?? 0) + 1 / files.size);
+    }
+  }
+  let max = 0;
+  for (const v of graph.values()) max = Math.max(max, v);
+  if (max > 0) for (const [k, v] of graph) graph.set(k, v / max);
+}

@@ -1,0 +1,76 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Bm25Index } from '../../../src/core/search/bm25';
+import { firstPositions, summarize } from '../../../src/core/search/eval/metrics';
+import { blankDocComment, parseEvalSet, spanMatches } from '../../../src/core/search/eval/sets';
+import { windows } from '../../../src/core/search/eval/baselines';
+import { isTestPath, pythonModule } from '../../../src/core/search/repoView';
+
+test('BM25: rare terms weigh more, documents can be replaced and removed, planning keeps selective terms', () => {
+  const b = new Bm25Index();
+  b.add('a', ['parse', 'config', 'file']);
+  b.add('b', ['parse', 'json']);
+  b.add('c', ['render', 'table', 'parse']);
+  assert.deepEqual(b.search(b.plan(['parse', 'config']), 3).map((h) => h.key)[0], 'a');
+  b.add('a', ['render']);
+  assert.equal(b.search(b.plan(['config']), 3).length, 0);
+  b.remove('c');
+  assert.equal(b.size, 2);
+  assert.deepEqual(b.plan(['json', 'parse', 'zzz'], { maxTerms: 1 }).map((t) => t.term), ['json']);
+});
+
+test('metrics: Acc@k needs every gold item, Hit@k one, MRR the first, nDCG@10 discounted gains', () => {
+  const o1 = firstPositions([['x'], [], ['y']], ['x', 'y']);
+  assert.deepEqual(o1.firstPos, [1, 3]);
+  const o2 = firstPositions([[], ['z']], ['z']);
+  const s = summarize([o1, o2]);
+  assert.equal(s.acc[1], 0);
+  assert.equal(s.hit[1], 0.5);
+  assert.equal(s.acc[3], 1);
+  assert.equal(s.mrr, (1 + 0.5) / 2);
+  assert.ok(s.ndcg10 > 0.6 && s.ndcg10 < 1);
+  assert.deepEqual(firstPositions([], ['q']).firstPos, [Infinity]);
+});
+
+test('eval sets: both formats are detected by their fields; spans match qualified-name suffixes', () => {
+  const items = parseEvalSet([
+    JSON.stringify({ instance_id: 'i1', repo: 'o/r', base_commit: 'abc', problem_statement: 'p', gold_files: ['a.py'], gold_spans: { 'a.py': ['K.m'] } }),
+    JSON.stringify({ repo: 'o/s', commit: 'def', query: 'q', gold_path: 'b.go', gold_symbol: 'T.Run', start_line: 3, end_line: 9 }),
+  ].join('\n'));
+  assert.deepEqual(items.map((i) => i.set), ['swebench', 'docstring']);
+  const c = { path: 'a.py', qualifiedName: 'pkg.K.m', name: 'm', startLine: 1, endLine: 2 };
+  assert.deepEqual(spanMatches(c, items[0].goldSpans), ['a.py#K.m']);
+  assert.deepEqual(spanMatches({ ...c, qualifiedName: 'K.mm' }, items[0].goldSpans), []);
+  assert.deepEqual(spanMatches({ path: 'b.go', qualifiedName: '(*T).Run', name: 'Run', startLine: 2, endLine: 4 }, items[1].goldSpans), ['b.go#T.Run']);
+  assert.throws(() => parseEvalSet('{"x":1}'), /neither/);
+});
+
+test('doc-comment blanking keeps line numbers: Python docstrings, Go/TS comments above', () => {
+  const py = ['class A:', '    def f(', '        self, x', '    ) -> int:', '        """Does f.', '', '        More."""', '        return x'];
+  const out = blankDocComment(py, 2, 8, 'py');
+  assert.equal(out.length, py.length);
+  assert.deepEqual(out.slice(4, 7), ['', '', '']);
+  assert.equal(out[7], '        return x');
+  assert.deepEqual(blankDocComment(['def g():', "    'One line.'", '    pass'], 1, 3, 'py'), ['def g():', '', '    pass']);
+  const go = ['package x', '', '// Run runs it.', '// More.', 'func Run() {', '}'];
+  assert.deepEqual(blankDocComment(go, 5, 6, 'other'), ['package x', '', '', '', 'func Run() {', '}']);
+  const ts = ['/**', ' * Compose things.', ' */', 'export const compose = () => {', '}'];
+  assert.deepEqual(blankDocComment(ts, 4, 5, 'other'), ['', '', '', 'export const compose = () => {', '}']);
+});
+
+test('800-token windows overlap by about 120 tokens and cover every line', () => {
+  const text = Array.from({ length: 400 }, (_, i) => `line ${i} ${'x'.repeat(30)}`).join('\n');
+  const ws = windows(text);
+  assert.ok(ws.length > 3);
+  assert.equal(ws[0].startLine, 1);
+  assert.equal(ws[ws.length - 1].endLine, 400);
+  for (let i = 1; i < ws.length; i++) assert.ok(ws[i].startLine <= ws[i - 1].endLine && ws[i].startLine > ws[i - 1].startLine);
+});
+
+test('file kinds and Python modules', () => {
+  assert.ok(isTestPath('tests/test_x.py') && isTestPath('src/a_test.go') && isTestPath('src/x.spec.ts') && isTestPath('pkg/conftest.py'));
+  assert.ok(!isTestPath('django/db/models/query.py'));
+  assert.equal(pythonModule('django/db/models/query.py'), 'django.db.models.query');
+  assert.equal(pythonModule('src/click/__init__.py'), 'click');
+  assert.equal(pythonModule('a.ts'), undefined);
+});

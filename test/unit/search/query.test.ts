@@ -1,0 +1,71 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseQuery, isCodeShaped } from '../../../src/core/search/query';
+
+const names = (q: ReturnType<typeof parseQuery>) => q.identifiers.map((i) => i.name);
+
+test('Python tracebacks: frames with path, line and function; site-packages prefixes dropped', () => {
+  const q = parseQuery(`Traceback (most recent call last):
+  File "/home/u/venv/lib/python3.9/site-packages/django/db/models/query.py", line 512, in bulk_create
+    objs = list(objs)
+  File "django/db/models/base.py", line 30, in save
+ValueError: invalid literal for int() with base 10: 'x'`);
+  assert.equal(q.kind, 'trace');
+  assert.deepEqual(q.frames.map((f) => [f.path, f.line, f.func]), [
+    ['django/db/models/query.py', 512, 'bulk_create'],
+    ['django/db/models/base.py', 30, 'save'],
+  ]);
+  assert.ok(q.paths.some((p) => p.path === 'django/db/models/query.py' && p.line === 512));
+  assert.ok(q.errors.includes('ValueError'));
+  assert.ok(q.errors.some((e) => e.startsWith('ValueError: invalid literal')));
+  assert.ok(names(q).includes('bulk_create'));
+  assert.ok(!q.text.includes('site-packages'));
+});
+
+test('JS stack traces: `at fn (file:line:col)` and bare `at file:line:col`', () => {
+  const q = parseQuery(`TypeError: Cannot read properties of undefined (reading 'id')
+    at Router.handle (/app/node_modules/express/lib/router/index.js:284:7)
+    at parseConfig (src/config.ts:12:5)
+    at src/main.ts:3:1`);
+  assert.equal(q.kind, 'trace');
+  const frames = q.frames.map((f) => [f.path, f.line, f.func]);
+  assert.deepEqual(frames, [
+    ['express/lib/router/index.js', 284, 'Router.handle'],
+    ['src/config.ts', 12, 'parseConfig'],
+    ['src/main.ts', 3, undefined],
+  ]);
+  assert.ok(names(q).includes('parseConfig'));
+  assert.ok(names(q).includes('handle'));
+  assert.ok(q.errors.includes('TypeError'));
+});
+
+test('paths and file:line mentions', () => {
+  const q = parseQuery('The bug is in src/core/index/lexical.ts:120 and also ./lib/util.py, see README.md');
+  const byPath = new Map(q.paths.map((p) => [p.path, p.line]));
+  assert.equal(byPath.get('src/core/index/lexical.ts'), 120);
+  assert.ok(byPath.has('lib/util.py'));
+  assert.ok(!q.paths.some((p) => p.path.startsWith('http')));
+});
+
+test('dotted modules and qualified names, backticked code, identifiers', () => {
+  const q = parseQuery('Calling `QuerySet.bulk_create()` from django.db.models.query.QuerySet with update_fields crashes; e.g. see getHTTPResponse');
+  assert.ok(q.dotted.includes('django.db.models.query.QuerySet'));
+  assert.ok(q.dotted.includes('QuerySet.bulk_create'));
+  assert.ok(q.code.includes('QuerySet.bulk_create()'));
+  const strong = q.identifiers.filter((i) => i.strength === 3).map((i) => i.name);
+  assert.ok(strong.includes('bulk_create'));
+  assert.ok(strong.includes('QuerySet'));
+  assert.ok(names(q).includes('update_fields'));
+  assert.ok(names(q).includes('getHTTPResponse'));
+  assert.ok(!q.dotted.some((d) => d.startsWith('e.g')));
+});
+
+test('query kinds: words, symbol, issue', () => {
+  assert.equal(parseQuery('where do we parse the config file').kind, 'words');
+  assert.equal(parseQuery('parseConfig').kind, 'symbol');
+  assert.equal(parseQuery('Parser.parse').kind, 'symbol');
+  assert.ok(parseQuery('Parser.parse').identifiers.some((i) => i.name === 'parse' && i.strength === 3));
+  assert.equal(parseQuery('A long issue.\n\nIt has several lines.\nAnd more.\nAnd more text here.').kind, 'issue');
+  assert.ok(isCodeShaped('snake_case') && isCodeShaped('camelCase') && isCodeShaped('__eq__'));
+  assert.ok(!isCodeShaped('hello') && !isCodeShaped('Hello'));
+});

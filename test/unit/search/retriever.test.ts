@@ -1,0 +1,89 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { openWorkspaceIndex, type WorkspaceIndex } from '../../../src/core/index/workspaceIndex';
+import { createRetriever, type RankedHit } from '../../../src/core/search/retriever';
+import type { SearchHit } from '../../../src/core/search/hybrid';
+import { makeWorkspace, tempDir, writeFile } from '../../helpers/workspace';
+import { FIXTURE_FILES } from './fixtureRepo';
+
+let idx: WorkspaceIndex;
+let root: string;
+
+before(async () => {
+  root = makeWorkspace(FIXTURE_FILES);
+  idx = await openWorkspaceIndex({ root, indexDir: tempDir('search-idx'), owner: 'test', workers: 0 });
+  await idx.indexer.indexAll();
+});
+after(async () => {
+  await idx.close();
+});
+
+const where = (h: RankedHit) => `${h.chunk.path}#${h.chunk.qualifiedName}`;
+
+test('a pasted Python traceback finds the frame\'s file and function, and says why', async () => {
+  const r = createRetriever(idx);
+  const q = `Traceback (most recent call last):
+  File "/venv/lib/python3.11/site-packages/shop/cart.py", line 24, in apply_discount
+  File "/venv/lib/python3.11/site-packages/shop/pricing.py", line 8, in compute_tax
+    rate = TAX_RATES[region]
+KeyError: 'asia'`;
+  const files = await r.searchFiles(q, 3);
+  assert.equal(files[0].path, 'shop/pricing.py');
+  assert.ok(files[0].reasons.length > 0);
+  const hits = await r.search(q, 5);
+  assert.equal(where(hits[0]), 'shop/pricing.py#compute_tax');
+  assert.ok(hits[0].reasons.length > 0, 'a hit carries its reasons');
+});
+
+test('a backticked qualified name finds the definition', async () => {
+  const r = createRetriever(idx);
+  const hits = await r.search('`QuerySet.bulk_create` ignores the batch size when it is larger than the list', 5);
+  assert.equal(where(hits[0]), 'shop/db/models.py#QuerySet.bulk_create');
+});
+
+test('for a code question the definition outranks the tests and docs that repeat its words', async () => {
+  const r = createRetriever(idx);
+  const files = await r.searchFiles('apply discount to cart total', 5);
+  const rank = (p: string) => files.findIndex((f) => f.path === p);
+  assert.equal(files[0].path, 'shop/cart.py');
+  assert.ok(rank('tests/test_cart.py') === -1 || rank('tests/test_cart.py') > 0);
+  assert.ok(rank('docs/cart.md') === -1 || rank('docs/cart.md') > 0);
+});
+
+test('RankedHit is a superset of SearchHit; every stage of the ablation answers', async () => {
+  for (const stage of ['lexical', 'hybrid', 'fusion', 'rerank'] as const) {
+    const r = createRetriever(idx, { stage });
+    const hits: SearchHit[] = await r.search('send an http request with retries', 3);
+    assert.ok(hits.length > 0, stage);
+    assert.equal(hits[0].chunk.path, 'shop/http/client.ts', stage);
+    assert.equal(typeof hits[0].score, 'number');
+  }
+});
+
+test('editor context is a feature (zero in eval): the active file gets ctxActive', async () => {
+  const r = createRetriever(idx, { explain: true });
+  const res = await r.retrieve('table lookup', { k: 10, context: { activeFile: 'shop/pricing.py', recentEdits: ['shop/cart.py'] } });
+  const f = res.candidates.files.find((c) => c.path === 'shop/pricing.py')!;
+  assert.equal(f.features.ctxActive, 1);
+  assert.ok(res.chunks[0].contributions, 'explain attaches contributions');
+  const plain = await r.retrieve('table lookup', { k: 10 });
+  assert.equal(plain.candidates.files.find((c) => c.path === 'shop/pricing.py')?.features.ctxActive ?? 0, 0);
+});
+
+test('the view follows the index: a new definition is found by name after updateFiles', async () => {
+  const r = createRetriever(idx);
+  await r.search('warm up', 1);
+  writeFile(root, 'shop/refunds.py', 'def issue_refund_voucher(order, amount):\n    return {"order": order, "amount": amount}\n');
+  await idx.indexer.updateFiles(['shop/refunds.py']);
+  const hits = await r.search('`issue_refund_voucher`', 3);
+  assert.equal(where(hits[0]), 'shop/refunds.py#issue_refund_voucher');
+  assert.ok(r.view.files.has('shop/refunds.py'));
+});
+
+test('the context pack of the results respects its budget', async () => {
+  const r = createRetriever(idx);
+  const hits = await r.search('cart total discount', 10);
+  const pack = r.contextPack(hits, 150);
+  assert.ok(pack.tokens <= 150);
+  assert.ok(pack.sections.length > 0);
+});
