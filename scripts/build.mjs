@@ -63,6 +63,8 @@ const common = {
 const entries = [
   { entryPoints: [join(root, 'src/extension/extension.ts')], outfile: join(dist, 'extension.js') },
   { entryPoints: [join(root, 'src/cli/main.ts')], outfile: join(dist, 'cli.js'), banner: { js: '#!/usr/bin/env node' } },
+  // The chat webview (browser; its CSS is served from media/).
+  { entryPoints: [join(root, 'src/webview/main.ts')], outfile: join(dist, 'webview.js'), platform: 'browser', format: 'iife', target: 'es2022', minify: true, external: [], define: {}, plugins: [] },
 ];
 for (const extra of ['src/core/index/worker.ts']) {
   if (existsSync(join(root, extra))) entries.push({ entryPoints: [join(root, extra)], outfile: join(dist, 'worker.js') });

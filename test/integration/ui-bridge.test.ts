@@ -25,15 +25,15 @@ suite('ui bridge', () => {
     assert.equal(await picked, 'beta');
   });
 
-  test('Command Palette runs pinpoint.showIndexStatus and its notification shows', async () => {
+  test('Command Palette runs pinpoint.showIndexStatus and its view shows', async () => {
     await vscode.commands.executeCommand('notifications.clearAll');
     await ui.press('F1');
     await ui.waitFor('.quick-input-widget input');
     await ui.type('Pinpoint: Show Index Status');
     await ui.waitFor('.quick-input-list .monaco-list-row[aria-label*="Show Index Status"]');
     await ui.press('Enter');
-    const toast = await ui.text('.notification-toast-container .notification-list-item-message');
-    assert.match(toast, /Pinpoint is active/);
+    // (The command was a stub showing a "Pinpoint is active" notification; it now shows the index status Quick Pick.)
+    await ui.waitFor('.quick-input-widget .quick-input-title:has-text("Pinpoint: Index Status")');
   });
 
   test('a button inside a webview is clicked and its message reaches the extension host', async () => {
