@@ -6,13 +6,16 @@ import { markdownReport } from '../../core/search/eval/report';
 import { parseIntOption, printJson, printLine } from '../output';
 import { requireDir } from '../indexOptions';
 import { usage } from '../errors';
+import { registerEvalAnswers } from './evalAnswers';
 
 export function register(program: Command): void {
-  program
-    .command('eval')
+  const evalCmd = program.command('eval');
+  // `pinpoint eval answers …`: base vs fine-tuned models on the same questions (src/core/finetune).
+  registerEvalAnswers(evalCmd);
+  evalCmd
     .description('measure retrieval on an eval set (SWE-bench issues or docstring→function pairs) against real repositories')
     .argument('<set>', 'JSON lines: SWE-bench rows (problem_statement, base_commit, gold_files, gold_spans) or docstring rows (query, gold_path, …)')
-    .requiredOption('--repos <dir>', 'directory holding the repositories as <owner>__<name> git clones')
+    .option('--repos <dir>', 'directory holding the repositories as <owner>__<name> git clones (required)')
     .option('--work-dir <dir>', 'working trees and indexes (reused across runs)', 'bench/.work')
     .option('--limit <n>', 'only the first n queries', parseIntOption('--limit', 1))
     .option('--repo <owner/name...>', 'only these repositories')
@@ -21,7 +24,9 @@ export function register(program: Command): void {
     .option('--dump <file>', 'write every candidate with features and labels (JSON lines) for bench/fit.ts')
     .option('--verbose', 'per-query progress on stderr')
     .option('--json', 'print the full report as JSON')
-    .action(async (set: string, o: { repos: string; workDir: string; limit?: number; repo?: string[]; ablation?: boolean; workers?: number; dump?: string; verbose?: boolean; json?: boolean }) => {
+    .action(async (set: string, o: { repos?: string; workDir: string; limit?: number; repo?: string[]; ablation?: boolean; workers?: number; dump?: string; verbose?: boolean; json?: boolean }) => {
+      // (Not a commander requiredOption: that would also be demanded of `pinpoint eval answers`.)
+      if (!o.repos) throw usage('--repos <dir> is required');
       requireDir(o.repos);
       const items = loadEvalSet(set);
       if (!items.length) throw usage(`${set}: no rows`);

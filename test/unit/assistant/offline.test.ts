@@ -35,7 +35,8 @@ test('offline: many questions, never an unverified citation, never a secrets fil
     }
     assert.equal(r.groundedness, r.citations.length ? 1 : 0);
   }
-  const keys = await answerOffline({ question: 'OPENAI_KEY service configuration', workspace: fx.workspace });
+  // Ask for the chunk that holds the fake keys by the names it defines, so the answer must quote it.
+  const keys = await answerOffline({ question: 'SERVICE_URL OPENAI_KEY DB constants', workspace: fx.workspace });
   assert.match(keys.answer, /OPENAI_KEY = "\[REDACTED:openai-key\]"/, 'secret-looking strings are redacted from answers and traces too');
   assert.ok(!keys.answer.includes(FAKE_KEY) && keys.redactions >= 2);
   const { records } = await traces.read();
