@@ -3,6 +3,8 @@ import type { ChatBridge } from '../chatBridge';
 import type { PinpointServices } from '../services';
 import { askAboutCode, askWorkspace, QUESTIONS } from './ask';
 import { COMMANDS, type CommandName } from './catalog';
+import { exportFineTuningData, startFineTuningJob, type ExportArgs } from './finetune';
+import { showFineTuningJobs } from './finetuneJobs';
 import { showIndexStatus } from './indexStatus';
 import { selectModel, setApiKey } from './model';
 import { showSearchCode } from './searchCode';
@@ -30,6 +32,9 @@ export const COMMAND_TABLE: Record<CommandName, Factory> = {
   setApiKey: ({ services }) => () => setApiKey(services.apiKey, services.log),
   selectModel: ({ services }) => () => selectModel(services.context.globalState),
   openLogs: ({ services }) => () => services.log.show(),
+  exportFineTuningData: ({ services }) => (args?: unknown) => exportFineTuningData(services, args && typeof args === 'object' ? (args as ExportArgs) : {}),
+  startFineTuningJob: ({ services }) => () => startFineTuningJob(services),
+  showFineTuningJobs: ({ services }) => () => showFineTuningJobs(services),
   explainSelection: ({ chat }) => (...args) => askAboutCode(chat, args, QUESTIONS.explain),
   findRelated: ({ chat }) => (...args) => askAboutCode(chat, args, QUESTIONS.related),
   askAboutSelection: ({ chat }) => (...args) => askAboutCode(chat, args, undefined),

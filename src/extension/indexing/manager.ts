@@ -98,7 +98,8 @@ export class IndexManager implements vscode.Disposable {
     return { id: 'openai', baseURL: s.embeddingsBaseUrl, model: s.embeddingsModel, apiKey: await this.apiKey.get() };
   }
 
-  private indexDir(folder: vscode.WorkspaceFolder): string {
+  /** Where `folder`'s index lives (its traces are in `<index dir>/traces`). */
+  indexDir(folder: vscode.WorkspaceFolder): string {
     const base = (this.context.storageUri ?? this.context.globalStorageUri).fsPath;
     const key = createHash('sha256').update(folder.uri.toString()).digest('hex').slice(0, 12);
     const name = folder.name.replace(/[^\w.-]+/g, '_').slice(0, 40) || 'folder';
