@@ -22,8 +22,10 @@ function fileNear2000Lines(root: string, ext: string): string {
   let best = files[0];
   let bestD = Infinity;
   for (const f of files) {
-    const n = readFileSync(path.join(root, f), 'utf8').split('\n').length;
-    if (Math.abs(n - 2000) < bestD) [best, bestD] = [f, Math.abs(n - 2000)];
+    const lines = readFileSync(path.join(root, f), 'utf8').split('\n');
+    // Only files the index holds: the walker skips files with very long lines as minified/generated.
+    if (lines.some((l) => l.length > 2000)) continue;
+    if (Math.abs(lines.length - 2000) < bestD) [best, bestD] = [f, Math.abs(lines.length - 2000)];
   }
   return best;
 }
