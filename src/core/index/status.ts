@@ -1,8 +1,9 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { WorkspaceIndex } from './workspaceIndex';
-import { walkWorkspace } from '../workspace/walk';
+import { walkWorkspace, type WalkOptions } from '../workspace/walk';
 import { FsHost } from '../fsHost';
+import type { Host } from '../host';
 
 export interface IndexStatus {
   dir: string;
@@ -16,11 +17,14 @@ export interface IndexStatus {
   readOnly?: string;
 }
 
-/** Counts, size and staleness of an index, by stat only (nothing is read or hashed). */
-export async function indexStatus(idx: WorkspaceIndex): Promise<IndexStatus> {
+/**
+ * Counts, size and staleness of an index, by stat only (nothing is read or hashed). Pass the walk options the
+ * index was built with (editor excludes, size limit), or excluded files would be reported as new.
+ */
+export async function indexStatus(idx: WorkspaceIndex, opts: { host?: Host; walk?: WalkOptions } = {}): Promise<IndexStatus> {
   const { store } = idx.indexer;
   const s = store.stats();
-  const walked = await walkWorkspace(new FsHost(idx.root));
+  const walked = await walkWorkspace(opts.host ?? new FsHost(idx.root), opts.walk);
   const stale: IndexStatus['stale'] = [];
   const seen = new Set<string>();
   for (const f of walked.files) {

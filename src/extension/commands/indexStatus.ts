@@ -1,8 +1,5 @@
 import * as vscode from 'vscode';
-import { promises as fs } from 'node:fs';
-import * as path from 'node:path';
-import type { IndexStatus } from '../../core/index/status';
-import { walkWorkspace } from '../../core/workspace/walk';
+import { indexStatus, type IndexStatus } from '../../core/index/status';
 import type { FolderIndex } from '../indexing/folderIndex';
 import type { IndexManager } from '../indexing/manager';
 import { COMMANDS } from './catalog';
@@ -32,35 +29,9 @@ function stateLabel(fi: FolderIndex): string {
   }
 }
 
-/**
- * Counts, size and staleness of one folder's index, by stat only. The core's `indexStatus` walks with default
- * options (no editor excludes, default size limit), which would list `files.exclude`d files as new; this is
- * the same computation with the folder's walk options.
- */
+/** Counts, size and staleness of one folder's index, walked with the folder's own options. */
 export async function folderStatus(fi: FolderIndex): Promise<IndexStatus | undefined> {
-  const idx = fi.index;
-  if (!idx) return undefined;
-  const { store } = idx.indexer;
-  const s = store.stats();
-  const walked = await walkWorkspace(fi.host, fi.opts.walk);
-  const stale: IndexStatus['stale'] = [];
-  const seen = new Set<string>();
-  for (const f of walked.files) {
-    seen.add(f.path);
-    const e = store.getFile(f.path);
-    if (!e) stale.push({ path: f.path, state: 'new' });
-    else if (e.size !== f.size || e.mtimeMs !== f.mtimeMs) stale.push({ path: f.path, state: 'modified' });
-  }
-  for (const e of store.files()) if (!seen.has(e.path)) stale.push({ path: e.path, state: 'deleted' });
-  let lastUpdate: string | undefined;
-  let bytes = 0;
-  for (const name of await fs.readdir(idx.dir, { recursive: true }).catch(() => [] as string[])) {
-    const st = await fs.stat(path.join(idx.dir, name)).catch(() => undefined);
-    if (!st?.isFile()) continue;
-    bytes += st.size;
-    if (!lastUpdate || st.mtime.toISOString() > lastUpdate) lastUpdate = st.mtime.toISOString();
-  }
-  return { dir: idx.dir, embedder: idx.indexer.embedderKey, files: s.files, chunks: s.chunks, bytesOnDisk: bytes, lastUpdate, stale, readOnly: idx.readOnly };
+  return fi.index ? indexStatus(fi.index, { host: fi.host, walk: fi.opts.walk }) : undefined;
 }
 
 async function itemsFor(fi: FolderIndex, multiRoot: boolean): Promise<StatusItem[]> {
