@@ -31,5 +31,8 @@ if (res.status !== 0) process.exit(res.status ?? 1);
 const real = join(root, 'test/realvscode/run.mjs');
 if (!filter.length && existsSync(real)) {
   const r = spawnSync(process.execPath, [real], { cwd: root, stdio: 'inherit' });
-  process.exit(r.status ?? 1);
+  if (r.status !== 0) process.exit(r.status ?? 1);
+  // The same suites once more, against the packaged .vsix (skipped when the real VS Code is not installed).
+  const v = spawnSync(process.execPath, [join(root, 'test/realvscode/vsix.mjs')], { cwd: root, stdio: 'inherit' });
+  process.exit(v.status ?? 1);
 }
