@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { Chunk } from '../../../src/core/types';
+import { seededRandom } from '../../../src/core/finetune/sample';
 import type { FileEntry } from '../../../src/core/index/vectorStore';
 
 export function tempDir(t: { after: (fn: () => void) => void }): string {
@@ -11,17 +12,8 @@ export function tempDir(t: { after: (fn: () => void) => void }): string {
   return dir;
 }
 
-/** Deterministic PRNG (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG: the one the fine-tuning sampler uses. */
+export const rng = seededRandom;
 
 export function unitVector(dim: number, rand: () => number): Float32Array {
   const v = new Float32Array(dim);

@@ -1,3 +1,5 @@
+import { SAMPLE_FILES } from '../../helpers/workspace';
+
 /** A small repository with known answers for the retrieval tests (written to a temp dir and indexed). */
 export const FIXTURE_FILES: Record<string, string> = {
   'shop/__init__.py': 'from .cart import Cart\n',
@@ -60,24 +62,7 @@ class QuerySet:
             self.model.objects.extend(objs[i:i + (batch_size or len(objs))])
         return objs
 `,
-  'shop/http/client.ts': `export interface RequestOptions { timeoutMs: number; retries: number }
-
-/** Sends an HTTP request with a timeout and retries. */
-export async function sendRequest(url: string, opts: RequestOptions): Promise<string> {
-  for (let i = 0; i <= opts.retries; i++) {
-    try {
-      return await fetchWithTimeout(url, opts.timeoutMs);
-    } catch {
-      continue;
-    }
-  }
-  throw new Error('request failed');
-}
-
-async function fetchWithTimeout(url: string, ms: number): Promise<string> {
-  return url + ms;
-}
-`,
+  'shop/http/client.ts': SAMPLE_FILES['src/http/client.ts'],
   'tests/test_cart.py': `from shop.cart import Cart, apply_discount
 
 
