@@ -17,11 +17,12 @@
  * Changing anything here or in lexicon.json changes the vectors: bump BUILTIN_MODEL so that the index
  * (keyed by embedderKey) is rebuilt rather than mixed.
  */
+import { stem } from '../text/stem';
 import { tokenizeCode } from '../text/tokenize';
 import { abortError, l2normalize, type Embedder, type EmbedOptions } from './embedder';
 import lexicon from './lexicon.json';
 
-export const BUILTIN_MODEL = 'hash-v1';
+export const BUILTIN_MODEL = 'hash-v2';
 export const BUILTIN_DEFAULT_DIMENSION = 384;
 
 const WORD_W = 1.0;
@@ -60,29 +61,6 @@ function fmix32(h: number): number {
 const SEED_WORD = 0x811c9dc5;
 const SEED_TRI = 0x2f6b1a3d;
 const SEED_WHOLE = 0x5bd1e995;
-
-/** Light, deterministic suffix stripping (not Porter): parse/parsed/parsing/parser → pars. */
-export function stem(word: string): string {
-  let w = word;
-  if (w.length <= 3 || !/^[a-z]+$/.test(w)) return w;
-  if (w.endsWith('ies') && w.length > 4) return w.slice(0, -3) + 'y';
-  if (w.endsWith('ization') || w.endsWith('isation')) w = w.slice(0, -7);
-  else if (w.endsWith('ation') && w.length > 7) w = w.slice(0, -5) + 'at';
-  else if (w.endsWith('ments') && w.length > 8) w = w.slice(0, -5);
-  else if (w.endsWith('ment') && w.length > 7) w = w.slice(0, -4);
-  else if (w.endsWith('ing') && w.length > 5) w = w.slice(0, -3);
-  else if (w.endsWith('ers') && w.length > 6) w = w.slice(0, -3);
-  else if (w.endsWith('er') && w.length > 5) w = w.slice(0, -2);
-  else if (w.endsWith('ed') && w.length > 4) w = w.slice(0, -2);
-  else if (w.endsWith('ly') && w.length > 5) w = w.slice(0, -2);
-  else if (w.endsWith('s') && w.length > 3 && !/(ss|us|is)$/.test(w)) w = w.slice(0, -1);
-  if ((w.endsWith('iz') || w.endsWith('is')) && w.length > 5) w = w.slice(0, -2);
-  else if ((w.endsWith('ize') || w.endsWith('ise')) && w.length > 6) w = w.slice(0, -3);
-  else if (w.endsWith('e') && w.length > 4) w = w.slice(0, -1);
-  const n = w.length;
-  if (n > 4 && w[n - 1] === w[n - 2] && !'lsz'.includes(w[n - 1])) w = w.slice(0, -1);
-  return w;
-}
 
 /** The canonical form of a word/part: synonym table first, then the stemmed form (and its synonym). */
 export function canonicalWord(word: string): string {

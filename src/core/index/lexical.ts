@@ -15,6 +15,7 @@
  * throws `IntegrityError` when it is damaged.
  */
 import type { Chunk } from '../types';
+import { stem } from '../text/stem';
 import { tokenizeCode, tokenizePath, tokenizeQuery } from '../text/tokenize';
 import { IntegrityError, readFileChecked, writeFileChecked } from './atomicFs';
 import { Postings, type PostingsSnapshot } from './postings';
@@ -30,6 +31,11 @@ export interface LexicalHit {
   score: number;
   /** Query terms that matched this chunk. */
   matchedTerms: string[];
+  /**
+   * Share of the query this chunk covers, 0..1: each query word counts with its weight × idf, a word matched
+   * only through another form of it (`embed` for `embedded`) with that form's lower weight.
+   */
+  coverage: number;
 }
 
 export interface LexicalSearchOptions {
@@ -61,6 +67,13 @@ const STOP = new Set(
 export const PART_WEIGHT = 0.4;
 /** Query weight of a whole compound identifier (`write_summary_table`): a symbol reference, more specific than a word. */
 export const COMPOUND_WEIGHT = 1.5;
+/** Query weight of another form of a query word found in the vocabulary (`embedded` → `embed`, `embedding`). */
+export const VARIANT_WEIGHT = 0.5;
+/** At most this many vocabulary variants per query word (the rarest are kept). */
+const MAX_VARIANTS = 3;
+/** Queries with more content terms than this are not expanded (a long issue text has enough words of its own). */
+const MAX_EXPANDED_TERMS = 12;
+const PLAIN_WORD = /^[a-z]{4,}$/;
 
 const textTokens = (s: string) => tokenizeCode(s, { minLength: 2 });
 
@@ -75,6 +88,8 @@ export interface QueryTerm {
   weight: number;
   /** Restricts a too-common term to these fields. */
   fields?: LexicalField[];
+  /** For another form of a query word (`embed`), that word (`embedded`). */
+  variantOf?: string;
 }
 
 const NARROWING: LexicalField[][] = [['name', 'qualifiedName', 'path', 'signature'], ['name', 'qualifiedName']];
@@ -82,6 +97,8 @@ const sum = (per: Map<LexicalField, number>, fields: LexicalField[]) => fields.r
 
 export class LexicalIndex {
   private readonly engine: Postings;
+  /** Stem → vocabulary terms, extended lazily as the (append-only) vocabulary grows. */
+  private readonly stems = { upTo: 0, byStem: new Map<string, string[]>() };
 
   constructor(engine?: Postings) {
     this.engine = engine ?? new Postings(FIELDS.length);
@@ -143,10 +160,15 @@ export class LexicalIndex {
     const tf = new Map<string, number>();
     const whole = new Set<string>();
     const compound = new Set<string>();
+    let hyphenated = false; // inside the parts of a hyphenated word ("re-embedded", "read-only"): words, not identifier parts
     tokens.forEach((t, i) => {
       tf.set(t.term, (tf.get(t.term) ?? 0) + 1);
-      if (!t.whole) return;
+      if (!t.whole) {
+        if (hyphenated) whole.add(t.term);
+        return;
+      }
       whole.add(t.term);
+      hyphenated = /^[a-z]+(?:-[a-z]+)+$/.test(t.term);
       if (tokens[i + 1] && !tokens[i + 1].whole) compound.add(t.term); // followed by its own parts
     });
     let terms = [...tf.keys()];
@@ -156,36 +178,75 @@ export class LexicalIndex {
     const budget = opts.postingBudget ?? 20_000;
     const termCap = opts.termCap ?? 8_000;
     // Repeated terms weigh more; a term that only occurs as part of a compound identifier weighs less.
-    const weight = (t: string) => Math.min(2, 1 + Math.log(tf.get(t)!) / 2) * (compound.has(t) ? COMPOUND_WEIGHT : whole.has(t) ? 1 : PART_WEIGHT);
-    const plans: (QueryTerm & { cost: number })[] = [];
-    for (const term of terms) {
-      const per = this.postings(term);
-      if (!per) {
-        plans.push({ term, weight: weight(term), cost: 0 }); // internals unreachable: no cost model
-        continue;
+    const base = (t: string) => Math.min(2, 1 + Math.log(tf.get(t)!) / 2) * (compound.has(t) ? COMPOUND_WEIGHT : whole.has(t) ? 1 : PART_WEIGHT);
+    // Other forms of the query's plain words (short queries only), weighted lower; a form the query already has keeps its own weight.
+    const variantOf = new Map<string, string>();
+    if (terms.length <= MAX_EXPANDED_TERMS) {
+      for (const t of terms) {
+        if (!whole.has(t) || compound.has(t) || !PLAIN_WORD.test(t)) continue;
+        for (const v of this.variants(t)) if (!tf.has(v) && !variantOf.has(v)) variantOf.set(v, t);
       }
+    }
+    const weight = (t: string) => (variantOf.has(t) ? base(variantOf.get(t)!) * VARIANT_WEIGHT : base(t));
+    const plan = (term: string): (QueryTerm & { cost: number }) | undefined => {
+      const per = this.postings(term);
+      if (!per) return { term, weight: weight(term), cost: 0 }; // internals unreachable: no cost model
       let fields: LexicalField[] | undefined;
       let cost = sum(per, FIELDS);
-      if (cost === 0) continue; // matches nothing
+      if (cost === 0) return undefined; // matches nothing
       // A very common term only counts where it names something.
       for (const narrow of NARROWING) {
         if (cost <= termCap) break;
         fields = narrow;
         cost = sum(per, narrow);
       }
-      if (fields && cost === 0) continue;
-      plans.push({ term, weight: weight(term), cost, ...(fields ? { fields } : {}) });
-    }
-    // Most selective first, then the most repeated; stop at the term cap or the posting budget.
-    plans.sort((a, b) => a.cost - b.cost || tf.get(b.term)! - tf.get(a.term)!);
+      if (fields && cost === 0) return undefined;
+      const v = variantOf.get(term);
+      return { term, weight: weight(term), cost, ...(fields ? { fields } : {}), ...(v ? { variantOf: v } : {}) };
+    };
+    // The query's own terms, most selective first, then the most repeated; stop at the term cap or the posting
+    // budget. Variants only fill what is left: they never displace a term of the query.
     const kept: QueryTerm[] = [];
     let spent = 0;
-    for (const { cost, ...p } of plans) {
-      if (kept.length >= maxTerms || (kept.length > 0 && spent + cost > budget)) break;
-      kept.push(p);
-      spent += cost;
-    }
+    const keep = (plans: (QueryTerm & { cost: number })[]) => {
+      plans.sort((a, b) => a.cost - b.cost || (tf.get(b.term) ?? 0) - (tf.get(a.term) ?? 0));
+      for (const { cost, ...p } of plans) {
+        if (kept.length >= maxTerms || (kept.length > 0 && spent + cost > budget)) break;
+        kept.push(p);
+        spent += cost;
+      }
+    };
+    const defined = <T>(x: T | undefined): x is T => x !== undefined;
+    keep(terms.map(plan).filter(defined));
+    keep([...variantOf.keys()].map(plan).filter(defined));
     return kept;
+  }
+
+  /** Vocabulary terms with the same stem as `word` (itself excluded), at most MAX_VARIANTS. */
+  variants(word: string): string[] {
+    const vocab = this.engine.vocabulary;
+    const st = this.stems;
+    for (; st.upTo < vocab.length; st.upTo++) {
+      const t = vocab[st.upTo];
+      if (!PLAIN_WORD.test(t)) continue;
+      const key = stem(t);
+      const list = st.byStem.get(key);
+      if (list) list.push(t);
+      else st.byStem.set(key, [t]);
+    }
+    // Shortest first (the base form, `embed` for `embedded`, is what identifier parts use), then the rarest.
+    const df = (t: string) => this.engine.df(t).reduce((a, b) => a + b, 0);
+    // Forms sharing the word's stem, plus the stem itself and the forms whose stem the word is: suffix stripping
+    // is crude (`embed` → `emb`), so `embedded` → `embed` and `embed` → `embedded` are reached through either side.
+    const key = stem(word);
+    const forms = new Set([...(st.byStem.get(key) ?? []), ...(st.byStem.get(word) ?? []), key]);
+    return [...forms]
+      .filter((t) => t !== word)
+      .map((t) => ({ t, n: df(t) }))
+      .filter((x) => x.n > 0)
+      .sort((a, b) => a.t.length - b.t.length || a.n - b.n)
+      .slice(0, MAX_VARIANTS)
+      .map((x) => x.t);
   }
 
   search(query: string | string[], k: number, opts: LexicalSearchOptions = {}): LexicalHit[] {
@@ -205,7 +266,26 @@ export class LexicalIndex {
       FIELDS.map((f) => boost[f]),
       { filter: opts.filter, requireAll: opts.combineWith === 'AND' },
     );
-    return hits.map((h) => ({ id: h.id, score: h.score, matchedTerms: terms.filter((_, i) => h.matched & (1 << i)).map((t) => t.term) }));
+    // Coverage: per query word, the importance (weight × idf) of its best matched form over that of its own.
+    const n = this.engine.size;
+    const imp = terms.map((t) => t.weight * Math.log(1 + n / (1 + this.engine.df(t.term).reduce((a, b) => a + b, 0))));
+    const word = terms.map((t) => t.variantOf ?? t.term);
+    const full = new Map<string, number>();
+    terms.forEach((t, i) => full.set(word[i], Math.max(full.get(word[i]) ?? 0, imp[i])));
+    let total = 0;
+    for (const v of full.values()) total += v;
+    return hits.map((h) => {
+      const got = new Map<string, number>();
+      const matchedTerms: string[] = [];
+      terms.forEach((t, i) => {
+        if (!(h.matched & (1 << i))) return;
+        matchedTerms.push(t.term);
+        got.set(word[i], Math.max(got.get(word[i]) ?? 0, imp[i]));
+      });
+      let sum = 0;
+      for (const v of got.values()) sum += v;
+      return { id: h.id, score: h.score, matchedTerms, coverage: total > 0 ? Math.min(1, sum / total) : 0 };
+    });
   }
 
   // ---- persistence ---------------------------------------------------------------------------------------

@@ -128,6 +128,11 @@ export class Postings {
     return this.lists.map((l) => (tid === undefined ? 0 : l[tid]?.length ?? 0));
   }
 
+  /** The vocabulary in insertion order (append-only: term ids never change). */
+  get vocabulary(): readonly string[] {
+    return this.terms;
+  }
+
   /** Terms of the vocabulary starting with `prefix` (for type-ahead), at most `limit`. */
   termsWithPrefix(prefix: string, limit: number): string[] {
     const out: string[] = [];

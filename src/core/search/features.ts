@@ -5,6 +5,7 @@
  */
 import type { Chunk } from '../types';
 import type { VectorStore } from '../index/vectorStore';
+import { stem } from '../text/stem';
 import { identifierParts } from '../text/tokenize';
 import type { FileInfo, RepoView } from './repoView';
 import type { Signals } from './signals';
@@ -64,9 +65,12 @@ function rankOf(best: Map<string, number>): Map<string, number> {
 /** Candidate files and their features. */
 export function fileCandidates(view: RepoView, store: VectorStore, sig: Signals, vs: VecScores, ctx: SearchContext = {}): FileCandidate[] {
   const lexBy = new Map<string, number[]>();
+  const coverBy = new Map<string, number>();
   for (const h of sig.lex) {
     const c = store.getChunk(h.id);
-    if (c) (lexBy.get(c.path) ?? lexBy.set(c.path, []).get(c.path)!).push(sig.lexScore.get(h.id)!);
+    if (!c) continue;
+    (lexBy.get(c.path) ?? lexBy.set(c.path, []).get(c.path)!).push(sig.lexScore.get(h.id)!);
+    coverBy.set(c.path, Math.max(coverBy.get(c.path) ?? 0, h.coverage));
   }
   const vecBy = new Map<string, number[]>();
   for (const h of sig.vec) {
@@ -124,6 +128,7 @@ export function fileCandidates(view: RepoView, store: VectorStore, sig: Signals,
       lexMax: lx,
       lexSum: damped([...(lexBy.get(p) ?? [])]),
       lexRR: lexR.has(p) ? 1 / lexR.get(p)! : 0,
+      lexCover: coverBy.get(p) ?? 0,
       vecMax: vmax ?? 0,
       vecRel: vrel,
       vecRR: vecR.has(p) ? 1 / vecR.get(p)! : 0,
@@ -159,6 +164,16 @@ export function fileCandidates(view: RepoView, store: VectorStore, sig: Signals,
   return out;
 }
 
+/**
+ * A part of a definition's name is in the query as itself or as another form of it (`embed` ~ "embedded",
+ * `chunks` ~ "chunk"): stems compared both ways, since suffix stripping is crude (`embed` → `emb`).
+ */
+function nameWordInQuery(part: string, sig: Signals): boolean {
+  if (sig.queryTokens.has(part) || sig.queryStems.has(part)) return true;
+  const s = stem(part);
+  return sig.queryStems.has(s) || sig.queryTokens.has(s);
+}
+
 /** Chunk features from the chunk itself (file-model features are added by the ranker). */
 export function chunkBaseFeatures(c: Chunk, info: FileInfo | undefined, sig: Signals, vs: VecScores, ctx: SearchContext = {}): Features {
   const sym = sig.symbols.get(c.id);
@@ -167,7 +182,7 @@ export function chunkBaseFeatures(c: Chunk, info: FileInfo | undefined, sig: Sig
   const ir = sig.identLexRank.get(c.id);
   const cos = sig.queryVector ? vs.get(c.id) : 0;
   const parts = identifierParts(c.name);
-  const partHits = parts.length ? parts.filter((p) => sig.queryTokens.has(p)).length / parts.length : 0;
+  const partHits = parts.length ? parts.filter((p) => nameWordInQuery(p, sig)).length / parts.length : 0;
   const m = sig.mentions.get(c.path);
   const lineHit = m?.lines.some((l) => l >= c.startLine && l <= c.endLine) ? 1 : 0;
   const frameFunc = m?.frame && sig.parsed.frames.some((fr) => fr.func === c.name) ? 1 : 0;
@@ -178,6 +193,7 @@ export function chunkBaseFeatures(c: Chunk, info: FileInfo | undefined, sig: Sig
   return {
     lexS,
     lexRR: lr ? 1 / lr : 0,
+    lexCover: sig.lexCover.get(c.id) ?? 0,
     vecCos: cos,
     vecRel,
     vecRR: vr ? 1 / vr : 0,

@@ -9,7 +9,7 @@ import defaultWeightsJson from './weights.json';
 
 /** File features, in a fixed order (the fitted weight vector follows it by name). */
 export const FILE_FEATURES = [
-  'lexMax', 'lexSum', 'lexRR', 'vecMax', 'vecRel', 'vecRR', 'vecSum', 'fbm', 'fbmRR',
+  'lexMax', 'lexSum', 'lexRR', 'lexCover', 'vecMax', 'vecRel', 'vecRR', 'vecSum', 'fbm', 'fbmRR',
   'pathMention', 'moduleMention', 'frame', 'frameLast', 'symDef', 'symDefStrong', 'symQual', 'wordDef', 'stemMention',
   'graph', 'identLexRR', 'isTest', 'isDoc', 'isExample', 'nonCode', 'isInit', 'sizeLog',
   'longLex', 'longVec', 'longFbm',
@@ -18,7 +18,7 @@ export const FILE_FEATURES = [
 
 /** Chunk features computed from the chunk itself; `fileScore` and `fileRR` are appended from the file model. */
 export const CHUNK_BASE_FEATURES = [
-  'lexS', 'lexRR', 'vecCos', 'vecRel', 'vecRR', 'identLexRR',
+  'lexS', 'lexRR', 'lexCover', 'vecCos', 'vecRel', 'vecRR', 'identLexRR',
   'nameExact', 'nameStrong', 'nameQual', 'nameSpec', 'nameParts', 'frameFunc', 'lineHit',
   'isTest', 'isDoc', 'nonCode', 'isFunc', 'isClass', 'isBlock', 'lenLog',
   'longLex', 'longVec',
@@ -88,6 +88,7 @@ export function score(model: LinearModel, f: Record<string, number>): number {
 
 const LABELS: Record<string, string> = {
   lexMax: 'keyword match', lexSum: 'many keyword matches', lexRR: 'top keyword match', lexS: 'keyword match',
+  lexCover: 'covers the query words',
   vecMax: 'semantic match', vecRel: 'semantic match', vecRR: 'top semantic match', vecSum: 'semantic matches',
   vecCos: 'semantic match', fbm: 'file keyword match', fbmRR: 'file keyword match',
   pathMention: 'path mentioned', moduleMention: 'module mentioned', frame: 'in the stack trace',

@@ -12,6 +12,7 @@ import type { Chunk } from '../types';
 import type { Embedder } from '../embed/embedder';
 import type { LexicalHit, LexicalIndex } from '../index/lexical';
 import type { VectorStore } from '../index/vectorStore';
+import { stem } from '../text/stem';
 import { tokenizeCode } from '../text/tokenize';
 import { parseQuery, type ParsedQuery } from './query';
 import type { RepoView } from './repoView';
@@ -48,6 +49,8 @@ export interface Signals {
   lex: LexicalHit[];
   lexRank: Map<string, number>;
   lexScore: Map<string, number>;
+  /** Share of the query each lexical hit covers (LexicalHit.coverage). */
+  lexCover: Map<string, number>;
   identLexRank: Map<string, number>;
   vec: { id: string; score: number }[];
   vecRank: Map<string, number>;
@@ -61,6 +64,8 @@ export interface Signals {
   graph: Map<string, number>;
   /** Lower-cased tokens of the query (identifier parts and words). */
   queryTokens: Set<string>;
+  /** Their stems (src/core/text/stem.ts). */
+  queryStems: Set<string>;
   timings: Record<string, number>;
 }
 
@@ -113,6 +118,7 @@ export async function gatherSignals(src: SearchSources, view: RepoView, query: s
   const lexRank = new Map(lex.map((h, i) => [h.id, i + 1]));
   const top = lex[0]?.score || 1;
   const lexScore = new Map(lex.map((h) => [h.id, h.score / top]));
+  const lexCover = new Map(lex.map((h) => [h.id, h.coverage]));
   const identLexRank = new Map<string, number>();
   if (useSymbols) {
     const idents = parsed.identifiers.filter((m) => m.strength >= 2).map((m) => m.name);
@@ -140,6 +146,7 @@ export async function gatherSignals(src: SearchSources, view: RepoView, query: s
   const symbols = new Map<string, SymbolMatch>();
   const wordDefs = new Map<string, number>();
   const queryTokens = new Set(tokenizeCode(parsed.raw));
+  const queryStems = new Set([...queryTokens].map(stem));
   const graph = new Map<string, number>();
   if (useSymbols) {
     resolveMentions(view, parsed, mentions);
@@ -156,8 +163,8 @@ export async function gatherSignals(src: SearchSources, view: RepoView, query: s
     lap('graph');
   }
   return {
-    parsed, isLong, lex, lexRank, lexScore, identLexRank, vec, vecRank, vecTop: vec[0]?.score ?? 0, queryVector, fbm,
-    mentions, symbols, wordDefs, graph, queryTokens, timings,
+    parsed, isLong, lex, lexRank, lexScore, lexCover, identLexRank, vec, vecRank, vecTop: vec[0]?.score ?? 0, queryVector, fbm,
+    mentions, symbols, wordDefs, graph, queryTokens, queryStems, timings,
   };
 }
 

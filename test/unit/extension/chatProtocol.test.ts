@@ -21,6 +21,7 @@ test('protocol: every webview message variant is accepted', () => {
     { type: 'openCitation', turnId: 'c-1', path: 'src/pricing.ts', startLine: 3, endLine: 9 },
     { type: 'rate', turnId: 'c-1', rating: 'down' },
     { type: 'openSettings' },
+    { type: 'manageTrust' },
   ];
   for (const m of good) assert.deepEqual(parseWebviewMessage(m), m);
 });
@@ -64,6 +65,8 @@ test('protocol: host messages are accepted, with optional fields absent or prese
   const good = [
     { type: 'restore', turns: [turn(), turn({ id: 'c-2', state: 'error', error: { code: 'auth', message: '401' }, rateable: false })], status },
     { type: 'status', status },
+    { type: 'status', status: { ...status, offlineReason: 'untrusted' } },
+    { type: 'turn', turn: turn({ offlineReason: 'untrusted' }) },
     { type: 'turn', turn: turn({ state: 'running', answer: '', citations: [], context: [], tools: [] }) },
     { type: 'answer', turnId: 'c-1', text: 'partial [src/a.ts:1' },
     { type: 'context', turnId: 'c-1', items: [{ path: 'a.ts', startLine: 1, endLine: 2, score: 0.5, reasons: [] }] },
@@ -83,6 +86,7 @@ test('protocol: malformed host messages are rejected', () => {
     [{ type: 'tool', turnId: 'c', tool: { id: 't', name: 'x', args: '', state: 'done' } }, /message\.tool\.state/],
     [{ type: 'restore', turns: Array.from({ length: LIMITS.turns + 1 }, () => turn()), status: { offline: true, folders: 0, running: false } }, /message\.turns/],
     [{ type: 'status', status: { offline: true, folders: -1, running: false } }, /message\.status\.folders/],
+    [{ type: 'status', status: { offline: true, offlineReason: 'distrust', folders: 0, running: false } }, /message\.status\.offlineReason/],
     [{ type: 'answer', turnId: 'c' }, /message\.text/],
   ];
   for (const [m, re] of bad) {

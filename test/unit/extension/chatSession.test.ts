@@ -35,7 +35,7 @@ interface Harness {
   warnings: string[];
 }
 
-function harness(o: { model?: ModelConfig; indexes?: WorkspaceIndex[]; saved?: { value?: StoredConversation } } = {}): Harness {
+function harness(o: { model?: ModelConfig; indexes?: WorkspaceIndex[]; saved?: { value?: StoredConversation }; offlineReason?: SessionDeps['offlineReason'] } = {}): Harness {
   const messages: HostMessage[] = [];
   const saved = o.saved ?? {};
   const traceDir = tempDir('traces');
@@ -44,6 +44,7 @@ function harness(o: { model?: ModelConfig; indexes?: WorkspaceIndex[]; saved?: {
     log: { info: () => undefined, warn: (m) => warnings.push(m), error: (m) => warnings.push(String(m)) },
     getIndexes: () => o.indexes ?? [fx.index],
     getModelConfig: async () => o.model,
+    offlineReason: o.offlineReason,
     traceDir: () => traceDir,
   };
   const store = { get: () => saved.value, set: async (v: StoredConversation) => void (saved.value = JSON.parse(JSON.stringify(v))) };
@@ -66,6 +67,16 @@ async function withServer<T>(fn: (s: OpenAITestServer) => Promise<T>): Promise<T
   }
 }
 
+test('session: in an untrusted workspace the offline turn and the status say why (no request is made)', async () => {
+  const h = harness({ offlineReason: () => 'untrusted' });
+  await h.session.ask('how does parseConfig read the configuration?');
+  const turn = lastTurn(h);
+  assert.equal(turn.state, 'done');
+  assert.equal(turn.offline, true);
+  assert.equal(turn.offlineReason, 'untrusted');
+  assert.deepEqual(await h.session.status(), { offline: true, offlineReason: 'untrusted', folders: 1, running: false });
+});
+
 test('session: an offline answer with context, verified citations, a trace and a rating', async () => {
   const h = harness();
   await h.session.ask('how does parseConfig read the configuration?');
@@ -80,6 +91,7 @@ test('session: an offline answer with context, verified citations, a trace and a
   const turn = lastTurn(h);
   assert.equal(turn.state, 'done');
   assert.equal(turn.offline, true);
+  assert.equal(turn.offlineReason, 'no-model');
   assert.equal(turn.model, 'offline');
   assert.equal(turn.folder, path.basename(fx.root));
   assert.match(turn.answer, /^Offline answer/);

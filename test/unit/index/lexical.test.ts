@@ -80,7 +80,8 @@ test('a long issue-text query is reduced to selective terms and still finds the 
   assert.equal(lex.search(q, 3)[0].id, 'py');
   // A term over the per-term posting cap is only searched where it names something.
   const narrowed = lex.queryTerms('function string', { termCap: 1 });
-  assert.ok(narrowed.length > 0 && narrowed.every((t) => t.fields !== undefined));
+  const own = narrowed.filter((t) => !t.variantOf); // other forms of a word are planned on their own postings
+  assert.ok(own.length > 0 && own.every((t) => t.fields !== undefined));
   assert.equal(lex.queryTerms('config padleft', { termCap: 1, postingBudget: 0 }).length, 1, 'the most selective term is always kept');
   assert.deepEqual(lex.queryTerms('function', { termCap: 1 }), [], 'a common term that names nothing is dropped');
 });
@@ -119,4 +120,36 @@ test('vacuum after many removals keeps results intact', async () => {
   assert.equal(lex.size, 50);
   assert.equal(lex.search('handler260', 1)[0].id, 'c260');
   assert.equal(lex.search('common', 100).length, 50);
+});
+
+test('other forms of a query word are searched (weighted lower), hyphenated prose words count as words, coverage is reported', () => {
+  const lex = LexicalIndex.rebuild([
+    chunk('embed', {
+      path: 'src/index/indexer.ts', name: 'embedMissing', qualifiedName: 'Indexer.embedMissing',
+      doc: 'Fills in vectors for new chunks.', text: 'private async embedMissing(chunks: Chunk[]) { return embedder.embed(chunks); }',
+    }),
+    chunk('save', { path: 'src/index/store.ts', name: 'save', qualifiedName: 'Store.save', text: 'save() { writeShards(); }' }),
+    chunk('noise', { path: 'src/util/log.ts', name: 'log', qualifiedName: 'log', text: 'function log(line) { console.log(line); }' }),
+  ]);
+  // "embedded" is not in the vocabulary; `embed` (and `embedmissing`'s part) are its other forms.
+  const terms = lex.queryTerms('where are chunks re-embedded after a save?');
+  const embed = terms.find((t) => t.term === 'embed');
+  assert.ok(embed, 'the base form is searched');
+  assert.equal(embed.variantOf, 'embedded');
+  const embedded = terms.find((t) => t.term === 'embedded');
+  assert.equal(embedded, undefined, 'a word that matches nothing is not planned');
+  // "re-embedded" is unknown: its parts weigh as words (`embed` at the variant weight of a whole word), not as
+  // identifier parts (which would be 0.4 × that).
+  assert.equal(embed.weight, 0.5);
+  assert.equal(lex.variants('embedded')[0], 'embed');
+  assert.deepEqual(lex.variants('chunk'), ['chunks']);
+  const hits = lex.search('where are chunks re-embedded after a save?', 3);
+  assert.equal(hits[0].id, 'embed', 'the chunk covering more of the question wins');
+  const cover = new Map(hits.map((h) => [h.id, h.coverage]));
+  assert.ok(cover.get('embed')! > cover.get('save')!, `coverage ${[...cover]}`);
+  assert.ok(cover.get('embed')! < 1 && cover.get('embed')! > 0.3);
+  assert.equal(hits.find((h) => h.id === 'noise'), undefined);
+  // Long queries are not expanded: their own words are enough and must not be displaced.
+  const long = lex.queryTerms(Array.from({ length: 20 }, (_, i) => `word${i}x`).join(' ') + ' embedded');
+  assert.ok(!long.some((t) => t.variantOf));
 });
