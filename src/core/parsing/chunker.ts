@@ -8,6 +8,7 @@ import { GrammarLoader } from './grammars';
 import { assignIds, type Draft } from './ids';
 import { loadRegistry, type Registry } from './registry';
 import { Lines } from './text';
+import { TreeCache } from './treeCache';
 
 export interface Chunker {
   /** Chunks of one file. `text` is decoded (no BOM, `\n` line ends); `path` is workspace-relative with `/`. */
@@ -19,11 +20,14 @@ export interface Chunker {
 export interface ChunkerOptions {
   /** A directory with the bundled layout (`languages.json`, `<id>/<id>.wasm`, `<id>/*.scm`) to use instead. */
   assetsDir?: string;
+  /** Keep the syntax trees of this many recently chunked files, to re-parse them incrementally (default 8; 0: off). */
+  treeCache?: number;
 }
 
 /** Cheap: grammars are loaded on first use, once per process. */
 export function createChunker(opts: ChunkerOptions = {}): Chunker {
   let state: { registry: Registry; loader: GrammarLoader } | undefined;
+  const trees = (opts.treeCache ?? 8) > 0 ? new TreeCache(opts.treeCache ?? 8) : undefined;
   const init = () => {
     if (!state) {
       const assets = resolveAssets(opts.assetsDir);
@@ -45,14 +49,16 @@ export function createChunker(opts: ChunkerOptions = {}): Chunker {
       let drafts: Draft[] | undefined;
       const grammar = entry?.wasm ? await loader.get(entry) : undefined;
       if (grammar) {
+        const key = `${language}\0${path}`;
         let tree = null;
         try {
-          tree = grammar.parser.parse(text);
+          tree = trees ? trees.parse(grammar.parser, key, text) : grammar.parser.parse(text);
           if (tree) drafts = definitionChunks(path, language, lines, tree.rootNode, grammar, o);
         } catch {
           drafts = undefined; // fall back to line windows
+          trees?.drop(key);
         } finally {
-          tree?.delete();
+          if (!trees) tree?.delete();
         }
       }
       drafts ??= sectionChunks(path, language, lines, o, entry?.headings === true);
