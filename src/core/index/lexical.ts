@@ -18,6 +18,7 @@ import type { Chunk } from '../types';
 import { stem } from '../text/stem';
 import { tokenizeCode, tokenizePath, tokenizeQuery } from '../text/tokenize';
 import { IntegrityError, readFileChecked, writeFileChecked } from './atomicFs';
+import { queryCoverage } from './coverage';
 import { Postings, type PostingsSnapshot } from './postings';
 
 export type LexicalField = 'name' | 'qualifiedName' | 'path' | 'signature' | 'doc' | 'text';
@@ -31,10 +32,7 @@ export interface LexicalHit {
   score: number;
   /** Query terms that matched this chunk. */
   matchedTerms: string[];
-  /**
-   * Share of the query this chunk covers, 0..1: each query word counts with its weight × idf, a word matched
-   * only through another form of it (`embed` for `embedded`) with that form's lower weight.
-   */
+  /** Share of the query's words this chunk covers, 0..1 (see `queryCoverage`). */
   coverage: number;
 }
 
@@ -90,6 +88,8 @@ export interface QueryTerm {
   fields?: LexicalField[];
   /** For another form of a query word (`embed`), that word (`embedded`). */
   variantOf?: string;
+  /** The word of the query this term stands for: itself, the identifier it is a part of, or the word it is a form of. */
+  concept?: string;
 }
 
 const NARROWING: LexicalField[][] = [['name', 'qualifiedName', 'path', 'signature'], ['name', 'qualifiedName']];
@@ -160,13 +160,18 @@ export class LexicalIndex {
     const tf = new Map<string, number>();
     const whole = new Set<string>();
     const compound = new Set<string>();
+    const conceptOf = new Map<string, string>();
     let hyphenated = false; // inside the parts of a hyphenated word ("re-embedded", "read-only"): words, not identifier parts
+    let current = '';
     tokens.forEach((t, i) => {
       tf.set(t.term, (tf.get(t.term) ?? 0) + 1);
       if (!t.whole) {
+        if (!conceptOf.has(t.term)) conceptOf.set(t.term, current);
         if (hyphenated) whole.add(t.term);
         return;
       }
+      current = t.term;
+      if (conceptOf.get(t.term) !== t.term) conceptOf.set(t.term, t.term);
       whole.add(t.term);
       hyphenated = /^[a-z]+(?:-[a-z]+)+$/.test(t.term);
       if (tokens[i + 1] && !tokens[i + 1].whole) compound.add(t.term); // followed by its own parts
@@ -202,7 +207,8 @@ export class LexicalIndex {
       }
       if (fields && cost === 0) return undefined;
       const v = variantOf.get(term);
-      return { term, weight: weight(term), cost, ...(fields ? { fields } : {}), ...(v ? { variantOf: v } : {}) };
+      const concept = conceptOf.get(v ?? term) ?? term;
+      return { term, weight: weight(term), cost, ...(fields ? { fields } : {}), ...(v ? { variantOf: v } : {}), concept };
     };
     // The query's own terms, most selective first, then the most repeated; stop at the term cap or the posting
     // budget. Variants only fill what is left: they never displace a term of the query.
@@ -266,25 +272,10 @@ export class LexicalIndex {
       FIELDS.map((f) => boost[f]),
       { filter: opts.filter, requireAll: opts.combineWith === 'AND' },
     );
-    // Coverage: per query word, the importance (weight × idf) of its best matched form over that of its own.
-    const n = this.engine.size;
-    const imp = terms.map((t) => t.weight * Math.log(1 + n / (1 + this.engine.df(t.term).reduce((a, b) => a + b, 0))));
-    const word = terms.map((t) => t.variantOf ?? t.term);
-    const full = new Map<string, number>();
-    terms.forEach((t, i) => full.set(word[i], Math.max(full.get(word[i]) ?? 0, imp[i])));
-    let total = 0;
-    for (const v of full.values()) total += v;
+    const cover = queryCoverage(terms, (t) => Math.log(1 + this.engine.size / (1 + this.engine.df(t).reduce((a, b) => a + b, 0))));
     return hits.map((h) => {
-      const got = new Map<string, number>();
-      const matchedTerms: string[] = [];
-      terms.forEach((t, i) => {
-        if (!(h.matched & (1 << i))) return;
-        matchedTerms.push(t.term);
-        got.set(word[i], Math.max(got.get(word[i]) ?? 0, imp[i]));
-      });
-      let sum = 0;
-      for (const v of got.values()) sum += v;
-      return { id: h.id, score: h.score, matchedTerms, coverage: total > 0 ? Math.min(1, sum / total) : 0 };
+      const matchedTerms = terms.filter((_, i) => h.matched & (1 << i)).map((t) => t.term);
+      return { id: h.id, score: h.score, matchedTerms, coverage: cover(h.matched) };
     });
   }
 

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { LexicalIndex } from '../../../src/core/index/lexical';
+import { queryCoverage } from '../../../src/core/index/coverage';
 import { IntegrityError } from '../../../src/core/index/atomicFs';
 import type { Chunk } from '../../../src/core/types';
 import { tempDir } from './storeHelpers';
@@ -152,4 +153,19 @@ test('other forms of a query word are searched (weighted lower), hyphenated pros
   // Long queries are not expanded: their own words are enough and must not be displaced.
   const long = lex.queryTerms(Array.from({ length: 20 }, (_, i) => `word${i}x`).join(' ') + ' embedded');
   assert.ok(!long.some((t) => t.variantOf));
+});
+
+test('queryCoverage: a word counts with the idf of its most common form and is covered in proportion to the matched form’s weight', () => {
+  const terms = [
+    { term: 're-embedded', weight: 1.5, concept: 're-embedded' },
+    { term: 'embed', weight: 0.5, concept: 're-embedded', variantOf: 'embedded' },
+    { term: 'save', weight: 1, concept: 'save' },
+  ];
+  const idf: Record<string, number> = { 're-embedded': 9, embed: 2, save: 2 };
+  const cover = queryCoverage(terms, (t) => idf[t]);
+  assert.equal(cover(0b000), 0);
+  assert.equal(cover(0b001), 0.5, 'the rare compound covers its word, which weighs what `embed` weighs');
+  assert.ok(Math.abs(cover(0b010) - 1 / 6) < 1e-9, 'another form covers a third of the word (0.5 / 1.5)');
+  assert.equal(cover(0b111), 1);
+  assert.equal(cover(0b100), 0.5);
 });
