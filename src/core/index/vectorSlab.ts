@@ -188,6 +188,15 @@ export class VectorSlab {
     this.free.push(row);
   }
 
+  /** Dot product of the row's vector with `q` (no copy). */
+  dot(row: number, q: ArrayLike<number>): number {
+    const d = this.data;
+    const off = row * this.stride;
+    let s = 0;
+    for (let i = 0; i < this.dim; i++) s += d[off + i] * q[i];
+    return s;
+  }
+
   /** A copy of the row's vector. */
   get(row: number): Float32Array {
     const off = row * this.stride;

@@ -134,6 +134,12 @@ export class VectorStore {
   chunks(): IterableIterator<Chunk> {
     return this.chunkMap.values();
   }
+  /** Dot product of a chunk's vector with `query` (its cosine: vectors are unit length); undefined for an unknown id. */
+  dot(id: string, query: ArrayLike<number>): number | undefined {
+    const row = this.rowOf.get(id);
+    return row === undefined ? undefined : this.slab.dot(row, query);
+  }
+
   /** A copy of the chunk's vector. */
   getVector(id: string): Float32Array | undefined {
     const row = this.rowOf.get(id);

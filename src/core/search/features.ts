@@ -33,12 +33,6 @@ const damped = (xs: number[]) => {
   return s;
 };
 
-function dot(a: Float32Array, b: Float32Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
-  return s;
-}
-
 /** Exact cosine of a chunk with the query (vectors are unit length); cached per query. */
 export class VecScores {
   private readonly cache = new Map<string, number>();
@@ -49,8 +43,7 @@ export class VecScores {
     let v = this.cache.get(id);
     if (v === undefined) {
       const qv = this.sig.queryVector;
-      const cv = qv ? this.store.getVector(id) : undefined;
-      v = qv && cv ? dot(qv, cv) : 0;
+      v = (qv && this.store.dot(id, qv)) || 0;
       this.cache.set(id, v);
     }
     return v;
