@@ -1,6 +1,6 @@
 // The one test command (`npm test`, called by .ci/run): build the bundles, compile sources and tests
 // with tsc into out/, then run every unit test file under node's built-in test runner.
-// Real-VS Code suites (test/realvscode) run afterwards when that VS Code is installed.
+// Real-VS Code suites (test/realvscode) run afterwards when that VS Code is installed: dev, untrusted, packaged.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readdirSync, statSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -30,9 +30,15 @@ if (res.status !== 0) process.exit(res.status ?? 1);
 
 const real = join(root, 'test/realvscode/run.mjs');
 if (!filter.length && existsSync(real)) {
-  const r = spawnSync(process.execPath, [real], { cwd: root, stdio: 'inherit' });
-  if (r.status !== 0) process.exit(r.status ?? 1);
-  // The same suites once more, against the packaged .vsix (skipped when the real VS Code is not installed).
-  const v = spawnSync(process.execPath, [join(root, 'test/realvscode/vsix.mjs')], { cwd: root, stdio: 'inherit' });
-  process.exit(v.status ?? 1);
+  // Three passes (each skipped when the real VS Code is not installed): the dev build; the same suites in an
+  // untrusted workspace (Restricted Mode: nothing may reach a model); the packaged .vsix, installed.
+  const passes = [
+    [real, {}],
+    [real, { PINPOINT_IT_UNTRUSTED: '1' }],
+    [join(root, 'test/realvscode/vsix.mjs'), {}],
+  ];
+  for (const [script, env] of passes) {
+    const r = spawnSync(process.execPath, [script], { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
+    if (r.status !== 0) process.exit(r.status ?? 1);
+  }
 }

@@ -28,6 +28,8 @@ export class ChatBridge {
       log,
       getIndexes: () => search.openIndexes(),
       getModelConfig: () => this.services.modelConfig(),
+      // Asked only when there is no model config: a configured model then means the workspace is not trusted.
+      offlineReason: () => (this.services.settings().chatModel && !this.services.isTrusted() ? 'untrusted' : 'no-model'),
       traceDir: (index) => path.join(index.baseDir, TRACES_DIR_NAME),
       getRetriever: (index) => search.assistantRetriever(index),
       getAssistantSettings: () => ({ maxToolRounds: readConfig().chatMaxToolRounds }),

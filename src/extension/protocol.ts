@@ -19,6 +19,9 @@ type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const _statusesMatch: Same<(typeof CITATION_STATUSES)[number], CitationStatus> = true;
 export type Rating = 'up' | 'down';
 export type TurnState = 'running' | 'done' | 'error' | 'stopped';
+/** Why an answer is offline: no model configured, or a model configured in a workspace that is not trusted. */
+export const OFFLINE_REASONS = ['no-model', 'untrusted'] as const;
+export type OfflineReason = (typeof OFFLINE_REASONS)[number];
 
 export interface CitationView {
   path: string;
@@ -70,6 +73,8 @@ export interface TurnView {
   tools: ToolView[];
   state: TurnState;
   offline: boolean;
+  /** Set when `offline`: why (the webview says "configure a model" or "trust the workspace"). */
+  offlineReason?: OfflineReason;
   /** Model id, or 'offline'. */
   model?: string;
   /** Name of the workspace folder that answered. */
@@ -84,6 +89,8 @@ export interface TurnView {
 export interface ChatStatus {
   /** No model configured (or an untrusted workspace): answers are extractive, from the local index. */
   offline: boolean;
+  /** Set when `offline`: no model configured, or the workspace is not trusted (nothing is sent to the model). */
+  offlineReason?: OfflineReason;
   /** Indexed workspace folders available to search. */
   folders: number;
   running: boolean;
@@ -96,7 +103,8 @@ export type WebviewMessage =
   | { type: 'newChat' }
   | { type: 'openCitation'; turnId: string; path: string; startLine: number; endLine: number }
   | { type: 'rate'; turnId: string; rating: Rating }
-  | { type: 'openSettings' };
+  | { type: 'openSettings' }
+  | { type: 'manageTrust' };
 
 export type HostMessage =
   | { type: 'restore'; turns: TurnView[]; status: ChatStatus }
@@ -191,12 +199,12 @@ export const parseTurnView: Parser<TurnView> = obj<TurnView>(
   {
     id, question: str(LIMITS.question), contextLabel: opt(str(LIMITS.text)), answer: str(LIMITS.answer),
     citations: list(citationView), context: list(contextItem), tools: list(toolView),
-    state: oneOf('running', 'done', 'error', 'stopped'), offline: bool, model: opt(str(300)), folder: opt(str(LIMITS.path)),
-    error: opt(turnError), rating: opt(rating), rateable: bool, ms: opt(int(0, 1e9)),
+    state: oneOf('running', 'done', 'error', 'stopped'), offline: bool, offlineReason: opt(oneOf(...OFFLINE_REASONS)), model: opt(str(300)),
+    folder: opt(str(LIMITS.path)), error: opt(turnError), rating: opt(rating), rateable: bool, ms: opt(int(0, 1e9)),
   },
-  ['contextLabel', 'model', 'folder', 'error', 'rating', 'ms'],
+  ['contextLabel', 'offlineReason', 'model', 'folder', 'error', 'rating', 'ms'],
 );
-const chatStatus = obj<ChatStatus>({ offline: bool, folders: int(0, 10_000), running: bool });
+const chatStatus = obj<ChatStatus>({ offline: bool, offlineReason: opt(oneOf(...OFFLINE_REASONS)), folders: int(0, 10_000), running: bool }, ['offlineReason']);
 
 const webviewMessage = union<WebviewMessage>({
   ready: tagged('ready', {}),
@@ -206,6 +214,7 @@ const webviewMessage = union<WebviewMessage>({
   openCitation: tagged('openCitation', { turnId: id, path, startLine: line, endLine: line }),
   rate: tagged('rate', { turnId: id, rating }),
   openSettings: tagged('openSettings', {}),
+  manageTrust: tagged('manageTrust', {}),
 });
 
 const hostMessage = union<HostMessage>({

@@ -204,6 +204,7 @@ function onClick(e: MouseEvent): void {
     return;
   }
   if (target?.closest('[data-action="settings"]')) send({ type: 'openSettings' });
+  else if (target?.closest('[data-action="trust"]')) send({ type: 'manageTrust' });
 }
 
 function onMessage(e: MessageEvent): void {

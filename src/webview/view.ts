@@ -4,7 +4,7 @@
  * which render.ts builds safely and DOMPurify sanitises again here. No inline handlers: main.ts delegates clicks.
  */
 import DOMPurify from 'dompurify';
-import { rangeLabel, type ChatStatus, type ContextItem, type ToolView, type TurnView } from '../extension/protocol';
+import { rangeLabel, type ChatStatus, type ContextItem, type OfflineReason, type ToolView, type TurnView } from '../extension/protocol';
 import { citationTitle, renderAnswer, statusMark } from './render';
 
 type Child = Node | string | null | undefined | false;
@@ -144,26 +144,37 @@ export function turnElement(turn: TurnView, contextOpen: boolean): HTMLElement {
       ERROR_HINTS[turn.error.code] ? h('div', { class: 'hint' }, ERROR_HINTS[turn.error.code]) : null,
       SETTINGS_ERRORS.has(turn.error.code) ? h('div', {}, h('button', { type: 'button', class: 'link', 'data-action': 'settings' }, 'Open Pinpoint settings')) : null)
     : null;
-  const offlineNote = turn.offline && turn.state === 'done'
-    ? h('div', { class: 'offline-note' }, 'Offline answer: no model is configured, so this comes from the local index alone. ',
-      h('button', { type: 'button', class: 'link', 'data-action': 'settings' }, 'Configure a model'), ' (Pinpoint › Chat: Model, or the command "Pinpoint: Select Model") for written answers.')
-    : null;
+  const offlineNote = turn.offline && turn.state === 'done' ? offlineNoteOf(turn.offlineReason) : null;
   return h('article', { class: `turn state-${turn.state}`, 'data-turn': turn.id, 'aria-busy': turn.state === 'running' ? 'true' : undefined },
     h('div', { class: 'question' }, h('div', { class: 'q-text' }, turn.question), turn.contextLabel ? h('div', { class: 'q-context' }, turn.contextLabel) : null),
     meta, toolList(turn.tools), contextList(turn, contextOpen), answer, err, offlineNote, footer(turn));
 }
 
+/** Why an answer is offline, with the one action that changes it (configure a model / trust the workspace). */
+function offlineNoteOf(reason: OfflineReason | undefined): HTMLElement {
+  return reason === 'untrusted'
+    ? h('div', { class: 'offline-note untrusted' }, 'Offline answer: this workspace is not trusted, so Pinpoint sent nothing to the model and answered from the local index alone. ',
+      h('button', { type: 'button', class: 'link', 'data-action': 'trust' }, 'Trust the workspace'), ' to use the configured model.')
+    : h('div', { class: 'offline-note' }, 'Offline answer: no model is configured, so this comes from the local index alone. ',
+      h('button', { type: 'button', class: 'link', 'data-action': 'settings' }, 'Configure a model'), ' (Pinpoint › Chat: Model, or the command "Pinpoint: Select Model") for written answers.');
+}
+
 export function welcome(status: ChatStatus | undefined): HTMLElement {
+  const untrusted = status?.offline && status.offlineReason === 'untrusted';
   return h('div', { class: 'welcome' },
     h('h2', {}, 'Ask about this codebase'),
     h('p', {}, 'Answers cite file and line, and every citation is checked against the files: ✓ verified, ⚠ not verified.'),
-    status?.offline
-      ? h('p', {}, 'No model is configured: answers are extractive, from the local index. ', h('button', { type: 'button', class: 'link', 'data-action': 'settings' }, 'Configure a model'))
-      : null,
+    untrusted
+      ? h('p', {}, 'This workspace is not trusted: answers come from the local index and nothing is sent to the model until you trust it. ',
+        h('button', { type: 'button', class: 'link', 'data-action': 'trust' }, 'Trust the workspace'))
+      : status?.offline
+        ? h('p', {}, 'No model is configured: answers are extractive, from the local index. ', h('button', { type: 'button', class: 'link', 'data-action': 'settings' }, 'Configure a model'))
+        : null,
   );
 }
 
 export function statusText(s: ChatStatus): string {
   const folders = s.folders === 0 ? 'indexing… (no folder index ready yet)' : `${s.folders} folder${s.folders === 1 ? '' : 's'} indexed`;
-  return `${s.offline ? 'Offline (no model)' : 'Model configured'} · ${folders}`;
+  const mode = !s.offline ? 'Model configured' : s.offlineReason === 'untrusted' ? 'Offline (workspace not trusted)' : 'Offline (no model)';
+  return `${mode} · ${folders}`;
 }

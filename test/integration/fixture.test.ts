@@ -4,32 +4,12 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { suite, test } from './mocha';
 import * as vscode from 'vscode';
+import { errorsFor, openCodeActionMenu, workspaceRoot } from './pinpointApi';
 import { ui } from './ui';
-
-function root(): vscode.Uri {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(folder, 'no workspace folder');
-  return folder.uri;
-}
-
-async function errorsFor(uri: vscode.Uri, timeoutMs: number): Promise<vscode.Diagnostic[]> {
-  const errors = () => vscode.languages.getDiagnostics(uri).filter((d) => d.severity === vscode.DiagnosticSeverity.Error);
-  if (errors().length) return errors();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => { sub.dispose(); resolve(errors()); }, timeoutMs);
-    const sub = vscode.languages.onDidChangeDiagnostics((e) => {
-      if (e.uris.some((u) => u.toString() === uri.toString()) && errors().length) {
-        clearTimeout(timer);
-        sub.dispose();
-        resolve(errors());
-      }
-    });
-  });
-}
 
 suite('fixture workspace', () => {
   test('the deliberate type error is diagnosed by the TypeScript service', async () => {
-    const uri = vscode.Uri.joinPath(root(), 'src', 'legacy', 'checkout.js');
+    const uri = vscode.Uri.joinPath(workspaceRoot(), 'src', 'legacy', 'checkout.js');
     const doc = await vscode.workspace.openTextDocument(uri);
     const editor = await vscode.window.showTextDocument(doc);
     const errors = await errorsFor(uri, 45_000);
@@ -41,8 +21,7 @@ suite('fixture workspace', () => {
     assert.ok(actions.length > 0, 'the TypeScript service offers code actions on the error');
     if (ui.available) {
       // The real code-action menu, as a user sees it.
-      await ui.press('Control+.');
-      await ui.waitFor('.action-widget .monaco-list-row');
+      await openCodeActionMenu();
       await ui.screenshot('code-actions');
       await ui.press('Escape');
     }

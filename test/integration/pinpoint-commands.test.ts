@@ -2,11 +2,10 @@
 // Status and Re-index run, Search Code is driven through the real Quick Pick (type, see a result, Enter opens
 // the file at the range), and the code actions are offered on a selection and on a diagnostic.
 import * as assert from 'node:assert/strict';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { COMMANDS } from '../../src/extension/commands/catalog';
 import { suite, suiteSetup, teardown, test } from './mocha';
-import { errorsFor, pinpoint, waitUntil, workspaceRoot } from './pinpointApi';
+import { errorsFor, openCodeActionMenu, pinpoint, searchCodeAndOpen, workspaceRoot } from './pinpointApi';
 import { ui } from './ui';
 
 const file = (...parts: string[]) => vscode.Uri.joinPath(workspaceRoot(), ...parts);
@@ -53,23 +52,10 @@ suite('pinpoint commands', () => {
 
   test('Search Code: type a query, see the result, Enter opens the file at its range', async function () {
     if (!ui.available) this.skip();
-    const api = await pinpoint();
-    const [expected] = await api.search('Inventory reserve', 1);
-    assert.ok(expected, 'the search finds something');
-    await vscode.commands.executeCommand(COMMANDS.searchCode.id);
-    await ui.waitFor('.quick-input-widget input');
-    await ui.type('Inventory reserve');
-    await ui.waitFor(`.quick-input-list .monaco-list-row[aria-label*="${expected.qualifiedName}"]`);
-    // The highlighted result is previewed without leaving the picker.
-    await waitUntil('the preview of the first result', () => vscode.window.activeTextEditor?.document.uri.path.endsWith(expected.path), 10_000);
-    await ui.screenshot('search-code');
-    await ui.press('Enter');
-    const editor = await waitUntil('the result opened', () => {
-      const e = vscode.window.activeTextEditor;
-      return e && e.document.uri.path.endsWith(`/${expected.path}`) && e.selection.start.line === expected.startLine - 1 ? e : undefined;
-    }, 10_000);
-    assert.equal(path.relative(workspaceRoot().fsPath, editor.document.uri.fsPath).split(path.sep).join('/'), expected.path);
-    assert.equal(editor.selection.start.line, expected.startLine - 1);
+    const { editor, hit } = await searchCodeAndOpen('Inventory reserve', 'search-code');
+    assert.equal(editor.selection.start.line, hit.startLine - 1);
+    assert.ok(editor.visibleRanges.some((r) => r.contains(editor.selection.start)), 'the result is revealed');
+    await ui.screenshot('search-code-opened');
   });
 
   test('code actions are offered on a selection', async () => {
@@ -85,18 +71,7 @@ suite('pinpoint commands', () => {
     const explain = actions.find((a) => a.title === 'Explain with Pinpoint');
     assert.equal(explain?.command?.command, COMMANDS.explainSelection.id);
     if (ui.available) {
-      // Open the real code-action menu. On a cold start the editor may not have focus yet (another view just
-      // took it), so focus the editor group and retry the open a few times; the rows are then asserted.
-      // (The command's promise settles as "Canceled" when Escape closes the menu below: that is expected.)
-      let shown = false;
-      for (let attempt = 0; attempt < 3 && !shown; attempt++) {
-        await vscode.commands.executeCommand('workbench.action.focusActiveEditorGroup');
-        vscode.commands.executeCommand('editor.action.quickFix').then(undefined, () => undefined);
-        shown = await ui.waitFor('.action-widget .monaco-list-row').then(() => true, () => false);
-        if (!shown) await ui.press('Escape');
-      }
-      assert.ok(shown, 'the code-action menu did not open');
-      const rows = await ui.texts('.action-widget .monaco-list-row');
+      const rows = await openCodeActionMenu();
       assert.ok(rows.some((r) => r.includes('Explain with Pinpoint')), `the menu shows: ${rows.join(' | ')}`);
       await ui.screenshot('code-actions-selection');
       await ui.press('Escape');

@@ -3,6 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { suite, suiteSetup, teardown, test } from './mocha';
 import * as vscode from 'vscode';
+import { suitesExtensionId } from './pinpointApi';
 import { ui } from './ui';
 
 suite('ui bridge', () => {
@@ -47,7 +48,8 @@ suite('ui bridge', () => {
           document.getElementById('go').addEventListener('click', () =>
             vscode.postMessage({ clicked: true, q: document.getElementById('q').value }));
         </script></body></html>`;
-      const frame = { webview: 'pinpoint-dev.pinpoint', timeout: 20_000 };
+      // The panel belongs to the extension the suites run as (Pinpoint in the dev run, the harness in the packaged run).
+      const frame = { webview: suitesExtensionId(), timeout: 20_000 };
       await ui.waitFor('#go', frame);
       assert.equal(await ui.text('#title', frame), 'probe');
       await ui.fill('#q', 'where is Cart.total?', frame);

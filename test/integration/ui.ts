@@ -4,8 +4,10 @@
 // the driver's bridge at $PINPOINT_IT_DRIVER, which performs the action on the page and answers in JSON.
 //
 // Frames: by default actions target the workbench page. `{ webview: 'pinpoint-dev.pinpoint' }` targets the
-// content frame of a webview owned by that extension (the innermost frame, where the extension's HTML lives;
-// with several webviews of one extension open, the first found: close the others first).
+// content frame of a webview owned by exactly that extension id (the innermost frame, where the extension's HTML
+// lives; with several webviews of one extension open, the first found: close the others first). A webview a
+// suite creates is owned by suitesExtensionId() (pinpointApi.ts): Pinpoint in the dev run, the harness in the
+// packaged run.
 
 export interface FrameOptions {
   /** Target the content of a webview owned by this extension id instead of the workbench. */

@@ -1,7 +1,9 @@
 // The chat panel in a real VS Code: open the Pinpoint view, type a question in the webview and press Enter (no
 // model is configured, so the answer is offline), see citation chips, open the "context used" list, click a
 // verified chip and find the cited file in the active editor with the cited lines selected, rate the answer, and
-// reload the webview to see the conversation restored.
+// reload the webview to see the conversation restored. Then the same against the local OpenAI-compatible test
+// server: the answer streams in, its citation chip is clicked and the editor lands on the cited line (one
+// screenshot per step: chat-model-1-ask … chat-model-4-cited-line).
 //
 // Named to sort after ui-bridge.test.ts (like with-chat.test.ts): once the chat view is open its webview is
 // retained, and the UI bridge acts on the first pinpoint-dev.pinpoint webview it finds.
@@ -10,7 +12,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { chatReply, OpenAITestServer } from '../helpers/openaiTestServer';
 import { suite, suiteSetup, test } from './mocha';
-import { EXTENSION_ID, pinpoint, waitUntil } from './pinpointApi';
+import { EXTENSION_ID, needsTrust, pinpoint, waitUntil } from './pinpointApi';
 import { ui } from './ui';
 
 const frame = { webview: EXTENSION_ID, timeout: 30_000 };
@@ -104,8 +106,9 @@ suite('chat panel (webview)', () => {
     assert.equal(restored.rated, 'true', 'the rating is back');
   });
 
-  test('with a model: tool calls show as they happen, Esc stops a turn, a 401 is a clear message', async function () {
+  test('with a model: the answer streams in, its chip opens the cited line; tools show; Esc stops; a 401 is clear', async function () {
     this.timeout(120_000);
+    needsTrust(this);
     const server = await OpenAITestServer.start();
     const config = vscode.workspace.getConfiguration('pinpoint');
     const running = 'article.state-running';
@@ -116,17 +119,32 @@ suite('chat panel (webview)', () => {
       await ui.click('#new-chat', frame);
       await ui.waitFor('.welcome', frame);
 
-      // A tool round, then a streamed answer citing what the tool read.
+      // A tool round, then a streamed answer citing what the tool read. The events come 700 ms apart, so the
+      // answer is on screen while the turn still runs (≥ 2.8 s between the first text and the end of the stream).
       server.script('/v1/chat/completions', [
         chatReply({ toolCalls: [{ id: 'c1', name: 'read_file', arguments: { path: 'src/cart.ts', startLine: 30, endLine: 33 } }] }),
-        chatReply({ content: ['`total` applies ', 'the discount, then tax ', '[src/cart.ts:30-33].'], chunkDelayMs: 50 }),
+        chatReply({ content: ['`total` applies ', 'the discount, then tax ', '[src/cart.ts:30-33].'], chunkDelayMs: 700 }),
       ]);
       await ui.fill('#q', 'How is the total computed?', frame);
+      await ui.screenshot('chat-model-1-ask');
       await ui.press('Enter');
+      await ui.waitFor(`${running} .answer:has-text("applies")`, { ...frame, timeout: 60_000 });
+      await ui.screenshot('chat-model-2-streaming');
       await ui.waitFor(`${DONE} .answer button.cite-verified`, { ...frame, timeout: 60_000 });
       assert.match(await ui.text(`${DONE} .tools .tool-ok`, frame), /read_file/);
       assert.equal(await ui.text(`${DONE} .badge`, frame), 'test-chat');
-      await ui.screenshot('chat-model-answer');
+      assert.match(await ui.text(`${DONE} .answer`, frame), /applies the discount, then tax/);
+      await ui.screenshot('chat-model-3-answer-with-chip');
+
+      // Click the chip: the cited file is the active editor, lines 30–33 selected and in view.
+      await ui.click(`${DONE} .answer button.cite-verified[data-path="src/cart.ts"]`, frame);
+      const editor = await waitUntil('src/cart.ts:30 in the active editor', () => {
+        const e = vscode.window.activeTextEditor;
+        return e && e.document.uri.path.endsWith('/src/cart.ts') && e.selection.start.line === 29 ? e : undefined;
+      });
+      assert.equal(editor.selection.end.line, 32, 'the selection ends at the cited end line');
+      assert.ok(editor.visibleRanges.some((r) => r.contains(new vscode.Position(29, 0))), `line 30 is in view: ${JSON.stringify(editor.visibleRanges)}`);
+      await ui.screenshot('chat-model-4-cited-line');
 
       // A server that never answers: Esc stops the turn.
       server.script('/v1/chat/completions', [{ hang: true }]);

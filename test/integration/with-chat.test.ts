@@ -1,12 +1,12 @@
-// The code-action commands reach the chat: "Explain with Pinpoint" on a selection opens the chat view with the
-// selection attached and an (offline) answer. This file sorts after ui-bridge.test.ts on purpose: once the chat
+// The code-action commands reach the chat: "Explain with Pinpoint", picked in the real code-action menu on a
+// selection, opens the chat view with the selection attached and an (offline) answer. This file sorts after ui-bridge.test.ts on purpose: once the chat
 // view is open its webview is retained, and the UI bridge targets the first pinpoint-dev.pinpoint webview it
 // finds, which would then be the chat rather than ui-bridge's probe panel.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { COMMANDS } from '../../src/extension/commands/catalog';
 import { suite, suiteSetup, test } from './mocha';
-import { pinpoint, workspaceRoot } from './pinpointApi';
+import { openCodeActionMenu, pinpoint, waitUntil, workspaceRoot } from './pinpointApi';
 import { ui } from './ui';
 
 suite('pinpoint code actions → chat', () => {
@@ -22,10 +22,29 @@ suite('pinpoint code actions → chat', () => {
     const uri = vscode.Uri.joinPath(workspaceRoot(), 'src', 'cart.ts');
     const doc = await vscode.workspace.openTextDocument(uri);
     const line = doc.getText().split('\n').findIndex((l) => l.includes('total(): number'));
-    await vscode.commands.executeCommand(COMMANDS.explainSelection.id, uri, new vscode.Range(line - 1, 0, line + 3, 0));
+    const range = new vscode.Range(line - 1, 0, line + 3, 0);
+    const before = api.chatTurns().length;
+    if (ui.available) {
+      // As a user does it: select, open the code-action menu, pick the action.
+      const editor = await vscode.window.showTextDocument(doc);
+      editor.selection = new vscode.Selection(range.start, range.end);
+      const rows = await openCodeActionMenu();
+      assert.ok(rows.some((r) => r.includes('Explain with Pinpoint')), `the menu shows: ${rows.join(' | ')}`);
+      // Keyboard, as the menu's own hint says ("Enter to Apply"): move the focus to the action, then Enter.
+      for (let i = 0; i < rows.length && !/^Explain with Pinpoint/.test(await ui.text('.action-widget .monaco-list-row.focused')); i++) await ui.press('ArrowDown');
+      assert.match(await ui.text('.action-widget .monaco-list-row.focused'), /^Explain with Pinpoint/);
+      await ui.screenshot('code-action-menu');
+      await ui.press('Enter');
+      await waitUntil('the answer to the code action', () => {
+        const turns = api.chatTurns();
+        return turns.length > before && turns[turns.length - 1].state !== 'running';
+      }, 60_000);
+    } else {
+      await vscode.commands.executeCommand(COMMANDS.explainSelection.id, uri, range);
+    }
     const turns = api.chatTurns();
     const last = turns[turns.length - 1];
-    assert.ok(last, 'a turn was added to the chat');
+    assert.ok(turns.length > before && last, 'a turn was added to the chat');
     assert.match(last.contextLabel ?? '', /selection src\/cart\.ts:\d+/);
     assert.equal(last.state, 'done', JSON.stringify(last.error));
     assert.ok(last.answer.length > 0, 'an answer');

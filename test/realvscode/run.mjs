@@ -11,6 +11,12 @@
 //   PINPOINT_IT_HEADED=1         show the browser (needs a display)
 //   PINPOINT_IT_EXTENSION_DIR=d  the extension under test (default: this repo); it must hold package.json,
 //                                dist/ and out/test/integration/ (used to prove the harness fails on a broken build)
+//   PINPOINT_IT_VSIX=file        packaged run (vsix.mjs): `code-server --install-extension file` into the run's
+//                                extensions dir; the suites run from a test-harness extension and drive the
+//                                installed copy. Screenshots go to screenshots/vsix/.
+//   PINPOINT_IT_UNTRUSTED=1      (or --untrusted) workspace trust on, the fixture left untrusted (Restricted
+//                                Mode); suites that need trust skip, untrusted.test.ts runs. Screenshots go to
+//                                screenshots/untrusted/.
 //   CI                           when set and the tools are missing, install them first (install.sh)
 //
 // Results flow: the test module (out/test/integration/index.js) writes $PINPOINT_IT_RESULTS (a JSON file in
@@ -18,18 +24,20 @@
 // The driver also serves a small HTTP "UI bridge" ($PINPOINT_IT_DRIVER) through which suites in the extension
 // host ask for Playwright actions on the workbench page: clicks, keys, text, screenshots, webview frames.
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, createWriteStream } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, createWriteStream } from 'node:fs';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { installVsix, makeHarness, prepareProfile, root, tools } from './setup.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const root = join(here, '..', '..');
-const tools = join(here, '.tools');
-const screenshots = join(here, 'screenshots');
+const VSIX = process.env.PINPOINT_IT_VSIX ? resolve(process.env.PINPOINT_IT_VSIX) : undefined;
+const UNTRUSTED = !!process.env.PINPOINT_IT_UNTRUSTED || process.argv.includes('--untrusted');
+const mode = [VSIX && 'vsix', UNTRUSTED && 'untrusted'].filter(Boolean).join('-');
+const screenshots = join(here, 'screenshots', mode);
 const CHROMIUM = process.env.PINPOINT_IT_CHROMIUM ?? '/usr/bin/chromium';
 const TIMEOUT_MS = Number(process.env.PINPOINT_IT_TIMEOUT_MS ?? 300_000);
 const t0 = Date.now();
@@ -56,11 +64,13 @@ if (process.env.CI) {
   process.exit(0);
 }
 
-const extensionDir = process.env.PINPOINT_IT_EXTENSION_DIR ?? root;
+// The packaged run takes the suites from this repo's out/ (copied into the harness) and the extension from the VSIX.
+const extensionDir = VSIX ? root : process.env.PINPOINT_IT_EXTENSION_DIR ?? root;
 const entry = join(extensionDir, 'out', 'test', 'integration', 'index.js');
-for (const f of [join(extensionDir, 'dist', 'extension.js'), entry]) {
+for (const f of [VSIX ?? join(extensionDir, 'dist', 'extension.js'), entry]) {
   if (!existsSync(f)) {
-    console.error(`[realvscode] ${f} is missing: run \`npm run build && npx tsc -p tsconfig.json\` first`);
+    console.error(`[realvscode] ${f} is missing: run \`${f === VSIX ? 'npm run package' : 'npm run build && npx tsc -p tsconfig.json'}\` first`);
+    console.log('0 passed, 1 failed');
     process.exit(1);
   }
 }
@@ -73,6 +83,11 @@ const tmp = mkdtempSync(join(tmpdir(), 'pinpoint-rvsc-'));
 const workspace = join(tmp, 'workspace');
 const resultsFile = join(tmp, 'results.json');
 const userData = join(tmp, 'user-data');
+const extensionsDir = join(tmp, 'extensions');
+// A fresh set of screenshots per run and mode: drop this mode's files from the last run (not the other modes' dirs).
+for (const f of existsSync(screenshots) ? readdirSync(screenshots, { withFileTypes: true }) : []) {
+  if (f.isFile()) rmSync(join(screenshots, f.name), { force: true });
+}
 let server; // code-server child
 let browser;
 let page;
@@ -138,13 +153,17 @@ async function resolveFrame({ webview, timeout = 10_000 }) {
   for (;;) {
     // A webview is an iframe (…/webview/browser/pre/index.html?…&extensionId=<id>…) whose child iframe
     // ("active-frame") holds the extension's HTML.
-    const hosts = page.frames().filter((f) => f.url().includes(`extensionId=${encodeURIComponent(webview)}`)
-      || f.url().includes(`extensionId=${webview}`));
+    const hosts = page.frames().filter((f) => {
+      try { return new URL(f.url()).searchParams.get('extensionId')?.toLowerCase() === webview.toLowerCase(); } catch { return false; }
+    });
     for (const host of hosts) {
       const inner = host.childFrames().find((c) => c.name() === 'active-frame') ?? host.childFrames()[0];
       if (inner && !inner.isDetached()) return inner;
     }
-    if (Date.now() > deadline) throw new Error(`no webview frame for ${webview} (frames: ${page.frames().map((f) => f.url().slice(0, 120)).join(' | ')})`);
+    if (Date.now() > deadline) {
+      const owners = page.frames().map((f) => { try { return new URL(f.url()).searchParams.get('extensionId'); } catch { return null; } }).filter(Boolean);
+      throw new Error(`no webview frame for ${webview} (webviews of: ${owners.join(', ') || 'none'}; ${page.frames().length} frames)`);
+    }
     await sleep(200);
   }
 }
@@ -203,21 +222,23 @@ function startBridge() {
 
 // ---------------------------------------------------------------------------------------------- run
 async function main() {
-  cpSync(join(root, 'test', 'integration', 'fixture-workspace'), workspace, { recursive: true });
-  mkdirSync(join(userData, 'User'), { recursive: true });
-  writeFileSync(join(userData, 'User', 'settings.json'), JSON.stringify({
-    'workbench.startupEditor': 'none',
-    'workbench.tips.enabled': false,
-    'workbench.enableExperiments': false,
-    'telemetry.telemetryLevel': 'off',
-    'update.mode': 'none',
-    'extensions.autoCheckUpdates': false,
-    'extensions.autoUpdate': false,
-    'extensions.ignoreRecommendations': true,
-    'security.workspace.trust.enabled': false,
-    'git.enabled': false,
-    'window.restoreWindows': 'none',
-  }, null, 2));
+  prepareProfile(tmp, userData, { untrusted: UNTRUSTED });
+  const env = {
+    ...process.env,
+    // code-server would otherwise read/write ~/.config/code-server and ~/.local/share/code-server.
+    XDG_CONFIG_HOME: join(tmp, 'xdg-config'),
+    XDG_DATA_HOME: join(tmp, 'xdg-data'),
+  };
+  // Dev run: the repo is the extension under test and holds the suites. Packaged run: the VSIX is installed
+  // into the extensions dir code-server starts with, and a test-harness extension holds the suites.
+  let devPath = extensionDir;
+  let underTest = extensionDir;
+  if (VSIX) {
+    underTest = installVsix({ vsix: VSIX, extensionsDir, userData, tmp, env });
+    devPath = makeHarness(join(tmp, 'harness'));
+    say(`installed ${VSIX} → ${underTest}; suites run from the harness ${devPath}`);
+  }
+  if (UNTRUSTED) say('workspace trust enabled; the workspace is left untrusted (Restricted Mode)');
 
   const driverUrl = await startBridge();
   const port = await freePort();
@@ -226,23 +247,23 @@ async function main() {
   server = spawn(process.execPath, [
     join(tools, 'node_modules', 'code-server', 'out', 'node', 'entry.js'),
     '--auth', 'none', '--bind-addr', origin,
-    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
+    '--disable-telemetry', '--disable-update-check', ...(UNTRUSTED ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override', '--disable-proxy', '--ignore-last-opened',
     '--config', join(tmp, 'config.yaml'),
-    '--user-data-dir', userData, '--extensions-dir', join(tmp, 'extensions'),
+    '--user-data-dir', userData, '--extensions-dir', extensionsDir,
     workspace,
   ], {
     cwd: tmp,
     detached: true, // own process group: cleanup kills code-server and its extension host together
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {
-      ...process.env,
+      ...env,
       PINPOINT_IT_RESULTS: resultsFile,
       PINPOINT_IT_DRIVER: driverUrl,
       PINPOINT_IT_WORKSPACE: workspace,
-      // code-server would otherwise read/write ~/.config/code-server and ~/.local/share/code-server.
-      XDG_CONFIG_HOME: join(tmp, 'xdg-config'),
-      XDG_DATA_HOME: join(tmp, 'xdg-data'),
+      // Where the extension under test must be loaded from (the activation suite asserts it).
+      PINPOINT_IT_EXTENSION_PATH: underTest,
+      PINPOINT_IT_UNTRUSTED: UNTRUSTED ? '1' : '',
     },
   });
   server.stdout.pipe(serverLog);
@@ -275,7 +296,7 @@ async function main() {
   });
   page.on('pageerror', (err) => consoleLog.write(`[pageerror] ${err.message}\n`));
 
-  const ext = `vscode-remote://${origin}${extensionDir}`;
+  const ext = `vscode-remote://${origin}${devPath}`;
   const payload = JSON.stringify([
     ['extensionDevelopmentPath', ext],
     ['extensionTestsPath', `${ext}/out/test/integration/index.js`],

@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { AssistantSettings, ModelConfig, Retriever } from '../../core/assistant/types';
 import type { WorkspaceIndex } from '../../core/index/workspaceIndex';
-import { parseWebviewMessage, rangeLabel, type HostMessage, type WebviewMessage } from '../protocol';
+import { parseWebviewMessage, rangeLabel, type HostMessage, type OfflineReason, type WebviewMessage } from '../protocol';
 import { chatHtml } from './html';
 import { isInside } from './retrieval';
 import { ChatSession, type AskOptions } from './session';
@@ -23,6 +23,8 @@ export interface ChatDeps {
   getIndexes(): WorkspaceIndex[];
   /** undefined = offline (no model configured, or an untrusted workspace). */
   getModelConfig(): Promise<ModelConfig | undefined>;
+  /** Why there is no model config: 'no-model', or 'untrusted' (a model is configured but the workspace is not trusted). */
+  offlineReason?(): OfflineReason;
   /** Where the traces of an index go (ratings are appended there too). */
   traceDir(index: WorkspaceIndex): string;
   /** The retriever of an index; default: the reranked retriever (createRetriever), else hybrid search. */
@@ -61,6 +63,8 @@ export class ChatController implements vscode.Disposable, vscode.WebviewViewProv
     this.session = new ChatSession(deps, store, (m) => this.post(m));
     this.disposables.push(
       vscode.window.registerWebviewViewProvider(ChatController.viewType, this, { webviewOptions: { retainContextWhenHidden: true } }),
+      // Trusting the workspace turns the model on: the status line and welcome text follow.
+      vscode.workspace.onDidGrantWorkspaceTrust(() => void this.session.status().then((status) => this.post({ type: 'status', status }))),
     );
   }
 
@@ -164,6 +168,9 @@ export class ChatController implements vscode.Disposable, vscode.WebviewViewProv
         return;
       case 'openSettings':
         await vscode.commands.executeCommand('workbench.action.openSettings', 'pinpoint.chat');
+        return;
+      case 'manageTrust':
+        await vscode.commands.executeCommand('workbench.trust.manage');
         return;
       case 'openCitation':
         return this.openCitation(msg.turnId, msg.path, msg.startLine, msg.endLine);

@@ -14,7 +14,7 @@ import { rateTurn, TraceStore } from '../../core/assistant/trace';
 import type { AssistantSettings, ModelConfig, Retriever, TurnResult } from '../../core/assistant/types';
 import { workspaceFromIndex } from '../../core/assistant/workspace';
 import type { WorkspaceIndex } from '../../core/index/workspaceIndex';
-import { LIMITS, parseTurnView, type ChatStatus, type HostMessage, type Rating, type ToolView, type TurnView } from '../protocol';
+import { LIMITS, parseTurnView, type ChatStatus, type HostMessage, type OfflineReason, type Rating, type ToolView, type TurnView } from '../protocol';
 import { contextItemOf, defaultRetriever, isInside, pickIndex } from './retrieval';
 
 export interface SessionLog {
@@ -28,6 +28,8 @@ export interface SessionDeps {
   log: SessionLog;
   getIndexes(): WorkspaceIndex[];
   getModelConfig(): Promise<ModelConfig | undefined>;
+  /** Why getModelConfig gave none: no model, or a model in an untrusted workspace (default 'no-model'). */
+  offlineReason?(): OfflineReason;
   traceDir(index: WorkspaceIndex): string;
   getRetriever?(index: WorkspaceIndex): Retriever;
   /** Tool rounds, context size… for runTurn (defaults: the core's). */
@@ -139,7 +141,15 @@ export class ChatSession {
     } catch (e) {
       this.deps.log.warn(`chat: reading the model configuration failed: ${errorMessage(e)}`);
     }
-    return { offline, folders: this.deps.getIndexes().length, running: this.isRunning };
+    return { offline, ...(offline ? { offlineReason: this.offlineReason() } : {}), folders: this.deps.getIndexes().length, running: this.isRunning };
+  }
+
+  private offlineReason(): OfflineReason {
+    try {
+      return this.deps.offlineReason?.() ?? 'no-model';
+    } catch {
+      return 'no-model';
+    }
   }
 
   /** The whole conversation plus status (sent when the webview (re)loads). */
@@ -252,6 +262,7 @@ export class ChatSession {
     if (!indexes.length) throw new NoIndexError(NO_INDEX_MESSAGE);
     const model = await this.deps.getModelConfig();
     turn.offline = !model;
+    if (!model) turn.offlineReason = this.offlineReason();
     const retrieverFor = (i: WorkspaceIndex) => this.deps.getRetriever?.(i) ?? defaultRetriever(i, (m) => this.deps.log.warn(m));
     const { index, retriever } = await pickIndex(indexes, prompt, retrieverFor, preferPath);
     if (signal.aborted) throw new AssistantError('aborted', 'the request was cancelled');
