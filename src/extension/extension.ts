@@ -52,7 +52,7 @@ export function activate(context: vscode.ExtensionContext): PinpointApi {
   };
   const chat = new ChatBridge(services);
   const statusBar = new IndexStatusBar(indexes);
-  context.subscriptions.push(indexes, statusBar, registerCodeActions(), ...registerCommands({ services, chat }));
+  context.subscriptions.push(indexes, statusBar, registerCodeActions(), ...registerCommands({ services, chat }), search.warmUp(log));
   if (!vscode.workspace.isTrusted) {
     log.info('untrusted workspace: indexing and searching locally; nothing is sent to a model until the workspace is trusted');
     context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => log.info('workspace trusted: model requests enabled')));

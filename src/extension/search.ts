@@ -36,6 +36,28 @@ export class SearchService {
     private readonly apiKey: ApiKeyStore,
   ) {}
 
+  /**
+   * Builds each ready index's search view (symbol table, file-grain index) in the background, in slices that
+   * yield to the extension host, so the first search does not pay for it. Dispose the result to stop.
+   */
+  warmUp(log?: vscode.LogOutputChannel): vscode.Disposable {
+    const warmed = new WeakSet<WorkspaceIndex>();
+    const warm = () => {
+      for (const fi of this.indexes.all()) {
+        const idx = fi.index;
+        if (!idx || fi.state !== 'ready' || warmed.has(idx)) continue;
+        warmed.add(idx);
+        const t0 = performance.now();
+        void this.retriever(idx)
+          .view.syncAsync()
+          .then((n) => log?.info(`search view of ${fi.folder.name}: ${n} files in ${Math.round(performance.now() - t0)} ms`))
+          .catch((e: unknown) => log?.warn(`search view of ${fi.folder.name}: ${e instanceof Error ? e.message : String(e)}`));
+      }
+    };
+    warm();
+    return this.indexes.onDidChange(warm);
+  }
+
   private retriever(idx: WorkspaceIndex): Retriever {
     let r = this.retrievers.get(idx);
     if (!r) this.retrievers.set(idx, (r = createRetriever(idx)));

@@ -85,6 +85,7 @@ export class RepoView {
   readonly byBasename = new Map<string, Set<string>>();
   readonly fileBm25?: Bm25Index;
   private seen = '';
+  private running?: Promise<number>;
 
   constructor(private readonly store: VectorStore, opts: RepoViewOptions = {}) {
     if (opts.fileIndex ?? true) this.fileBm25 = new Bm25Index();
@@ -92,11 +93,47 @@ export class RepoView {
 
   /** Brings the view in step with the store; cheap when nothing changed. Returns the number of files updated. */
   sync(): number {
+    const steps = this.syncSteps();
+    let r = steps.next();
+    while (!r.done) r = steps.next();
+    return r.value;
+  }
+
+  /**
+   * `sync()` in slices of at most `sliceMs`, yielding to the event loop between them, so that a first search
+   * over a big index (tens of seconds of work at 100k chunks) never freezes the editor's extension host.
+   * Concurrent calls share one run.
+   */
+  async syncAsync(sliceMs = 20): Promise<number> {
+    if (this.running) return this.running;
+    const run = async () => {
+      let changed = 0;
+      do {
+        const steps = this.syncSteps();
+        let t = performance.now();
+        let r = steps.next();
+        while (!r.done) {
+          if (performance.now() - t > sliceMs) {
+            await new Promise((resolve) => setImmediate(resolve));
+            t = performance.now();
+          }
+          r = steps.next();
+        }
+        changed += r.value;
+      } while (this.store.fingerprint() !== this.seen); // the store changed while we yielded
+      return changed;
+    };
+    this.running = run().finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  /** The work of one sync, one file per step; each step leaves the view consistent. */
+  private *syncSteps(): Generator<void, number> {
     const fp = this.store.fingerprint();
     if (fp === this.seen) return 0;
     let changed = 0;
     const present = new Set<string>();
-    for (const f of this.store.files()) {
+    for (const f of [...this.store.files()]) {
       present.add(f.path);
       const cur = this.files.get(f.path);
       if (cur && cur.hash === f.hash && cur.chunkIds.length === f.chunkIds.length && cur.chunkIds.every((id, i) => id === f.chunkIds[i])) continue;
@@ -104,6 +141,7 @@ export class RepoView {
       const chunks = f.chunkIds.map((id) => this.store.getChunk(id)).filter((c): c is Chunk => !!c);
       this.addFile(f.path, f.hash, f.chunkIds, chunks);
       changed++;
+      yield;
     }
     for (const [p, info] of [...this.files]) {
       if (!present.has(p)) {

@@ -98,7 +98,7 @@ export function createRetriever(index: RetrieverIndex, opts: RetrieverOptions = 
 
   async function retrieve(query: string, ro: RetrieveOptions = {}): Promise<Retrieval> {
     const t0 = performance.now();
-    view.sync();
+    await view.syncAsync();
     const tSync = performance.now() - t0;
     const sig = await gatherSignals(src, view, query, {
       pool: opts.pool,
