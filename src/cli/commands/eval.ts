@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import type { Command } from 'commander';
-import { loadEvalSet } from '../../core/search/eval/sets';
+import { issueTitles, loadEvalSet } from '../../core/search/eval/sets';
 import { runEval } from '../../core/search/eval/runner';
 import { markdownReport } from '../../core/search/eval/report';
 import { parseIntOption, printJson, printLine } from '../output';
@@ -21,14 +21,15 @@ export function register(program: Command): void {
     .option('--repo <owner/name...>', 'only these repositories')
     .option('--ablation', 'also run lexical only, + vector, + symbols/paths (without the reranker)')
     .option('--workers <n>', 'indexing worker threads', parseIntOption('--workers', 0))
+    .option('--titles', 'SWE-bench sets: query each issue by its first line (its title), a short developer-written query')
     .option('--dump <file>', 'write every candidate with features and labels (JSON lines) for bench/fit.ts')
     .option('--verbose', 'per-query progress on stderr')
     .option('--json', 'print the full report as JSON')
-    .action(async (set: string, o: { repos?: string; workDir: string; limit?: number; repo?: string[]; ablation?: boolean; workers?: number; dump?: string; verbose?: boolean; json?: boolean }) => {
+    .action(async (set: string, o: { repos?: string; workDir: string; limit?: number; repo?: string[]; ablation?: boolean; workers?: number; dump?: string; titles?: boolean; verbose?: boolean; json?: boolean }) => {
       // (Not a commander requiredOption: that would also be demanded of `pinpoint eval answers`.)
       if (!o.repos) throw usage('--repos <dir> is required');
       requireDir(o.repos);
-      const items = loadEvalSet(set);
+      const items = o.titles ? issueTitles(loadEvalSet(set)) : loadEvalSet(set);
       if (!items.length) throw usage(`${set}: no rows`);
       const report = await runEval(items, {
         reposDir: path.resolve(o.repos),

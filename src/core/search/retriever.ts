@@ -77,6 +77,8 @@ export interface Retrieval {
   timings: Record<string, number>;
   /** Set when the second-stage reranker failed and the model's order was kept. */
   rerankError?: string;
+  /** Which fitted model ranked (stage 'rerank'): the one for long queries / queries naming code, or for short ones. */
+  model?: 'long' | 'short';
 }
 
 export interface Retriever {
@@ -89,6 +91,16 @@ export interface Retriever {
 
 /** Accepts a WorkspaceIndex ({indexer, embedder}) or the bare sources. */
 export type RetrieverIndex = SearchSources | { indexer: { store: SearchSources['store']; lexical: SearchSources['lexical'] }; embedder: SearchSources['embedder'] };
+
+/**
+ * The short-query model learned from plain-language descriptions; a long query (an issue, a stack trace) or one
+ * that names code (a symbol, a quoted identifier, a path or a frame) is ranked by the model that learned what
+ * such mentions are worth.
+ */
+export function usesLongModel(sig: Signals): boolean {
+  const p = sig.parsed;
+  return sig.isLong || p.kind === 'symbol' || p.paths.length > 0 || p.frames.length > 0 || p.identifiers.some((i) => i.strength >= 3);
+}
 
 export function createRetriever(index: RetrieverIndex, opts: RetrieverOptions = {}): Retriever {
   const src: SearchSources = 'indexer' in index ? { store: index.indexer.store, lexical: index.indexer.lexical, embedder: index.embedder } : index;
@@ -129,11 +141,8 @@ export function createRetriever(index: RetrieverIndex, opts: RetrieverOptions = 
   }
 
   function rankWithModel(files: FileCandidate[], sig: Signals, vs: VecScores, ctx: SearchContext, k: number, fileK: number) {
-    // The short-query model learned from plain-language descriptions; a query that names code (a symbol, a quoted
-    // identifier, a path or a frame) is ranked by the model that learned what such mentions are worth.
-    const p = sig.parsed;
-    const namesCode = p.kind === 'symbol' || p.paths.length > 0 || p.frames.length > 0 || p.identifiers.some((i) => i.strength >= 3);
-    const models = modelsFor(weights, sig.isLong || namesCode);
+    const long = usesLongModel(sig);
+    const models = modelsFor(weights, long);
     const scored = files.map((f) => ({ f, s: score(models.file, f.features) })).sort((a, b) => b.s - a.s || (a.f.path < b.f.path ? -1 : 1));
     const top = scored[0]?.s ?? 0;
     const fileRank = new Map(scored.map((x, i) => [x.f.path, { s: x.s, r: i + 1 }]));
@@ -156,7 +165,10 @@ export function createRetriever(index: RetrieverIndex, opts: RetrieverOptions = 
         ...(opts.explain ? { features: f.features, contributions: e.contributions } : {}),
       };
     });
-    return { chunks: hits.slice(0, k), files: fileHits, candidates: { files, chunks: chunks.map(({ chunk, features }) => ({ chunk, features })) } };
+    return {
+      chunks: hits.slice(0, k), files: fileHits, candidates: { files, chunks: chunks.map(({ chunk, features }) => ({ chunk, features })) },
+      model: long ? ('long' as const) : ('short' as const),
+    };
   }
 
   function toHit(chunk: Chunk, s: number, sig: Signals, model: LinearModel, features: Features): RankedHit {

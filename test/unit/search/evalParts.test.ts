@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Bm25Index } from '../../../src/core/search/bm25';
 import { firstPositions, summarize } from '../../../src/core/search/eval/metrics';
-import { blankDocComment, parseEvalSet, spanMatches } from '../../../src/core/search/eval/sets';
+import { blankDocComment, issueTitles, parseEvalSet, spanMatches } from '../../../src/core/search/eval/sets';
 import { windows } from '../../../src/core/search/eval/baselines';
 import { isTestPath, pythonModule } from '../../../src/core/search/repoView';
 
@@ -73,4 +73,18 @@ test('file kinds and Python modules', () => {
   assert.equal(pythonModule('django/db/models/query.py'), 'django.db.models.query');
   assert.equal(pythonModule('src/click/__init__.py'), 'click');
   assert.equal(pythonModule('a.ts'), undefined);
+});
+
+test('issue titles: SWE-bench items are queried by the issue’s first non-empty line; other items are kept', () => {
+  const items = parseEvalSet(
+    [
+      JSON.stringify({ instance_id: 'a__b-1', repo: 'a/b', base_commit: 'c1', problem_statement: '\n  Header.fromstring does not accept bytes \nMore text\n', gold_files: ['x.py'] }),
+      JSON.stringify({ repo: 'a/b', commit: 'c2', query: 'Parse it.', gold_path: 'y.py', gold_symbol: 'f', start_line: 1, end_line: 3 }),
+    ].join('\n'),
+  );
+  const t = issueTitles(items);
+  assert.equal(t[0].set, 'swebench-titles');
+  assert.equal(t[0].query, 'Header.fromstring does not accept bytes');
+  assert.deepEqual(t[0].goldFiles, ['x.py']);
+  assert.deepEqual(t[1], items[1]);
 });

@@ -17,7 +17,7 @@ import { RepoView } from '../repoView';
 import { createRetriever, type Retriever, type Stage } from '../retriever';
 import { Baselines } from './baselines';
 import { firstPositions, percentile, summarize, type QueryOutcome, type Summary } from './metrics';
-import { blankDocComment, spanId, spanMatches, type EvalItem, type GoldSpan } from './sets';
+import { blankDocComment, isIssueSet, spanId, spanMatches, type EvalItem, type GoldSpan } from './sets';
 
 export interface EvalOptions {
   reposDir: string;
@@ -121,13 +121,13 @@ export async function runEval(items: EvalItem[], opts: EvalOptions): Promise<Eva
       for (const it of group) {
         const t0 = performance.now();
         let rep;
-        if (set === 'swebench' && !first && opts.catchUp !== 'indexAll') {
+        if (isIssueSet(set) && !first && opts.catchUp !== 'indexAll') {
           // What an editor's file watcher sees on a branch switch: the changed paths, re-indexed one by one.
           const changed = git(tree, ['diff', '--name-only', '--no-renames', 'HEAD', it.commit]).split('\n').filter(Boolean);
           checkout(tree, it.commit);
           rep = await idx.indexer.updateFiles(changed);
         } else {
-          if (set === 'swebench') checkout(tree, it.commit);
+          if (isIssueSet(set)) checkout(tree, it.commit);
           rep = await idx.indexer.indexAll();
         }
         first = false;
@@ -202,7 +202,7 @@ function windowMatches(w: { path: string; startLine: number; endLine: number }, 
 
 function dumpRow(it: EvalItem, res: Awaited<ReturnType<Retriever['retrieve']>>) {
   return {
-    id: it.id, set: it.set, repo: it.repo, long: res.signals.isLong, goldFiles: it.goldFiles, goldSpans: it.goldSpans.map(spanId), fileNames: FILE_FEATURES, chunkNames: CHUNK_BASE_FEATURES,
+    id: it.id, set: it.set, repo: it.repo, long: res.model === 'long', goldFiles: it.goldFiles, goldSpans: it.goldSpans.map(spanId), fileNames: FILE_FEATURES, chunkNames: CHUNK_BASE_FEATURES,
     files: res.candidates.files.map((f) => ({ path: f.path, y: it.goldFiles.includes(f.path) ? 1 : 0, x: vectorOf(FILE_FEATURES, f.features) })),
     chunks: res.candidates.chunks.map(({ chunk, features }) => ({
       path: chunk.path, id: chunk.id, spans: spanMatches(chunk, it.goldSpans), x: vectorOf(CHUNK_BASE_FEATURES, features),

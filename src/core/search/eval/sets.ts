@@ -19,7 +19,8 @@ export interface GoldSpan {
 
 export interface EvalItem {
   id: string;
-  set: 'swebench' | 'docstring';
+  /** `swebench-titles`: SWE-bench rows queried by their issue's first line (see `issueTitles`). */
+  set: 'swebench' | 'swebench-titles' | 'docstring';
   /** `owner/name`. */
   repo: string;
   commit: string;
@@ -64,6 +65,20 @@ export function parseEvalSet(text: string): EvalItem[] {
     throw new Error(`eval set row ${i + 1}: neither SWE-bench (problem_statement, base_commit) nor docstring (query, gold_path) fields`);
   });
 }
+
+/**
+ * SWE-bench items queried by the first non-empty line of the issue (its title) instead of the whole text: short
+ * developer-written queries whose gold files are untouched — unlike the docstring set, whose gold functions have
+ * their doc comments blanked. Other items are returned as they are.
+ */
+export function issueTitles(items: EvalItem[]): EvalItem[] {
+  return items.map((it) =>
+    it.set === 'swebench' ? { ...it, set: 'swebench-titles', query: it.query.split('\n').find((l) => l.trim())?.trim() ?? it.query } : it,
+  );
+}
+
+/** Whether the items are checked out commit by commit in one working tree per repository (SWE-bench style). */
+export const isIssueSet = (set: string) => set === 'swebench' || set === 'swebench-titles';
 
 export function loadEvalSet(file: string): EvalItem[] {
   return parseEvalSet(readFileSync(file, 'utf8'));
