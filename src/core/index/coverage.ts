@@ -21,7 +21,7 @@ export function queryCoverage(terms: readonly QueryTerm[], idf: (term: string) =
     if (!(total > 0)) return 0;
     const credit = new Map<string, number>();
     terms.forEach((t, i) => {
-      if (!(matched & (1 << i))) return;
+      if (i >= 32 || !(matched & (1 << i))) return; // the engine takes 32 terms
       const key = t.concept ?? t.term;
       credit.set(key, Math.max(credit.get(key) ?? 0, t.weight / concepts.get(key)!.maxW));
     });

@@ -67,7 +67,7 @@ export const PART_WEIGHT = 0.4;
 export const COMPOUND_WEIGHT = 1.5;
 /** Query weight of another form of a query word found in the vocabulary (`embedded` → `embed`, `embedding`). */
 export const VARIANT_WEIGHT = 0.5;
-/** At most this many vocabulary variants per query word (the rarest are kept). */
+/** At most this many vocabulary variants per query word (the shortest, then the rarest, are kept). */
 const MAX_VARIANTS = 3;
 /** Queries with more content terms than this are not expanded (a long issue text has enough words of its own). */
 const MAX_EXPANDED_TERMS = 12;
@@ -171,7 +171,7 @@ export class LexicalIndex {
         return;
       }
       current = t.term;
-      if (conceptOf.get(t.term) !== t.term) conceptOf.set(t.term, t.term);
+      conceptOf.set(t.term, t.term);
       whole.add(t.term);
       hyphenated = /^[a-z]+(?:-[a-z]+)+$/.test(t.term);
       if (tokens[i + 1] && !tokens[i + 1].whole) compound.add(t.term); // followed by its own parts
@@ -274,7 +274,7 @@ export class LexicalIndex {
     );
     const cover = queryCoverage(terms, (t) => Math.log(1 + this.engine.size / (1 + this.engine.df(t).reduce((a, b) => a + b, 0))));
     return hits.map((h) => {
-      const matchedTerms = terms.filter((_, i) => h.matched & (1 << i)).map((t) => t.term);
+      const matchedTerms = terms.filter((_, i) => i < 32 && h.matched & (1 << i)).map((t) => t.term); // the engine takes 32 terms
       return { id: h.id, score: h.score, matchedTerms, coverage: cover(h.matched) };
     });
   }
