@@ -108,6 +108,7 @@ export class RepoView {
     if (this.running) return this.running;
     const run = async () => {
       let changed = 0;
+      let passes = 0;
       do {
         const steps = this.syncSteps();
         let t = performance.now();
@@ -120,7 +121,9 @@ export class RepoView {
           r = steps.next();
         }
         changed += r.value;
-      } while (this.store.fingerprint() !== this.seen); // the store changed while we yielded
+        // The store changed while we yielded: one more pass, not an endless chase during a bulk build (the view is
+        // consistent file by file; the next search catches up).
+      } while (++passes < 2 && this.store.fingerprint() !== this.seen);
       return changed;
     };
     this.running = run().finally(() => (this.running = undefined));
