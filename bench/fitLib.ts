@@ -25,6 +25,8 @@ const LEGACY_CHUNK = [
   'lineHit', 'isTest', 'isDoc', 'nonCode', 'isFunc', 'isClass', 'isBlock', 'lenLog', 'hasDoc', 'longLex', 'longVec', 'ctxActive', 'ctxRecent',
 ];
 
+const PRIOR_FEATURES: readonly (typeof CHUNK_BASE_FEATURES)[number][] = ['lexS', 'lexRR', 'lexCover', 'vecRel', 'identLexRR', 'nameStrong'];
+
 /** Re-orders a row's feature columns to the current feature lists (by name) and picks its training chunks. */
 export function normalizeRow(r: DumpRow, maxNegatives = 300): DumpRow {
   const remap = (names: readonly string[], have: readonly string[]) => {
@@ -35,8 +37,10 @@ export function normalizeRow(r: DumpRow, maxNegatives = 300): DumpRow {
   const cm = remap(CHUNK_BASE_FEATURES, r.chunkNames ?? LEGACY_CHUNK);
   const files = r.files.map((f) => ({ ...f, x: fm(f.x) }));
   const chunks = r.chunks.map((c) => ({ ...c, x: cm(c.x) }));
-  // Hardest negatives by a fixed, simple prior (lexical + vector + name evidence), all positives.
-  const prior = (x: number[]) => x[0] + x[1] + x[2] + x[4] + x[6] + x[8];
+  // Hardest negatives by a fixed, simple prior (lexical + vector + name evidence), all positives. Named, not
+  // positional: these are the columns the shipped weights were fitted with (inserting a feature must not move them).
+  const priorIdx = PRIOR_FEATURES.map((n) => CHUNK_BASE_FEATURES.indexOf(n));
+  const prior = (x: number[]) => priorIdx.reduce((s, i) => s + x[i], 0);
   const neg = chunks.map((c, i) => ({ i, s: prior(c.x), pos: c.spans.length > 0 })).filter((c) => !c.pos).sort((a, b) => b.s - a.s);
   const train = [...chunks.flatMap((c, i) => (c.spans.length ? [i] : [])), ...neg.slice(0, maxNegatives).map((c) => c.i)];
   return { ...r, files, chunks, train };
