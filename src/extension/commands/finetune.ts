@@ -6,6 +6,7 @@ import {
   defaultValPath, exportDataset, formatValidation, startJob, SYNTHETIC_TRACE_FILE, TRACES_DIR_NAME, validateFile, writeDataset,
   type ExportResult, type TraceSource, type ValidationReport,
 } from '../../core/finetune';
+import { withCancellableProgress } from '../progress';
 import type { PinpointServices } from '../services';
 import { fineTuneClient, followJob } from './finetuneJobs';
 
@@ -84,27 +85,15 @@ export async function exportFineTuningData(services: PinpointServices, args: Exp
   const sources: TraceSource[] = [{ store: new TraceStore(traceDir) }];
   if (synthetic) sources.push({ store: new TraceStore(traceDir, SYNTHETIC_TRACE_FILE), includeUnrated: true });
 
-  const done = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: 'Pinpoint: exporting fine-tuning data', cancellable: true },
-    async (progress, token) => {
-      const ac = new AbortController();
-      const sub = token.onCancellationRequested(() => ac.abort());
-      try {
-        const res = await exportDataset({ sources, includeUnrated, signal: ac.signal, onProgress: (p) => progress.report({ message: p.message }) });
-        if (!res.examples.length) return { res };
-        progress.report({ message: `writing ${path.basename(trainFile)}` });
-        const written = await writeDataset(res, trainFile);
-        progress.report({ message: 'validating' });
-        const report = await validateFile(written.trainFile);
-        return { res, written, report };
-      } catch (e) {
-        if (token.isCancellationRequested) return undefined;
-        throw e;
-      } finally {
-        sub.dispose();
-      }
-    },
-  );
+  const done = await withCancellableProgress('Pinpoint: exporting fine-tuning data', async (progress, signal) => {
+    const res = await exportDataset({ sources, includeUnrated, signal, onProgress: (p) => progress.report({ message: p.message }) });
+    if (!res.examples.length) return { res };
+    progress.report({ message: `writing ${path.basename(trainFile)}` });
+    const written = await writeDataset(res, trainFile);
+    progress.report({ message: 'validating' });
+    const report = await validateFile(written.trainFile);
+    return { res, written, report };
+  });
   if (!done) {
     void vscode.window.showInformationMessage('Pinpoint: export cancelled.');
     return undefined;
@@ -157,20 +146,8 @@ export async function startFineTuningJob(services: PinpointServices): Promise<vo
     validateInput: (v) => (v.length > 64 ? 'at most 64 characters' : undefined),
   });
   if (suffix === undefined) return;
-  const job = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: 'Pinpoint: starting fine-tuning', cancellable: true },
-    async (progress, token) => {
-      const ac = new AbortController();
-      const sub = token.onCancellationRequested(() => ac.abort());
-      try {
-        return await startJob(client, { trainFile, validationFile, model, suffix: suffix.trim() || undefined, signal: ac.signal, onProgress: (p) => progress.report({ message: p.message }) });
-      } catch (e) {
-        if (token.isCancellationRequested) return undefined;
-        throw e;
-      } finally {
-        sub.dispose();
-      }
-    },
+  const job = await withCancellableProgress('Pinpoint: starting fine-tuning', (progress, signal) =>
+    startJob(client, { trainFile, validationFile, model, suffix: suffix.trim() || undefined, signal, onProgress: (p) => progress.report({ message: p.message }) }),
   );
   if (!job) {
     void vscode.window.showInformationMessage('Pinpoint: fine-tuning not started (cancelled).');

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { FineTuneClient, rollbackModel, switchModel, TERMINAL, type JobInfo, type ModelSettingsState, type SettingsStore } from '../../core/finetune';
 import { SETTINGS } from '../settings';
+import { withCancellableProgress } from '../progress';
 import type { PinpointServices } from '../services';
 import { COMMANDS } from './catalog';
 
@@ -79,30 +80,18 @@ export async function offerModel(services: PinpointServices, job: JobInfo): Prom
  * Cancelling stops following only: the job goes on on the server. Returns the final job, or undefined then.
  */
 export async function followJob(services: PinpointServices, client: FineTuneClient, id: string): Promise<JobInfo | undefined> {
-  const job = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Pinpoint: fine-tuning ${id}`, cancellable: true },
-    async (progress, token) => {
-      const ac = new AbortController();
-      const sub = token.onCancellationRequested(() => ac.abort());
-      try {
-        return await client.follow(id, {
-          signal: ac.signal,
-          onStatus: (j) => {
-            services.log.info(`fine-tuning ${id}: ${j.status}`);
-            progress.report({ message: j.status });
-          },
-          onEvent: (e) => {
-            services.log.info(`fine-tuning ${id}: ${e.message}`);
-            progress.report({ message: e.message });
-          },
-        });
-      } catch (e) {
-        if (token.isCancellationRequested) return undefined;
-        throw e;
-      } finally {
-        sub.dispose();
-      }
-    },
+  const job = await withCancellableProgress(`Pinpoint: fine-tuning ${id}`, (progress, signal) =>
+    client.follow(id, {
+      signal,
+      onStatus: (j) => {
+        services.log.info(`fine-tuning ${id}: ${j.status}`);
+        progress.report({ message: j.status });
+      },
+      onEvent: (e) => {
+        services.log.info(`fine-tuning ${id}: ${e.message}`);
+        progress.report({ message: e.message });
+      },
+    }),
   );
   if (!job) {
     void vscode.window.showInformationMessage(`Pinpoint: stopped following ${id}; the job goes on (Pinpoint: ${COMMANDS.showFineTuningJobs.title} to follow or cancel it).`);
