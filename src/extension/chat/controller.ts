@@ -10,27 +10,14 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { AssistantSettings, ModelConfig, Retriever } from '../../core/assistant/types';
-import type { WorkspaceIndex } from '../../core/index/workspaceIndex';
-import { parseWebviewMessage, rangeLabel, type HostMessage, type OfflineReason, type WebviewMessage } from '../protocol';
+import { parseWebviewMessage, rangeLabel, type HostMessage, type WebviewMessage } from '../protocol';
 import { chatHtml } from './html';
 import { isInside } from './retrieval';
-import { ChatSession, type AskOptions } from './session';
+import { ChatSession, type AskOptions, type SessionDeps } from './session';
 
-export interface ChatDeps {
+/** The session's dependencies, with the extension's log channel. */
+export interface ChatDeps extends SessionDeps {
   log: vscode.LogOutputChannel;
-  /** One per workspace folder; may be empty while indexing. */
-  getIndexes(): WorkspaceIndex[];
-  /** undefined = offline (no model configured, or an untrusted workspace). */
-  getModelConfig(): Promise<ModelConfig | undefined>;
-  /** Why there is no model config: 'no-model', or 'untrusted' (a model is configured but the workspace is not trusted). */
-  offlineReason?(): OfflineReason;
-  /** Where the traces of an index go (ratings are appended there too). */
-  traceDir(index: WorkspaceIndex): string;
-  /** The retriever of an index; default: the reranked retriever (createRetriever), else hybrid search. */
-  getRetriever?(index: WorkspaceIndex): Retriever;
-  /** Tool rounds, context size… passed to runTurn / answerOffline (default: the core's defaults). */
-  getAssistantSettings?(): Partial<AssistantSettings>;
 }
 
 export interface AskContext {

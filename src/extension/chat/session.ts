@@ -26,13 +26,17 @@ export interface SessionLog {
 /** What the session needs from the extension (ChatDeps is this with a vscode LogOutputChannel). */
 export interface SessionDeps {
   log: SessionLog;
+  /** One per workspace folder; may be empty while indexing. */
   getIndexes(): WorkspaceIndex[];
+  /** undefined = offline (no model configured, or an untrusted workspace). */
   getModelConfig(): Promise<ModelConfig | undefined>;
   /** Why getModelConfig gave none: no model, or a model in an untrusted workspace (default 'no-model'). */
   offlineReason?(): OfflineReason;
+  /** Where the traces of an index go (ratings are appended there too). */
   traceDir(index: WorkspaceIndex): string;
+  /** The retriever of an index; default: the reranked retriever (createRetriever), else hybrid search. */
   getRetriever?(index: WorkspaceIndex): Retriever;
-  /** Tool rounds, context size… for runTurn (defaults: the core's). */
+  /** Tool rounds, context size… passed to runTurn / answerOffline (default: the core's defaults). */
   getAssistantSettings?(): Partial<AssistantSettings>;
 }
 
