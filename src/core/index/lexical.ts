@@ -142,6 +142,11 @@ export class LexicalIndex {
     this.engine.compact();
   }
 
+  /** Postings of `term` over all fields. */
+  private postingCount(term: string): number {
+    return this.engine.df(term).reduce((a, b) => a + b, 0);
+  }
+
   /** Postings of `term` per field (fields without any are left out). */
   postings(term: string): Map<LexicalField, number> {
     const out = new Map<LexicalField, number>();
@@ -241,14 +246,13 @@ export class LexicalIndex {
       else st.byStem.set(key, [t]);
     }
     // Shortest first (the base form, `embed` for `embedded`, is what identifier parts use), then the rarest.
-    const df = (t: string) => this.engine.df(t).reduce((a, b) => a + b, 0);
     // Forms sharing the word's stem, plus the stem itself and the forms whose stem the word is: suffix stripping
     // is crude (`embed` → `emb`), so `embedded` → `embed` and `embed` → `embedded` are reached through either side.
     const key = stem(word);
     const forms = new Set([...(st.byStem.get(key) ?? []), ...(st.byStem.get(word) ?? []), key]);
     return [...forms]
       .filter((t) => t !== word)
-      .map((t) => ({ t, n: df(t) }))
+      .map((t) => ({ t, n: this.postingCount(t) }))
       .filter((x) => x.n > 0)
       .sort((a, b) => a.t.length - b.t.length || a.n - b.n)
       .slice(0, MAX_VARIANTS)
@@ -272,7 +276,7 @@ export class LexicalIndex {
       FIELDS.map((f) => boost[f]),
       { filter: opts.filter, requireAll: opts.combineWith === 'AND' },
     );
-    const cover = queryCoverage(terms, (t) => Math.log(1 + this.engine.size / (1 + this.engine.df(t).reduce((a, b) => a + b, 0))));
+    const cover = queryCoverage(terms, (t) => Math.log(1 + this.engine.size / (1 + this.postingCount(t))));
     return hits.map((h) => {
       const matchedTerms = terms.filter((_, i) => i < 32 && h.matched & (1 << i)).map((t) => t.term); // the engine takes 32 terms
       return { id: h.id, score: h.score, matchedTerms, coverage: cover(h.matched) };
