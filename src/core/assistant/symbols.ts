@@ -13,16 +13,8 @@ const DEFINITION_LINES = 15;
 /** find_references reads at most this many files. */
 const MAX_SCAN_FILES = 5000;
 
-export interface Definition {
-  path: string;
-  kind: string;
-  name: string;
-  qualifiedName: string;
-  startLine: number;
-  endLine: number;
-  signature: string;
-  doc: string;
-}
+/** A definition as the tools report it: the chunk fields, its parts (split chunks) merged into one range. */
+export type Definition = Pick<Chunk, 'path' | 'kind' | 'name' | 'qualifiedName' | 'startLine' | 'endLine' | 'signature' | 'doc'>;
 
 /** Definitions matching `query`: the first non-empty tier of exact, case-insensitive, suffix matches. Split parts are merged. */
 export function lookupDefinitions(chunks: Iterable<Chunk>, query: string): Definition[] {
