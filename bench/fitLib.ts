@@ -2,7 +2,7 @@
  * Training helpers for bench/fit.ts: a listwise (softmax over each query's candidates, several positives
  * allowed) linear ranker fitted by Adam with L2 regularisation, and ranking of dumped candidates.
  */
-import { CHUNK_BASE_FEATURES, CHUNK_FEATURES, FILE_FEATURES, fileDerived } from '../src/core/search/model';
+import { CHUNK_BASE_FEATURES, CHUNK_FEATURES, FILE_FEATURES, fileDerived, NO_FILE } from '../src/core/search/model';
 import { firstPositions, type QueryOutcome } from '../src/core/search/eval/metrics';
 
 export interface DumpRow {
@@ -111,7 +111,7 @@ export function chunkVectors(r: DumpRow, wFile: number[]): number[][] {
   const topScore = fr.size ? [...fr.values()].find((x) => x.r === 1)!.s : top;
   return r.chunks.map((c) => {
     const f = fr.get(c.path);
-    const d = f ? fileDerived(f.s, topScore, f.r) : { fileScore: -10, fileRR: 0, fileTop: 0 };
+    const d = f ? fileDerived(f.s, topScore, f.r) : NO_FILE;
     const base = c.x.slice(0, CHUNK_BASE_FEATURES.length);
     return [...base, d.fileScore, d.fileRR, d.fileTop];
   });

@@ -117,6 +117,8 @@ export class VectorSlab {
   private scratch!: Float32Array;
   private capacity = 0;
   private high = 0; // rows ever used (live + free)
+  /** Bumped by every add and remove: scores kept from a scan are valid while it is unchanged. */
+  version = 0;
   private readonly ids: (string | undefined)[] = [];
   private readonly free: number[] = [];
 
@@ -179,13 +181,20 @@ export class VectorSlab {
     } else this.data.set(vec, off);
     if (this.stride !== this.dim) this.data.fill(0, off + this.dim, off + this.stride);
     this.ids[row] = id;
+    this.version++;
     return row;
   }
 
   remove(row: number): void {
     if (this.ids[row] === undefined) return;
+    this.version++;
     this.ids[row] = undefined;
     this.free.push(row);
+  }
+
+  /** Rows ever used (live and free): the length a `search` scores array needs. */
+  get rows(): number {
+    return this.high;
   }
 
   /** Dot product of the row's vector with `q` (no copy). */
@@ -212,10 +221,15 @@ export class VectorSlab {
   }
 
   /** Top `k` rows by dot product with `q` (cosine for unit vectors), best first; `filter` is only asked about contenders. */
-  search(q: ArrayLike<number>, k: number, filter?: (id: string) => boolean): SlabHit[] {
+  /**
+   * Top `k` rows by dot product with `q`. With `all` (length ≥ the row count, see `rows`), every row's score is
+   * also written there (row-indexed; free rows hold garbage), which the scan computes anyway.
+   */
+  search(q: ArrayLike<number>, k: number, filter?: (id: string) => boolean, all?: Float32Array): SlabHit[] {
     if (q.length !== this.dim) throw new RangeError(`query of length ${q.length}, store dimension ${this.dim}`);
     k = Math.floor(k);
     if (k <= 0 || this.size === 0) return [];
+    if (all && all.length < this.high) throw new RangeError(`scores array of length ${all.length} for ${this.high} rows`);
     this.query.set(q);
     this.query.fill(0, this.dim);
     const topScore = new Float64Array(k);
@@ -225,6 +239,7 @@ export class VectorSlab {
       const rows = Math.min(BLOCK_ROWS, this.high - start);
       this.scoreBlock(start, rows);
       const scratch = this.scratch;
+      if (all) all.set(scratch.subarray(0, rows), start);
       for (let i = 0; i < rows; i++) {
         const s = scratch[i];
         if (n === k ? !(s > topScore[k - 1]) : s !== s) continue;

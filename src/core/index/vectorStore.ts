@@ -156,6 +156,22 @@ export class VectorStore {
     return this.slab.search(query, k, filter);
   }
 
+  /**
+   * `search`, also keeping the score of every chunk, which the full scan computes anyway: `scoreOf(id)` then
+   * costs a lookup instead of a dot product (it falls back to `dot` once the store has changed).
+   */
+  searchWithScores(query: Float32Array, k: number): { hits: { id: string; score: number }[]; scoreOf: (id: string) => number | undefined } {
+    const all = new Float32Array(this.slab.rows);
+    const version = this.slab.version;
+    const hits = this.slab.search(query, k, undefined, all);
+    const scoreOf = (id: string) => {
+      const row = this.rowOf.get(id);
+      if (row === undefined) return undefined;
+      return this.slab.version === version ? all[row] : this.slab.dot(row, query);
+    };
+    return { hits, scoreOf };
+  }
+
   stats(): { files: number; chunks: number; shards: number; bytesOnDisk: number } {
     let bytes = 0;
     for (const b of this.shardBytes.values()) bytes += b;

@@ -33,13 +33,15 @@ const damped = (xs: number[]) => {
   return s;
 };
 
-/** Exact cosine of a chunk with the query (vectors are unit length); cached per query. */
+/** Exact cosine of a chunk with the query (vectors are unit length): kept from the vector scan, else computed and cached. */
 export class VecScores {
   private readonly cache = new Map<string, number>();
   constructor(private readonly store: VectorStore, private readonly sig: Signals) {
     for (const h of sig.vec) this.cache.set(h.id, h.score);
   }
   get(id: string): number {
+    const kept = this.sig.vecScoreOf?.(id);
+    if (kept !== undefined) return kept;
     let v = this.cache.get(id);
     if (v === undefined) {
       const qv = this.sig.queryVector;
@@ -161,21 +163,39 @@ export function fileCandidates(view: RepoView, store: VectorStore, sig: Signals,
  * A part of a definition's name is in the query as itself or as another form of it (`embed` ~ "embedded",
  * `chunks` ~ "chunk"): stems compared both ways, since suffix stripping is crude (`embed` → `emb`).
  */
-function nameWordInQuery(part: string, sig: Signals): boolean {
-  if (sig.queryTokens.has(part) || sig.queryStems.has(part)) return true;
-  const s = stem(part);
-  return sig.queryStems.has(s) || sig.queryTokens.has(s);
+function nameWordInQuery(part: { part: string; stem: string }, sig: Signals): boolean {
+  return sig.queryTokens.has(part.part) || sig.queryStems.has(part.part) || sig.queryStems.has(part.stem) || sig.queryTokens.has(part.stem);
 }
 
-/** Chunk features from the chunk itself (file-model features are added by the ranker). */
-export function chunkBaseFeatures(c: Chunk, info: FileInfo | undefined, sig: Signals, vs: VecScores, ctx: SearchContext = {}): Features {
+/** Identifier parts of a name with their stems; names recur across chunks and queries, so they are kept (bounded). */
+const nameParts = new Map<string, { part: string; stem: string }[]>();
+function partsOf(name: string): { part: string; stem: string }[] {
+  let parts = nameParts.get(name);
+  if (!parts) {
+    if (nameParts.size >= 50_000) nameParts.clear();
+    parts = identifierParts(name).map((p) => ({ part: p, stem: stem(p) }));
+    nameParts.set(name, parts);
+  }
+  return parts;
+}
+
+/**
+ * A chunk's features: from the chunk itself, plus the file model's verdict on its file (`file`, see
+ * model.ts `fileDerived`). Built as one object literal: scoring a thousand candidates per query is hot.
+ */
+export function chunkFeatures(
+  c: Chunk, info: FileInfo | undefined, sig: Signals, vs: VecScores, ctx: SearchContext,
+  file: { fileScore: number; fileRR: number; fileTop: number },
+): Features {
   const sym = sig.symbols.get(c.id);
   const lr = sig.lexRank.get(c.id);
   const vr = sig.vecRank.get(c.id);
   const ir = sig.identLexRank.get(c.id);
   const cos = sig.queryVector ? vs.get(c.id) : 0;
-  const parts = identifierParts(c.name);
-  const partHits = parts.length ? parts.filter((p) => nameWordInQuery(p, sig)).length / parts.length : 0;
+  const parts = partsOf(c.name);
+  let partHits = 0;
+  for (const p of parts) if (nameWordInQuery(p, sig)) partHits++;
+  if (parts.length) partHits /= parts.length;
   const m = sig.mentions.get(c.path);
   const lineHit = m?.lines.some((l) => l >= c.startLine && l <= c.endLine) ? 1 : 0;
   const frameFunc = m?.frame && sig.parsed.frames.some((fr) => fr.func === c.name) ? 1 : 0;
@@ -209,5 +229,8 @@ export function chunkBaseFeatures(c: Chunk, info: FileInfo | undefined, sig: Sig
     longVec: long * vecRel,
     ctxActive: ctx.activeFile === c.path ? 1 : 0,
     ctxRecent: (ctx.recentEdits ?? []).includes(c.path) ? 1 : 0,
+    fileScore: file.fileScore,
+    fileRR: file.fileRR,
+    fileTop: file.fileTop,
   };
 }

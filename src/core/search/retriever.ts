@@ -16,8 +16,8 @@ import type { SearchHit } from './hybrid';
 import { reciprocalRankFusion } from './fusion';
 import { RepoView } from './repoView';
 import { gatherSignals, type SearchSources, type Signals } from './signals';
-import { chunkBaseFeatures, fileCandidates, VecScores, type FileCandidate, type Features, type SearchContext } from './features';
-import { DEFAULT_WEIGHTS, explain, fileDerived, modelsFor, score, validateWeights, type LinearModel, type RankWeights } from './model';
+import { chunkFeatures, fileCandidates, VecScores, type FileCandidate, type Features, type SearchContext } from './features';
+import { DEFAULT_WEIGHTS, explain, fileDerived, modelsFor, NO_FILE, score, validateWeights, type LinearModel, type RankWeights } from './model';
 import { contextPack, type ContextPack, type PackOptions } from './pack';
 import type { Reranker } from './rerankers';
 
@@ -122,6 +122,7 @@ export function createRetriever(index: RetrieverIndex, opts: RetrieverOptions = 
     const vs = new VecScores(src.store, sig);
     const ctx = ro.context ?? {};
     const files = fileCandidates(view, src.store, sig, vs, ctx);
+    const tFiles = performance.now();
     const k = ro.k ?? 10;
     const fileK = ro.fileK ?? 10;
     let res: Omit<Retrieval, 'signals' | 'timings'>;
@@ -136,7 +137,7 @@ export function createRetriever(index: RetrieverIndex, opts: RetrieverOptions = 
         rerankError = (e as Error).message;
       }
     }
-    const timings = { sync: round(tSync), ...sig.timings, rank: round(t2 - t1), total: round(performance.now() - t0) };
+    const timings = { sync: round(tSync), ...sig.timings, files: round(tFiles - t1), rank: round(t2 - t1), total: round(performance.now() - t0) };
     return { ...res, signals: sig, timings, ...(rerankError ? { rerankError } : {}) };
   }
 
@@ -153,7 +154,7 @@ export function createRetriever(index: RetrieverIndex, opts: RetrieverOptions = 
       const c = src.store.getChunk(id);
       if (!c) continue;
       const fr = fileRank.get(c.path);
-      const f = { ...chunkBaseFeatures(c, view.files.get(c.path), sig, vs, ctx), ...(fr ? fileDerived(fr.s, top, fr.r) : { fileScore: -10, fileRR: 0, fileTop: 0 }) };
+      const f = chunkFeatures(c, view.files.get(c.path), sig, vs, ctx, fr ? fileDerived(fr.s, top, fr.r) : NO_FILE);
       chunks.push({ chunk: c, features: f, s: score(models.chunk, f) });
     }
     chunks.sort((a, b) => b.s - a.s || (a.chunk.id < b.chunk.id ? -1 : 1));

@@ -56,6 +56,8 @@ export interface Signals {
   vecRank: Map<string, number>;
   vecTop: number;
   queryVector?: Float32Array;
+  /** Cosine of any chunk with the query, kept from the vector scan (VectorStore.searchWithScores). */
+  vecScoreOf?: (id: string) => number | undefined;
   fbm: { key: string; score: number }[];
   mentions: Map<string, FileMention>;
   symbols: Map<string, SymbolMatch>;
@@ -128,9 +130,10 @@ export async function gatherSignals(src: SearchSources, view: RepoView, query: s
 
   let vec: { id: string; score: number }[] = [];
   let queryVector: Float32Array | undefined;
+  let vecScoreOf: ((id: string) => number | undefined) | undefined;
   if (opts.useVector ?? true) {
     [queryVector] = await src.embedder.embed([query], { kind: 'query' });
-    vec = src.store.search(queryVector, pool);
+    ({ hits: vec, scoreOf: vecScoreOf } = src.store.searchWithScores(queryVector, pool));
   }
   const vecRank = new Map(vec.map((h, i) => [h.id, i + 1]));
   lap('vector');
@@ -163,7 +166,7 @@ export async function gatherSignals(src: SearchSources, view: RepoView, query: s
     lap('graph');
   }
   return {
-    parsed, isLong, lex, lexRank, lexScore, lexCover, identLexRank, vec, vecRank, vecTop: vec[0]?.score ?? 0, queryVector, fbm,
+    parsed, isLong, lex, lexRank, lexScore, lexCover, identLexRank, vec, vecRank, vecTop: vec[0]?.score ?? 0, queryVector, vecScoreOf, fbm,
     mentions, symbols, wordDefs, graph, queryTokens, queryStems, timings,
   };
 }

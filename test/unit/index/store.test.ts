@@ -201,6 +201,32 @@ test('search returns the nearest vectors in order, honours k and filter', async 
   assert.deepEqual(store.search(q, 0), []);
 });
 
+test('searchWithScores keeps every chunk\'s score from the scan, and recomputes once the store changed', async (t) => {
+  const dir = tempDir(t);
+  const rand = rng(11);
+  const dim = 64;
+  const store = await VectorStore.open(dir, { dimension: dim, shardCount: 4 });
+  const all: { id: string; v: Float32Array }[] = [];
+  for (let i = 0; i < 30; i++) {
+    const f = makeFile(`w/${i}.ts`, 4, dim, rand);
+    store.putFile(f.entry, f.chunks, f.vectors);
+    f.chunks.forEach((c, j) => all.push({ id: c.id, v: f.vectors[j] }));
+  }
+  store.removeFile('w/5.ts'); // a free row: its score must not be reported
+  const q = unitVector(dim, rand);
+  const { hits, scoreOf } = store.searchWithScores(q, 7);
+  assert.deepEqual(hits, store.search(q, 7));
+  for (const x of all) {
+    if (!store.getChunk(x.id)) assert.equal(scoreOf(x.id), undefined, 'a removed chunk has no score');
+    else assert.ok(Math.abs(scoreOf(x.id)! - store.dot(x.id, q)!) < 1e-5, 'every live chunk scored as dot() scores it');
+  }
+  // The freed row is reused by a new chunk with another vector: the kept score would be stale, so it is recomputed.
+  const f = makeFile('w/new.ts', 1, dim, rand);
+  store.putFile(f.entry, f.chunks, f.vectors);
+  const fresh = f.chunks[0].id;
+  assert.ok(Math.abs(scoreOf(fresh)! - store.dot(fresh, q)!) < 1e-6);
+});
+
 test('putFile validates its input', async (t) => {
   const dir = tempDir(t);
   const store = await VectorStore.open(dir, { dimension: DIM });
