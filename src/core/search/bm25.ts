@@ -13,12 +13,20 @@ export interface WeightedTerm {
   weight: number;
 }
 
+/** A posting packs (doc, tf) into one number: doc · TF_SPAN + tf (tf capped), so a list is a plain array of numbers. */
+const TF_SPAN = 2 ** 20;
+
 export class Bm25Index {
   private readonly keys: (string | undefined)[] = [];
   private readonly idOf = new Map<string, number>();
   private readonly lens: number[] = [];
-  private readonly docTerms: (string[] | undefined)[] = [];
-  private readonly postings = new Map<string, Map<number, number>>();
+  /** Per document, the ids of its distinct terms (to remove it). */
+  private readonly docTerms: (Int32Array | undefined)[] = [];
+  /** Term → term id; per term id, its postings sorted by doc. Compact: one number per (doc, term), terms stored once. */
+  private readonly termIds = new Map<string, number>();
+  private readonly postings: number[][] = [];
+  private readonly termOf: string[] = [];
+  private readonly freeTerms: number[] = [];
   private readonly free: number[] = [];
   private totalLen = 0;
   private count = 0;
@@ -44,15 +52,23 @@ export class Bm25Index {
     const id = this.free.pop() ?? this.keys.length;
     const tf = new Map<string, number>();
     for (const t of tokens) tf.set(t, (tf.get(t) ?? 0) + 1);
+    const ids = new Int32Array(tf.size);
+    let i = 0;
     for (const [t, n] of tf) {
-      let p = this.postings.get(t);
-      if (!p) this.postings.set(t, (p = new Map()));
-      p.set(id, n);
+      let tid = this.termIds.get(t);
+      if (tid === undefined) {
+        tid = this.freeTerms.pop() ?? this.postings.length;
+        this.termIds.set(t, tid);
+        this.termOf[tid] = t;
+        this.postings[tid] = [];
+      }
+      insertSorted(this.postings[tid], id * TF_SPAN + Math.min(n, TF_SPAN - 1));
+      ids[i++] = tid;
     }
     this.keys[id] = key;
     this.idOf.set(key, id);
     this.lens[id] = tokens.length;
-    this.docTerms[id] = [...tf.keys()];
+    this.docTerms[id] = ids;
     this.totalLen += tokens.length;
     this.count++;
   }
@@ -60,10 +76,14 @@ export class Bm25Index {
   remove(key: string): void {
     const id = this.idOf.get(key);
     if (id === undefined) return;
-    for (const t of this.docTerms[id] ?? []) {
-      const p = this.postings.get(t);
-      p?.delete(id);
-      if (p && p.size === 0) this.postings.delete(t);
+    for (const tid of this.docTerms[id] ?? []) {
+      const list = this.postings[tid];
+      const at = lowerBound(list, id * TF_SPAN);
+      if (at < list.length && Math.floor(list[at] / TF_SPAN) === id) list.splice(at, 1);
+      if (!list.length) {
+        this.termIds.delete(this.termOf[tid]);
+        this.freeTerms.push(tid);
+      }
     }
     this.totalLen -= this.lens[id];
     this.keys[id] = undefined;
@@ -74,7 +94,8 @@ export class Bm25Index {
   }
 
   df(term: string): number {
-    return this.postings.get(term)?.size ?? 0;
+    const tid = this.termIds.get(term);
+    return tid === undefined ? 0 : this.postings[tid].length;
   }
 
   idf(term: string): number {
@@ -105,10 +126,12 @@ export class Bm25Index {
     const avg = this.totalLen / this.count || 1;
     const scores = new Map<number, number>();
     for (const { term, weight } of terms) {
-      const p = this.postings.get(term);
-      if (!p) continue;
+      const tid = this.termIds.get(term);
+      if (tid === undefined) continue;
       const idf = this.idf(term) * weight;
-      for (const [id, tf] of p) {
+      for (const packed of this.postings[tid]) {
+        const id = Math.floor(packed / TF_SPAN);
+        const tf = packed - id * TF_SPAN;
         const norm = tf + this.k1 * (1 - this.b + (this.b * this.lens[id]) / avg);
         scores.set(id, (scores.get(id) ?? 0) + (idf * tf * (this.k1 + 1)) / norm);
       }
@@ -121,4 +144,21 @@ export class Bm25Index {
     out.sort((a, b) => b.score - a.score || (a.key < b.key ? -1 : 1));
     return out.slice(0, k);
   }
+}
+
+/** First index whose value is ≥ x (the list is sorted ascending). */
+function lowerBound(list: number[], x: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function insertSorted(list: number[], x: number): void {
+  if (!list.length || list[list.length - 1] < x) list.push(x);
+  else list.splice(lowerBound(list, x), 0, x);
 }

@@ -19,6 +19,44 @@ test('BM25: rare terms weigh more, documents can be replaced and removed, planni
   assert.deepEqual(b.plan(['json', 'parse', 'zzz'], { maxTerms: 1 }).map((t) => t.term), ['json']);
 });
 
+test('BM25: after random adds, replaces and removes, scores equal a from-scratch computation over the live documents', () => {
+  let seed = 42;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const vocab = Array.from({ length: 40 }, (_, i) => `t${i}`);
+  const b = new Bm25Index();
+  const live = new Map<string, string[]>();
+  for (let step = 0; step < 600; step++) {
+    const key = `d${Math.floor(rand() * 60)}`;
+    if (rand() < 0.3) {
+      b.remove(key); // freed ids are reused by later adds, out of order
+      live.delete(key);
+    } else {
+      const toks = Array.from({ length: 1 + Math.floor(rand() * 12) }, () => vocab[Math.floor(rand() ** 2 * vocab.length)]);
+      b.add(key, toks);
+      live.set(key, toks);
+    }
+  }
+  assert.equal(b.size, live.size);
+  const n = live.size;
+  const avg = [...live.values()].reduce((s, t) => s + t.length, 0) / n;
+  for (const q of [['t0'], ['t3', 't17'], ['t39', 't1', 't2'], vocab]) {
+    const want = new Map<string, number>();
+    for (const term of q) {
+      const df = [...live.values()].filter((t) => t.includes(term)).length;
+      assert.equal(b.df(term), df);
+      if (!df) continue;
+      const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
+      for (const [key, toks] of live) {
+        const tf = toks.filter((t) => t === term).length;
+        if (tf) want.set(key, (want.get(key) ?? 0) + (idf * tf * 2.2) / (tf + 1.2 * (0.25 + (0.75 * toks.length) / avg)));
+      }
+    }
+    const got = b.search(q.map((term) => ({ term, weight: 1 })), 1000);
+    assert.equal(got.length, want.size);
+    for (const h of got) assert.ok(Math.abs(h.score - want.get(h.key)!) < 1e-9, `${h.key}: ${h.score} vs ${want.get(h.key)}`);
+  }
+});
+
 test('metrics: Acc@k needs every gold item, Hit@k one, MRR the first, nDCG@10 discounted gains', () => {
   const o1 = firstPositions([['x'], [], ['y']], ['x', 'y']);
   assert.deepEqual(o1.firstPos, [1, 3]);
