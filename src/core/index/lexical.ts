@@ -321,16 +321,19 @@ export class LexicalIndex {
       const body = new Uint8Array(buf.length - 4 - head.bytes);
       body.set(buf.subarray(4 + head.bytes));
       let off = 0;
+      // Views into `body` (every section is a multiple of 4 bytes long): restore copies what it keeps.
       const take = (n: number) => {
         if (off + n > body.length) throw new Error('short');
-        const v = body.slice(off, off + n);
         off += n;
-        return v.buffer;
+        return off - n;
       };
-      const lengths = Array.from({ length: head.fields }, () => new Float32Array(take(head.docs.length * 4)));
-      const meta = new Int32Array(take(head.lists * 12));
+      const lengths = Array.from({ length: head.fields }, () => new Float32Array(body.buffer, take(head.docs.length * 4), head.docs.length));
+      const meta = new Int32Array(body.buffer, take(head.lists * 12), head.lists * 3);
       const lists: PostingsSnapshot['lists'] = [];
-      for (let i = 0; i < head.lists; i++) lists.push({ field: meta[i * 3], term: meta[i * 3 + 1], postings: new Int32Array(take(meta[i * 3 + 2] * 4)) });
+      for (let i = 0; i < head.lists; i++) {
+        const n = meta[i * 3 + 2];
+        lists.push({ field: meta[i * 3], term: meta[i * 3 + 1], postings: new Int32Array(body.buffer, take(n * 4), n) });
+      }
       if (off !== body.length) throw new Error('trailing bytes');
       return new LexicalIndex(Postings.restore({ fields: head.fields, terms: head.terms, docs: head.docs, lengths, lists }));
     } catch (e) {

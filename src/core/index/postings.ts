@@ -4,8 +4,14 @@
  * Why not a general full-text library: MiniSearch, measured on django (48k chunks), spent ~13 s of a 32 s cold
  * index in its radix tree and garbage collection, took ~435 MB of heap per 100k chunks, and visits every
  * posting of every query term with no top-k cut. Code search needs exact-token postings only (the tokenizer
- * already splits identifiers), so a flat vocabulary (Map) plus one Int32Array per (field, term) list is enough:
+ * already splits identifiers), so a flat vocabulary (Map) plus one posting list per (field, term) is enough:
  * each posting packs `doc << 8 | min(tf, 255)`.
+ *
+ * The lists live in one shared Int32Array (an arena) addressed by per-field offset/length/capacity arrays, not
+ * one typed array per list: at 105k chunks there are ~470k lists, 58% with a single posting, and a typed array
+ * apiece cost ~150 MB of heap and much GC time for ~31 MB of postings. A list that outgrows its room moves to the
+ * end of the arena with twice the room; the holes left behind are reclaimed by `compact()` (and when they
+ * outweigh the live postings).
  *
  * Documents are numbered in insertion order; removal marks a document dead (its postings are skipped and its
  * lengths leave the averages) and `compact()` rewrites the lists without dead documents, renumbering.
@@ -19,22 +25,14 @@ export interface FieldWeights {
   readonly [field: number]: number;
 }
 
-/** A growable Int32Array posting list. */
-class List {
-  data: Int32Array;
-  length = 0;
-  constructor(capacity = 2) {
-    this.data = new Int32Array(capacity);
-  }
-  push(v: number): void {
-    if (this.length === this.data.length) {
-      const next = new Int32Array(this.data.length * 2);
-      next.set(this.data);
-      this.data = next;
-    }
-    this.data[this.length++] = v;
-  }
+/** Per field: where each term's list lives in the arena (indexed by term id; cap 0 = no list). */
+interface FieldLists {
+  off: Int32Array;
+  len: Int32Array;
+  cap: Int32Array;
 }
+
+const emptyLists = (n: number): FieldLists => ({ off: new Int32Array(n), len: new Int32Array(n), cap: new Int32Array(n) });
 
 export interface PostingsSnapshot {
   fields: number;
@@ -49,8 +47,13 @@ export interface PostingsSnapshot {
 export class Postings {
   private readonly vocab = new Map<string, number>();
   private readonly terms: string[] = [];
-  /** lists[field][termId] */
-  private readonly lists: (List | undefined)[][];
+  /** lists[field]: offset/length/capacity of each term's postings in `arena`. */
+  private lists: FieldLists[];
+  private arena = new Int32Array(1024);
+  /** Arena slots in use (live lists' capacity plus holes). */
+  private arenaEnd = 0;
+  /** Slots of the arena left behind by lists that moved. */
+  private holes = 0;
   private docs: (string | null)[] = [];
   private readonly docOf = new Map<string, number>();
   private lengths: Float32Array[];
@@ -61,7 +64,7 @@ export class Postings {
   private pseudo = new Float32Array(0);
 
   constructor(readonly fieldCount: number) {
-    this.lists = Array.from({ length: fieldCount }, () => []);
+    this.lists = Array.from({ length: fieldCount }, () => emptyLists(1024));
     this.lengths = Array.from({ length: fieldCount }, () => new Float32Array(64));
     this.totalLen = new Array<number>(fieldCount).fill(0);
   }
@@ -99,7 +102,6 @@ export class Postings {
       if (!tokens.length) continue;
       const tf = new Map<string, number>();
       for (const t of tokens) tf.set(t, (tf.get(t) ?? 0) + 1);
-      const lists = this.lists[f];
       for (const [term, n] of tf) {
         let tid = this.vocab.get(term);
         if (tid === undefined) {
@@ -107,9 +109,72 @@ export class Postings {
           this.vocab.set(term, tid);
           this.terms.push(term);
         }
-        (lists[tid] ??= new List()).push((doc << TF_BITS) | Math.min(n, TF_MASK));
+        this.push(f, tid, (doc << TF_BITS) | Math.min(n, TF_MASK));
       }
     }
+  }
+
+  /** Appends a posting to the (field, term) list, moving the list to the arena's end when it is full. */
+  private push(f: number, tid: number, v: number): void {
+    if (tid >= this.lists[f].off.length) this.growTerms(tid + 1);
+    const l = this.lists[f];
+    const len = l.len[tid];
+    if (len === l.cap[tid]) {
+      const cap = Math.max(1, len * 2);
+      // Out of room and mostly holes: reclaim them rather than grow (this moves every list).
+      if (this.arenaEnd + cap > this.arena.length && this.holes > this.arenaEnd / 2) this.pack();
+      const atEnd = len > 0 && l.off[tid] + len === this.arenaEnd;
+      this.reserve(this.arenaEnd + (atEnd ? cap - len : cap));
+      if (atEnd) {
+        this.arenaEnd += cap - len; // the last list grows in place
+      } else {
+        this.arena.copyWithin(this.arenaEnd, l.off[tid], l.off[tid] + len);
+        this.holes += l.cap[tid];
+        l.off[tid] = this.arenaEnd;
+        this.arenaEnd += cap;
+      }
+      l.cap[tid] = cap;
+    }
+    this.arena[l.off[tid] + len] = v;
+    l.len[tid] = len + 1;
+  }
+
+  private reserve(slots: number): void {
+    if (slots <= this.arena.length) return;
+    const next = new Int32Array(Math.max(slots, Math.ceil(this.arena.length * 1.5)));
+    next.set(this.arena.subarray(0, this.arenaEnd));
+    this.arena = next;
+  }
+
+  private growTerms(n: number): void {
+    const size = Math.max(n, this.lists[0].off.length * 2);
+    this.lists = this.lists.map((l) => {
+      const g = emptyLists(size);
+      g.off.set(l.off);
+      g.len.set(l.len);
+      g.cap.set(l.cap);
+      return g;
+    });
+  }
+
+  /** Rewrites the arena with every list packed (capacity = length), in (field, term) order: no holes, no spare room. */
+  private pack(): void {
+    let total = 0;
+    for (const l of this.lists) for (let t = 0; t < this.terms.length; t++) total += l.len[t];
+    const next = new Int32Array(Math.max(1024, total));
+    let end = 0;
+    for (const l of this.lists) {
+      for (let t = 0; t < this.terms.length; t++) {
+        const len = l.len[t];
+        if (len) next.set(this.arena.subarray(l.off[t], l.off[t] + len), end);
+        l.off[t] = end;
+        l.cap[t] = len;
+        end += len;
+      }
+    }
+    this.arena = next;
+    this.arenaEnd = end;
+    this.holes = 0;
   }
 
   remove(id: string): boolean {
@@ -125,7 +190,7 @@ export class Postings {
   /** Number of postings of `term` in each field (dead documents included until compaction). */
   df(term: string): number[] {
     const tid = this.vocab.get(term);
-    return this.lists.map((l) => (tid === undefined ? 0 : l[tid]?.length ?? 0));
+    return this.lists.map((l) => (tid === undefined || tid >= l.len.length ? 0 : l.len[tid]));
   }
 
   /** The vocabulary in insertion order (append-only: term ids never change). */
@@ -177,14 +242,15 @@ export class Postings {
       if (tid === undefined) return;
       let df = 0;
       for (const f of q.fields ?? allFields) {
-        const list = this.lists[f][tid];
+        const l = this.lists[f];
+        const len = tid < l.len.length ? l.len[tid] : 0;
         const w = boost[f] ?? 1;
-        if (!list || !w) continue;
-        df = Math.max(df, list.length);
+        if (!len || !w) continue;
+        df = Math.max(df, len);
         const avg = this.totalLen[f] / this.live || 1;
         const lens = this.lengths[f];
-        const data = list.data;
-        for (let i = 0; i < list.length; i++) {
+        const data = this.arena;
+        for (let i = l.off[tid], end = i + len; i < end; i++) {
           const p = data[i];
           const doc = p >>> TF_BITS;
           if (this.docs[doc] === null) continue;
@@ -260,20 +326,20 @@ export class Postings {
         if (id !== null) lens[remap[old]] = this.lengths[f][old];
       });
       this.lengths[f] = lens;
-      const lists = this.lists[f];
-      for (let t = 0; t < lists.length; t++) {
-        const list = lists[t];
-        if (!list) continue;
-        let w = 0;
-        for (let i = 0; i < list.length; i++) {
-          const p = list.data[i];
+      const l = this.lists[f];
+      const a = this.arena;
+      for (let t = 0; t < this.terms.length; t++) {
+        const start = l.off[t];
+        let w = start;
+        for (let i = start, end = start + l.len[t]; i < end; i++) {
+          const p = a[i];
           const nd = remap[p >>> TF_BITS];
-          if (nd >= 0) list.data[w++] = (nd << TF_BITS) | (p & TF_MASK);
+          if (nd >= 0) a[w++] = (nd << TF_BITS) | (p & TF_MASK);
         }
-        list.length = w;
-        if (w === 0) lists[t] = undefined;
+        l.len[t] = w - start;
       }
     }
+    this.pack();
     this.docs = docs;
     this.docOf.clear();
     docs.forEach((id, i) => this.docOf.set(id, i));
@@ -282,11 +348,11 @@ export class Postings {
   snapshot(): PostingsSnapshot {
     this.compact();
     const lists: PostingsSnapshot['lists'] = [];
-    this.lists.forEach((byTerm, field) =>
-      byTerm.forEach((l, term) => {
-        if (l?.length) lists.push({ field, term, postings: l.data.subarray(0, l.length) });
-      }),
-    );
+    this.lists.forEach((l, field) => {
+      for (let term = 0; term < this.terms.length; term++) {
+        if (l.len[term]) lists.push({ field, term, postings: this.arena.subarray(l.off[term], l.off[term] + l.len[term]) });
+      }
+    });
     return { fields: this.fieldCount, terms: this.terms, docs: this.docs, lengths: this.lengths.map((l) => l.subarray(0, this.docs.length)), lists };
   }
 
@@ -310,11 +376,16 @@ export class Postings {
         if (id !== null) p.totalLen[f] += lens[i];
       });
     }
+    p.lists = p.lists.map(() => emptyLists(Math.max(1024, s.terms.length)));
+    let total = 0;
+    for (const { postings } of s.lists) total += postings.length;
+    p.arena = new Int32Array(Math.max(1024, total));
     for (const { field, term, postings } of s.lists) {
-      const l = new List(Math.max(2, postings.length));
-      l.data.set(postings);
-      l.length = postings.length;
-      p.lists[field][term] = l;
+      const l = p.lists[field];
+      p.arena.set(postings, p.arenaEnd);
+      l.off[term] = p.arenaEnd;
+      l.len[term] = l.cap[term] = postings.length;
+      p.arenaEnd += postings.length;
     }
     return p;
   }

@@ -1,0 +1,72 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Postings } from '../../../src/core/index/postings';
+
+/** Deterministic PRNG (LCG). */
+function lcg(seed: number): () => number {
+  return () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+}
+
+const FIELDS = 3;
+const BOOST = [3, 1.5, 1];
+
+function randomDoc(rand: () => number, vocab: string[]): string[][] {
+  // Skewed term frequencies: a few terms in most documents (long lists that move), many in one or two.
+  return Array.from({ length: FIELDS }, () => Array.from({ length: Math.floor(rand() * 10) }, () => vocab[Math.floor(rand() ** 3 * vocab.length)]));
+}
+
+function queries(vocab: string[]) {
+  return [
+    [{ term: vocab[0], weight: 1 }],
+    [{ term: vocab[1], weight: 1 }, { term: vocab[50], weight: 0.5, fields: [0] }],
+    vocab.slice(0, 30).map((term, i) => ({ term, weight: 1 + (i % 3) })),
+    [{ term: vocab[299], weight: 1 }, { term: 'absent', weight: 1 }],
+  ];
+}
+
+test('postings: after thousands of adds and removes, with lists moving in the arena and holes reclaimed, the index equals a fresh build', () => {
+  const rand = lcg(7);
+  const vocab = Array.from({ length: 300 }, (_, i) => `w${i}`);
+  const inc = new Postings(FIELDS);
+  const live = new Map<string, string[][]>(); // insertion order = document order after compaction
+  for (let step = 0; step < 4000; step++) {
+    const id = `c${Math.floor(rand() * 700)}`;
+    if (inc.has(id)) {
+      inc.remove(id);
+      live.delete(id);
+    }
+    if (rand() < 0.8) {
+      const doc = randomDoc(rand, vocab);
+      inc.add(id, doc);
+      live.set(id, doc);
+    }
+    if (step % 1500 === 1499) inc.compact();
+  }
+  inc.compact();
+  const fresh = new Postings(FIELDS);
+  for (const [id, doc] of live) fresh.add(id, doc);
+  assert.equal(inc.size, live.size);
+  for (const t of vocab) assert.deepEqual(inc.df(t), fresh.df(t), t);
+  for (const q of queries(vocab)) assert.deepEqual(inc.search(q, 50, BOOST), fresh.search(q, 50, BOOST));
+  const a = inc.snapshot();
+  const b = fresh.snapshot();
+  assert.deepEqual(a.docs, b.docs);
+  const lists = (s: typeof a) => new Map(s.lists.map((l) => [`${l.field}:${s.terms[l.term]}`, [...l.postings]]));
+  assert.deepEqual(lists(a), lists(b));
+});
+
+test('postings: a restored snapshot searches the same and keeps growing correctly', () => {
+  const rand = lcg(99);
+  const vocab = Array.from({ length: 120 }, (_, i) => `t${i}`);
+  const first = new Postings(FIELDS);
+  const docs: [string, string[][]][] = Array.from({ length: 400 }, (_, i) => [`d${i}`, randomDoc(rand, vocab)]);
+  for (const [id, d] of docs.slice(0, 250)) first.add(id, d);
+  const restored = Postings.restore(first.snapshot());
+  for (const q of queries(vocab.concat(Array(200).fill('t0')))) assert.deepEqual(restored.search(q, 20, BOOST), first.search(q, 20, BOOST));
+  // Restored lists are packed (no spare room): every further add moves lists. The result must equal a fresh build.
+  for (const [id, d] of docs.slice(250)) restored.add(id, d);
+  const fresh = new Postings(FIELDS);
+  for (const [id, d] of docs) fresh.add(id, d);
+  for (const t of vocab) assert.deepEqual(restored.df(t), fresh.df(t));
+  for (const q of queries(vocab.concat(Array(200).fill('t0')))) assert.deepEqual(restored.search(q, 40, BOOST), fresh.search(q, 40, BOOST));
+});
