@@ -163,10 +163,13 @@ export class Postings {
     for (const l of this.lists) for (let t = 0; t < this.terms.length; t++) total += l.len[t];
     const next = new Int32Array(Math.max(1024, total));
     let end = 0;
+    const a = this.arena;
     for (const l of this.lists) {
       for (let t = 0; t < this.terms.length; t++) {
         const len = l.len[t];
-        if (len) next.set(this.arena.subarray(l.off[t], l.off[t] + len), end);
+        const from = l.off[t];
+        if (len > 16) next.set(a.subarray(from, from + len), end);
+        else for (let i = 0; i < len; i++) next[end + i] = a[from + i]; // most lists are tiny: no view object each
         l.off[t] = end;
         l.cap[t] = len;
         end += len;

@@ -168,13 +168,13 @@ function nameWordInQuery(part: { part: string; stem: string }, sig: Signals): bo
 }
 
 /** Identifier parts of a name with their stems; names recur across chunks and queries, so they are kept (bounded). */
-const nameParts = new Map<string, { part: string; stem: string }[]>();
+const partsCache = new Map<string, { part: string; stem: string }[]>();
 function partsOf(name: string): { part: string; stem: string }[] {
-  let parts = nameParts.get(name);
+  let parts = partsCache.get(name);
   if (!parts) {
-    if (nameParts.size >= 50_000) nameParts.clear();
+    if (partsCache.size >= 50_000) partsCache.clear();
     parts = identifierParts(name).map((p) => ({ part: p, stem: stem(p) }));
-    nameParts.set(name, parts);
+    partsCache.set(name, parts);
   }
   return parts;
 }
