@@ -46,10 +46,12 @@ async function main(): Promise<void> {
   const ours: number[] = [];
   const ourLong: number[] = [];
   const rg: number[] = [];
+  const stages: Record<string, number[]> = {};
   for (const q of queries) {
     const t = performance.now();
-    await r.retrieve(q, { k: 10 });
+    const res = await r.retrieve(q, { k: 10 });
     const ms = performance.now() - t;
+    for (const [stage, v] of Object.entries(res.timings)) (stages[stage] ??= []).push(v);
     ours.push(ms);
     if (q.length > 300) ourLong.push(ms);
     const p = parseQuery(q);
@@ -63,6 +65,8 @@ async function main(): Promise<void> {
   const out = {
     machine: machine(), date: new Date().toISOString(), repos: names, files: stats.files, chunks: stats.chunks, queries: queries.length,
     firstQuerySetupMs: Math.round(syncMs), pinpoint: fmt(ours), pinpointIssueLength: fmt(ourLong), rg: fmt(rg),
+    // Per stage of retrieve() (`files` is part of `rank`).
+    stages: Object.fromEntries(Object.entries(stages).map(([k, xs]) => [k, fmt(xs)])),
   };
   await idx.close();
   console.log(JSON.stringify(out));
