@@ -220,10 +220,10 @@ export class VectorSlab {
     return out;
   }
 
-  /** Top `k` rows by dot product with `q` (cosine for unit vectors), best first; `filter` is only asked about contenders. */
   /**
-   * Top `k` rows by dot product with `q`. With `all` (length ≥ the row count, see `rows`), every row's score is
-   * also written there (row-indexed; free rows hold garbage), which the scan computes anyway.
+   * Top `k` rows by dot product with `q` (cosine for unit vectors), best first; `filter` is only asked about
+   * contenders. With `all` (length ≥ `rows`), every row's score is also written there, row-indexed (free rows hold
+   * garbage): the scan computes them anyway.
    */
   search(q: ArrayLike<number>, k: number, filter?: (id: string) => boolean, all?: Float32Array): SlabHit[] {
     if (q.length !== this.dim) throw new RangeError(`query of length ${q.length}, store dimension ${this.dim}`);

@@ -142,8 +142,9 @@ export class WorkerPool implements FileProcessor {
     this.idleTimer = undefined;
     if (this.pending.size || this.queue.length || this.closed) return;
     for (const { w } of this.workers.splice(0)) {
-      w.removeAllListeners('exit');
+      w.removeAllListeners('exit'); // a retired worker's exit is not a failure to recover from
       w.removeAllListeners('error');
+      w.on('error', () => undefined);
       void w.terminate();
     }
   }
