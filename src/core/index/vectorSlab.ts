@@ -118,7 +118,7 @@ export class VectorSlab {
   private capacity = 0;
   private high = 0; // rows ever used (live + free)
   /** Bumped by every add and remove: scores kept from a scan are valid while it is unchanged. */
-  version = 0;
+  private version = 0;
   private readonly ids: (string | undefined)[] = [];
   private readonly free: number[] = [];
 
@@ -192,11 +192,6 @@ export class VectorSlab {
     this.free.push(row);
   }
 
-  /** Rows ever used (live and free): the length a `search` scores array needs. */
-  get rows(): number {
-    return this.high;
-  }
-
   /** Dot product of the row's vector with `q` (no copy). */
   dot(row: number, q: ArrayLike<number>): number {
     const d = this.data;
@@ -221,15 +216,24 @@ export class VectorSlab {
   }
 
   /**
+   * `search`, also keeping every row's score, which the scan computes anyway: `scoreOf(row)` then costs a lookup
+   * instead of a dot product (and falls back to `dot` once the slab has changed).
+   */
+  searchWithScores(q: ArrayLike<number>, k: number): { hits: SlabHit[]; scoreOf: (row: number) => number } {
+    const all = new Float32Array(this.high);
+    const version = this.version;
+    const hits = this.search(q, k, undefined, all);
+    return { hits, scoreOf: (row) => (this.version === version ? all[row] : this.dot(row, q)) };
+  }
+
+  /**
    * Top `k` rows by dot product with `q` (cosine for unit vectors), best first; `filter` is only asked about
-   * contenders. With `all` (length ≥ `rows`), every row's score is also written there, row-indexed (free rows hold
-   * garbage): the scan computes them anyway.
+   * contenders. With `all`, every row's score is also written there, row-indexed (free rows hold garbage).
    */
   search(q: ArrayLike<number>, k: number, filter?: (id: string) => boolean, all?: Float32Array): SlabHit[] {
     if (q.length !== this.dim) throw new RangeError(`query of length ${q.length}, store dimension ${this.dim}`);
     k = Math.floor(k);
     if (k <= 0 || this.size === 0) return [];
-    if (all && all.length < this.high) throw new RangeError(`scores array of length ${all.length} for ${this.high} rows`);
     this.query.set(q);
     this.query.fill(0, this.dim);
     const topScore = new Float64Array(k);

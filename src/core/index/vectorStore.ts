@@ -134,12 +134,6 @@ export class VectorStore {
   chunks(): IterableIterator<Chunk> {
     return this.chunkMap.values();
   }
-  /** Dot product of a chunk's vector with `query` (its cosine: vectors are unit length); undefined for an unknown id. */
-  dot(id: string, query: ArrayLike<number>): number | undefined {
-    const row = this.rowOf.get(id);
-    return row === undefined ? undefined : this.slab.dot(row, query);
-  }
-
   /** A copy of the chunk's vector. */
   getVector(id: string): Float32Array | undefined {
     const row = this.rowOf.get(id);
@@ -157,19 +151,17 @@ export class VectorStore {
   }
 
   /**
-   * `search`, also keeping the score of every chunk, which the full scan computes anyway: `scoreOf(id)` then
-   * costs a lookup instead of a dot product (it falls back to `dot` once the store has changed).
+   * `search`, also keeping the score of every chunk (VectorSlab.searchWithScores); undefined for an unknown id.
    */
   searchWithScores(query: Float32Array, k: number): { hits: { id: string; score: number }[]; scoreOf: (id: string) => number | undefined } {
-    const all = new Float32Array(this.slab.rows);
-    const version = this.slab.version;
-    const hits = this.slab.search(query, k, undefined, all);
-    const scoreOf = (id: string) => {
-      const row = this.rowOf.get(id);
-      if (row === undefined) return undefined;
-      return this.slab.version === version ? all[row] : this.slab.dot(row, query);
+    const { hits, scoreOf } = this.slab.searchWithScores(query, k);
+    return {
+      hits,
+      scoreOf: (id) => {
+        const row = this.rowOf.get(id);
+        return row === undefined ? undefined : scoreOf(row);
+      },
     };
-    return { hits, scoreOf };
   }
 
   stats(): { files: number; chunks: number; shards: number; bytesOnDisk: number } {

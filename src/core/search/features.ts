@@ -33,24 +33,8 @@ const damped = (xs: number[]) => {
   return s;
 };
 
-/** Exact cosine of a chunk with the query (vectors are unit length): kept from the vector scan, else computed and cached. */
-export class VecScores {
-  private readonly cache = new Map<string, number>();
-  constructor(private readonly store: VectorStore, private readonly sig: Signals) {
-    for (const h of sig.vec) this.cache.set(h.id, h.score);
-  }
-  get(id: string): number {
-    const kept = this.sig.vecScoreOf?.(id);
-    if (kept !== undefined) return kept;
-    let v = this.cache.get(id);
-    if (v === undefined) {
-      const qv = this.sig.queryVector;
-      v = (qv && this.store.dot(id, qv)) || 0;
-      this.cache.set(id, v);
-    }
-    return v;
-  }
-}
+/** Exact cosine of a chunk with the query (vectors are unit length), kept from the vector scan; 0 without one. */
+const cosine = (sig: Signals, id: string): number => sig.vecScoreOf?.(id) ?? 0;
 
 /** Rank of each file by a per-file score (1 = best). */
 function rankOf(best: Map<string, number>): Map<string, number> {
@@ -58,7 +42,7 @@ function rankOf(best: Map<string, number>): Map<string, number> {
 }
 
 /** Candidate files and their features. */
-export function fileCandidates(view: RepoView, store: VectorStore, sig: Signals, vs: VecScores, ctx: SearchContext = {}): FileCandidate[] {
+export function fileCandidates(view: RepoView, store: VectorStore, sig: Signals, ctx: SearchContext = {}): FileCandidate[] {
   const lexBy = new Map<string, number[]>();
   const coverBy = new Map<string, number>();
   for (const h of sig.lex) {
@@ -112,7 +96,7 @@ export function fileCandidates(view: RepoView, store: VectorStore, sig: Signals,
     if (vmax === undefined && sig.queryVector) {
       // Not among the vector hits: the best exact cosine of (at most 40 of) its chunks.
       vmax = 0;
-      for (const id of info.chunkIds.slice(0, 40)) vmax = Math.max(vmax, vs.get(id));
+      for (const id of info.chunkIds.slice(0, 40)) vmax = Math.max(vmax, cosine(sig, id));
     }
     const lm = sig.mentions.get(p);
     const sym = symBy.get(p);
@@ -184,14 +168,14 @@ function partsOf(name: string): { part: string; stem: string }[] {
  * model.ts `fileDerived`). Built as one object literal: scoring a thousand candidates per query is hot.
  */
 export function chunkFeatures(
-  c: Chunk, info: FileInfo | undefined, sig: Signals, vs: VecScores, ctx: SearchContext,
+  c: Chunk, info: FileInfo | undefined, sig: Signals, ctx: SearchContext,
   file: { fileScore: number; fileRR: number; fileTop: number },
 ): Features {
   const sym = sig.symbols.get(c.id);
   const lr = sig.lexRank.get(c.id);
   const vr = sig.vecRank.get(c.id);
   const ir = sig.identLexRank.get(c.id);
-  const cos = sig.queryVector ? vs.get(c.id) : 0;
+  const cos = cosine(sig, c.id);
   const parts = partsOf(c.name);
   let partHits = 0;
   for (const p of parts) if (nameWordInQuery(p, sig)) partHits++;

@@ -16,7 +16,7 @@ import type { SearchHit } from './hybrid';
 import { reciprocalRankFusion } from './fusion';
 import { RepoView } from './repoView';
 import { gatherSignals, type SearchSources, type Signals } from './signals';
-import { chunkFeatures, fileCandidates, VecScores, type FileCandidate, type Features, type SearchContext } from './features';
+import { chunkFeatures, fileCandidates, type FileCandidate, type Features, type SearchContext } from './features';
 import { DEFAULT_WEIGHTS, explain, fileDerived, modelsFor, NO_FILE, score, validateWeights, type LinearModel, type RankWeights } from './model';
 import { contextPack, type ContextPack, type PackOptions } from './pack';
 import type { Reranker } from './rerankers';
@@ -119,14 +119,13 @@ export function createRetriever(index: RetrieverIndex, opts: RetrieverOptions = 
       useFileIndex: stage === 'fusion' || stage === 'rerank',
     });
     const t1 = performance.now();
-    const vs = new VecScores(src.store, sig);
     const ctx = ro.context ?? {};
-    const files = fileCandidates(view, src.store, sig, vs, ctx);
+    const files = fileCandidates(view, src.store, sig, ctx);
     const tFiles = performance.now();
     const k = ro.k ?? 10;
     const fileK = ro.fileK ?? 10;
     let res: Omit<Retrieval, 'signals' | 'timings'>;
-    if (stage === 'rerank') res = rankWithModel(files, sig, vs, ctx, k, fileK);
+    if (stage === 'rerank') res = rankWithModel(files, sig, ctx, k, fileK);
     else res = rankWithFusion(files, sig, stage, k, fileK);
     const t2 = performance.now();
     let rerankError: string | undefined;
@@ -141,7 +140,7 @@ export function createRetriever(index: RetrieverIndex, opts: RetrieverOptions = 
     return { ...res, signals: sig, timings, ...(rerankError ? { rerankError } : {}) };
   }
 
-  function rankWithModel(files: FileCandidate[], sig: Signals, vs: VecScores, ctx: SearchContext, k: number, fileK: number) {
+  function rankWithModel(files: FileCandidate[], sig: Signals, ctx: SearchContext, k: number, fileK: number) {
     const long = usesLongModel(sig);
     const models = modelsFor(weights, long);
     const scored = files.map((f) => ({ f, s: score(models.file, f.features) })).sort((a, b) => b.s - a.s || (a.f.path < b.f.path ? -1 : 1));
@@ -154,7 +153,7 @@ export function createRetriever(index: RetrieverIndex, opts: RetrieverOptions = 
       const c = src.store.getChunk(id);
       if (!c) continue;
       const fr = fileRank.get(c.path);
-      const f = chunkFeatures(c, view.files.get(c.path), sig, vs, ctx, fr ? fileDerived(fr.s, top, fr.r) : NO_FILE);
+      const f = chunkFeatures(c, view.files.get(c.path), sig, ctx, fr ? fileDerived(fr.s, top, fr.r) : NO_FILE);
       chunks.push({ chunk: c, features: f, s: score(models.chunk, f) });
     }
     chunks.sort((a, b) => b.s - a.s || (a.chunk.id < b.chunk.id ? -1 : 1));

@@ -172,21 +172,27 @@ test('changing the shard count re-buckets files on the next flush', async (t) =>
   assert.ok(shardFiles(dir).size > 4);
 });
 
-test('search returns the nearest vectors in order, honours k and filter', async (t) => {
-  const dir = tempDir(t);
-  const rand = rng(7);
+const dot = (a: Float32Array, b: Float32Array) => a.reduce((s, x, i) => s + x * b[i], 0);
+
+/** A 64-dim store of `files` random files (`<prefix>/<i>.ts`) of `perFile` chunks each, and every chunk's id and vector. */
+async function randomStore(t: Parameters<typeof tempDir>[0], seed: number, prefix: string, files: number, perFile: number, shardCount: number) {
+  const rand = rng(seed);
   const dim = 64;
-  const store = await VectorStore.open(dir, { dimension: dim, shardCount: 8 });
+  const store = await VectorStore.open(tempDir(t), { dimension: dim, shardCount });
   const all: { id: string; v: Float32Array }[] = [];
-  for (let i = 0; i < 50; i++) {
-    const f = makeFile(`s/${i}.ts`, 5, dim, rand);
+  for (let i = 0; i < files; i++) {
+    const f = makeFile(`${prefix}/${i}.ts`, perFile, dim, rand);
     store.putFile(f.entry, f.chunks, f.vectors);
     f.chunks.forEach((c, j) => all.push({ id: c.id, v: f.vectors[j] }));
   }
+  return { store, all, rand, dim };
+}
+
+test('search returns the nearest vectors in order, honours k and filter', async (t) => {
+  const { store, all, rand, dim } = await randomStore(t, 7, 's', 50, 5, 8);
   store.removeFile('s/3.ts'); // leaves free rows in the slab
   const live = all.filter((x) => store.getChunk(x.id));
   const q = unitVector(dim, rand);
-  const dot = (a: Float32Array, b: Float32Array) => a.reduce((s, x, i) => s + x * b[i], 0);
   const expected = live.map((x) => ({ id: x.id, score: dot(q, x.v) })).sort((a, b) => b.score - a.score);
   const got = store.search(q, 10);
   assert.deepEqual(got.map((h) => h.id), expected.slice(0, 10).map((h) => h.id));
@@ -202,29 +208,19 @@ test('search returns the nearest vectors in order, honours k and filter', async 
 });
 
 test('searchWithScores keeps every chunk\'s score from the scan, and recomputes once the store changed', async (t) => {
-  const dir = tempDir(t);
-  const rand = rng(11);
-  const dim = 64;
-  const store = await VectorStore.open(dir, { dimension: dim, shardCount: 4 });
-  const all: { id: string; v: Float32Array }[] = [];
-  for (let i = 0; i < 30; i++) {
-    const f = makeFile(`w/${i}.ts`, 4, dim, rand);
-    store.putFile(f.entry, f.chunks, f.vectors);
-    f.chunks.forEach((c, j) => all.push({ id: c.id, v: f.vectors[j] }));
-  }
+  const { store, all, rand, dim } = await randomStore(t, 11, 'w', 30, 4, 4);
   store.removeFile('w/5.ts'); // a free row: its score must not be reported
   const q = unitVector(dim, rand);
   const { hits, scoreOf } = store.searchWithScores(q, 7);
   assert.deepEqual(hits, store.search(q, 7));
   for (const x of all) {
     if (!store.getChunk(x.id)) assert.equal(scoreOf(x.id), undefined, 'a removed chunk has no score');
-    else assert.ok(Math.abs(scoreOf(x.id)! - store.dot(x.id, q)!) < 1e-5, 'every live chunk scored as dot() scores it');
+    else assert.ok(Math.abs(scoreOf(x.id)! - dot(q, x.v)) < 1e-5, 'every live chunk scored with its own vector');
   }
   // The freed row is reused by a new chunk with another vector: the kept score would be stale, so it is recomputed.
   const f = makeFile('w/new.ts', 1, dim, rand);
   store.putFile(f.entry, f.chunks, f.vectors);
-  const fresh = f.chunks[0].id;
-  assert.ok(Math.abs(scoreOf(fresh)! - store.dot(fresh, q)!) < 1e-6);
+  assert.ok(Math.abs(scoreOf(f.chunks[0].id)! - dot(q, f.vectors[0])) < 1e-6);
 });
 
 test('putFile validates its input', async (t) => {
