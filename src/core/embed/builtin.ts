@@ -97,7 +97,7 @@ interface MemoEntry {
 const EMPTY: Features = { idx: new Uint16Array(0), val: new Float32Array(0), wordHash: 0, weight: 0, epoch: 0, count: 0 };
 
 export interface BuiltinEmbedderOptions {
-  /** Default 384 (≈150 MB of float32 vectors per 100k chunks). */
+  /** Default 384 (≈40 MB of int8 vectors per 100k chunks in memory, ≈150 MB of float32 on disk). */
   dimension?: number;
 }
 

@@ -5,9 +5,9 @@
  * of the path): their manifest entries, chunks (with text) and vectors, so one shard file is one atomic unit.
  * Saving one file rewrites one small shard.
  *
- * In memory, chunks live in a Map and vectors in a packed `VectorSlab` that is scanned with a Wasm SIMD kernel
- * (vectra's own query walks `number[]` items and is several times slower, and its `number[]` vectors cost 2×
- * the memory); vectra stays the persisted store. Its BM25 is not used (see lexical.ts).
+ * In memory, chunks live in a Map and vectors in a packed int8 `VectorSlab` scanned by a Wasm SIMD kernel
+ * (vectra's own query walks `number[]` items and is several times slower, and its `number[]` vectors cost 8×
+ * the memory); vectra stays the persisted store, holding the slab's dequantized (exact) vectors. Its BM25 is not used (see lexical.ts).
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';

@@ -122,10 +122,10 @@ export function explain(model: LinearModel, f: Record<string, number>, max = 3):
   return { reasons, contributions: Object.fromEntries(contrib.map(([k, c]) => [k, Number(c.toFixed(4))])) };
 }
 
-/** Chunk features derived from the file model: the file's score relative to the best file, and its rank. */
 /** `fileDerived` of a chunk whose file is not a candidate. */
 export const NO_FILE: Readonly<ReturnType<typeof fileDerived>> = { fileScore: -10, fileRR: 0, fileTop: 0 };
 
+/** Chunk features derived from the file model: the file's score relative to the best file, and its rank. */
 export function fileDerived(fileScore: number, topScore: number, fileRank: number): { fileScore: number; fileRR: number; fileTop: number } {
   return { fileScore: Math.max(-10, fileScore - topScore), fileRR: 1 / fileRank, fileTop: fileRank === 1 ? 1 : 0 };
 }

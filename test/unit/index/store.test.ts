@@ -14,12 +14,20 @@ function shardFiles(dir: string): Map<string, number> {
   return out;
 }
 
-test('putFile / removeFile / reopen round trip keeps chunks and vectors bit-for-bit', async (t) => {
+test('putFile / removeFile / reopen round trip keeps chunks and (int8-quantized) vectors bit-for-bit', async (t) => {
   const dir = tempDir(t);
   const rand = rng(1);
   const store = await VectorStore.open(dir, { dimension: DIM, shardCount: 16 });
   const files = ['src/a.ts', 'src/b.ts', 'lib/c/d.py', 'README.md', 'x/y/z.go'].map((p, i) => makeFile(p, i + 1, DIM, rand));
   for (const f of files) store.putFile(f.entry, f.chunks, f.vectors);
+  const stored = new Map(files.flatMap((f) => f.chunks.map((c, i) => {
+    const v = store.getVector(c.id)!;
+    // int8 with a power-of-two scale: each element within maxAbs / 127 of the input, and never all zero.
+    const maxAbs = Math.max(...f.vectors[i].map(Math.abs));
+    f.vectors[i].forEach((x, j) => assert.ok(Math.abs(x - v[j]) <= maxAbs / 127, `element ${j} quantized within a step`));
+    assert.ok(v.some((x) => x !== 0));
+    return [c.id, v] as const;
+  })));
   assert.equal(store.getChunk(files[1].chunks[0].id)?.text, files[1].chunks[0].text, 'searchable/readable before flush');
   store.removeFile('README.md');
   await store.close();
@@ -37,7 +45,9 @@ test('putFile / removeFile / reopen round trip keeps chunks and vectors bit-for-
     f.chunks.forEach((c, i) => {
       assert.deepEqual(again.getChunk(c.id), c);
       const v = again.getVector(c.id)!;
-      assert.deepEqual(Buffer.from(v.buffer, v.byteOffset, v.byteLength), Buffer.from(f.vectors[i].buffer), 'bit-for-bit');
+      const want = stored.get(c.id)!;
+      assert.deepEqual(Buffer.from(v.buffer, v.byteOffset, v.byteLength), Buffer.from(want.buffer, want.byteOffset, want.byteLength), 'bit-for-bit');
+      assert.equal(f.vectors[i].length, v.length);
     });
   }
   assert.equal(again.fingerprint(), store.fingerprint());
@@ -188,21 +198,36 @@ async function randomStore(t: Parameters<typeof tempDir>[0], seed: number, prefi
   return { store, all, rand, dim };
 }
 
+/** Scores come from int8 rows and an i16-quantized query: within this of the float dot product with the stored vectors. */
+const SCORE_TOLERANCE = 1e-4;
+
+/** `got` is a best-first top-k by exact score among `expected` (sorted), allowing near-ties to swap. */
+function assertTopK(got: { id: string; score: number }[], expected: { id: string; score: number }[], exact: Map<string, number>): void {
+  assert.equal(got.length, Math.min(got.length, expected.length));
+  got.forEach((h, i) => {
+    assert.ok(Math.abs(h.score - exact.get(h.id)!) < SCORE_TOLERANCE, 'score is the dot product with the stored vector');
+    assert.ok(exact.get(h.id)! >= expected[i].score - 2 * SCORE_TOLERANCE, `rank ${i + 1} is as good as the exact rank ${i + 1}`);
+    if (i) assert.ok(got[i - 1].score >= h.score, 'best first');
+  });
+  assert.equal(new Set(got.map((h) => h.id)).size, got.length);
+}
+
 test('search returns the nearest vectors in order, honours k and filter', async (t) => {
   const { store, all, rand, dim } = await randomStore(t, 7, 's', 50, 5, 8);
   store.removeFile('s/3.ts'); // leaves free rows in the slab
   const live = all.filter((x) => store.getChunk(x.id));
   const q = unitVector(dim, rand);
-  const expected = live.map((x) => ({ id: x.id, score: dot(q, x.v) })).sort((a, b) => b.score - a.score);
+  const exact = new Map(live.map((x) => [x.id, dot(q, store.getVector(x.id)!)]));
+  const expected = live.map((x) => ({ id: x.id, score: exact.get(x.id)! })).sort((a, b) => b.score - a.score);
   const got = store.search(q, 10);
-  assert.deepEqual(got.map((h) => h.id), expected.slice(0, 10).map((h) => h.id));
-  got.forEach((h, i) => assert.ok(Math.abs(h.score - expected[i].score) < 1e-5));
-  for (let i = 1; i < got.length; i++) assert.ok(got[i - 1].score >= got[i].score);
-  // The exact vector of a stored chunk is its own nearest neighbour.
+  assert.equal(got.length, 10);
+  assertTopK(got, expected, exact);
+  // The vector of a stored chunk is its own nearest neighbour.
   assert.equal(store.search(live[17].v, 1)[0].id, live[17].id);
   const odd = new Set(live.filter((_, i) => i % 2).map((x) => x.id));
   const filtered = store.search(q, 5, (id) => odd.has(id));
-  assert.deepEqual(filtered.map((h) => h.id), expected.filter((x) => odd.has(x.id)).slice(0, 5).map((h) => h.id));
+  assert.ok(filtered.length === 5 && filtered.every((h) => odd.has(h.id)));
+  assertTopK(filtered, expected.filter((x) => odd.has(x.id)), exact);
   assert.equal(store.search(q, 1000).length, live.length);
   assert.deepEqual(store.search(q, 0), []);
 });
@@ -215,12 +240,12 @@ test('searchWithScores keeps every chunk\'s score from the scan, and recomputes 
   assert.deepEqual(hits, store.search(q, 7));
   for (const x of all) {
     if (!store.getChunk(x.id)) assert.equal(scoreOf(x.id), undefined, 'a removed chunk has no score');
-    else assert.ok(Math.abs(scoreOf(x.id)! - dot(q, x.v)) < 1e-5, 'every live chunk scored with its own vector');
+    else assert.ok(Math.abs(scoreOf(x.id)! - dot(q, store.getVector(x.id)!)) < SCORE_TOLERANCE, 'every live chunk scored with its own vector');
   }
   // The freed row is reused by a new chunk with another vector: the kept score would be stale, so it is recomputed.
   const f = makeFile('w/new.ts', 1, dim, rand);
   store.putFile(f.entry, f.chunks, f.vectors);
-  assert.ok(Math.abs(scoreOf(f.chunks[0].id)! - dot(q, f.vectors[0])) < 1e-6);
+  assert.ok(Math.abs(scoreOf(f.chunks[0].id)! - dot(q, store.getVector(f.chunks[0].id)!)) < 1e-6);
 });
 
 test('putFile validates its input', async (t) => {

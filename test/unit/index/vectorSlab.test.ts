@@ -1,0 +1,61 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { int8Scale, VectorSlab } from '../../../src/core/index/vectorSlab';
+import { rng, unitVector } from './storeHelpers';
+
+const dot = (a: ArrayLike<number>, b: ArrayLike<number>) => {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
+  return s;
+};
+
+test('int8Scale is the smallest power of two that maps the largest element into ±127', () => {
+  for (const m of [1, 0.3, 0.0123, 127, 128, 5e-7, 3e5]) {
+    const s = int8Scale(m);
+    assert.equal(Math.log2(s), Math.round(Math.log2(s)), `${m}: a power of two`);
+    assert.ok(m / s <= 127 && m / (s / 2) > 127, `${m}: smallest such scale`);
+  }
+  assert.equal(int8Scale(0), 0);
+});
+
+test('quantizing is idempotent: a stored vector added again gives the same bits', () => {
+  const rand = rng(3);
+  const slab = new VectorSlab(50);
+  for (let i = 0; i < 200; i++) {
+    const v = unitVector(50, rand).map((x, j) => (j === i % 50 ? x * 40 : x)); // varied magnitudes
+    const once = slab.get(slab.add(`a${i}`, v));
+    const twice = slab.get(slab.add(`b${i}`, once));
+    assert.deepEqual(twice, once);
+    v.forEach((x, j) => assert.ok(Math.abs(x - once[j]) <= Math.max(...v.map(Math.abs)) / 127));
+  }
+  assert.throws(() => slab.add('nan', new Float32Array(50).fill(Number.NaN)), /non-finite/);
+});
+
+test('the Wasm SIMD kernel and the JS loop give identical scores, at small and large dimensions', () => {
+  for (const dim of [7, 24, 384, 3072]) {
+    const rand = rng(dim);
+    const simd = new VectorSlab(dim);
+    const js = new VectorSlab(dim, { simd: false });
+    assert.ok(simd.usesSimd, 'Node 20 has Wasm SIMD');
+    assert.ok(!js.usesSimd);
+    const vs = Array.from({ length: 5000 }, () => unitVector(dim, rand));
+    vs.forEach((v, i) => {
+      simd.add(`c${i}`, v);
+      js.add(`c${i}`, v);
+    });
+    for (let r = 0; r < 40; r += 7) {
+      simd.remove(r);
+      js.remove(r);
+    }
+    const q = unitVector(dim, rand);
+    const a = simd.searchWithScores(q, 25);
+    const b = js.searchWithScores(q, 25);
+    assert.deepEqual(a.hits, b.hits);
+    for (let r = 0; r < vs.length; r++) {
+      assert.equal(a.scoreOf(r), b.scoreOf(r));
+      // Close to the float dot product with the stored vector (no i32 overflow even at 3072 dimensions).
+      assert.ok(Math.abs(a.scoreOf(r) - dot(q, simd.get(r))) < 2e-4, `dim ${dim} row ${r}`);
+    }
+    assert.ok(a.hits.every((h) => !['c0', 'c7', 'c14'].includes(h.id)), 'removed rows are never hits');
+  }
+});
