@@ -3,7 +3,8 @@
  *
  * - one header item `\u0000shard` (metadata: format version, dimension, shard number),
  * - one item per file `\u0000file:<path>` (empty vector; metadata: size, mtime, content hash, chunk ids, embedder key),
- * - one item per chunk, id = chunk id, vector = the embedding (float32 on disk), metadata = the chunk fields + text.
+ * - one item per chunk, id = chunk id, vector = the embedding as stored (int8 × a power-of-two scale, exact in
+ *   float32; see VectorSlab), metadata = the chunk fields + text.
  *
  * Metadata keys are short because the protobuf map stores every key in every item.
  */
@@ -25,6 +26,23 @@ export interface FileEntry {
   chunkIds: string[];
   /** Which embedder produced the vectors (so a model change can be detected per file). */
   embedderKey?: string;
+}
+
+/** The store's `store.json`: what every shard was written with. */
+export interface StoreMeta {
+  format: 'pinpoint-vectors';
+  version: number;
+  dimension: number;
+  shardCount: number;
+}
+
+/** What was found damaged on disk, and what was lost with it (the files are re-indexed by the next resync). */
+export interface DamageInfo {
+  /** Shard file name (or `store.json`, or `*` for the whole store). */
+  shard: string;
+  reason: string;
+  /** Files known to be lost (they now appear unindexed); absent when the shard was unreadable. */
+  lostPaths?: string[];
 }
 
 /** FNV-1a 32-bit of a string's UTF-16 code units: stable across runs and platforms. */

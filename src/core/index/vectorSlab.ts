@@ -138,8 +138,9 @@ export class VectorSlab {
   private readonly qMax: number;
   private capacity = 0;
   private high = 0; // rows ever used (live + free)
-  /** Bumped by every add and remove: scores kept from a scan are valid while it is unchanged. */
+  /** Bumped by every add, remove and searchWithScores: the scores kept by the last one are valid while it is unchanged. */
   private version = 0;
+  private kept = new Float32Array(0);
   private readonly ids: (string | undefined)[] = [];
   private readonly free: number[] = [];
 
@@ -245,11 +246,14 @@ export class VectorSlab {
 
   /**
    * `search`, also keeping every row's score, which the scan computes anyway: `scoreOf(row)` then costs a lookup
-   * instead of a dot product (and falls back to `dot` once the slab has changed).
+   * instead of a dot product (and falls back to `dot` once the slab has changed or another searchWithScores ran).
    */
   searchWithScores(q: ArrayLike<number>, k: number): { hits: SlabHit[]; scoreOf: (row: number) => number } {
-    const all = new Float32Array(this.high);
-    const version = this.version;
+    // One buffer, reused by the next call (a scan's worth of garbage per query otherwise): the scores of an earlier
+    // call, like those of a changed slab, are recomputed.
+    if (this.kept.length < this.high) this.kept = new Float32Array(this.capacity);
+    const all = this.kept;
+    const version = ++this.version;
     const hits = this.search(q, k, undefined, all);
     return { hits, scoreOf: (row) => (this.version === version ? all[row] : this.dot(row, q)) };
   }
@@ -281,11 +285,15 @@ export class VectorSlab {
         const row = start + i;
         const s = scratch[i] * scale[row] * qs;
         if (all) all[row] = s;
-        if (n === k ? !(s > topScore[k - 1]) : s !== s) continue;
+        if (n === k ? !(s >= topScore[k - 1]) : s !== s) continue;
         const id = this.ids[row];
         if (id === undefined || (filter && !filter(id))) continue;
+        // Equal scores (equal vectors: int8 makes them common) rank by id, so rows, which depend on the order of
+        // past updates, never decide a ranking.
+        const ids = this.ids;
+        if (n === k && s === topScore[k - 1] && id > ids[topRow[k - 1]]!) continue;
         let j = n < k ? n++ : k - 1;
-        while (j > 0 && topScore[j - 1] < s) {
+        while (j > 0 && (topScore[j - 1] < s || (topScore[j - 1] === s && ids[topRow[j - 1]]! > id))) {
           topScore[j] = topScore[j - 1];
           topRow[j] = topRow[j - 1];
           j--;

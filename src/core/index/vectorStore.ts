@@ -16,19 +16,11 @@ import type { Chunk } from '../types';
 import { IntegrityError, readFileChecked, removeStaleTempFiles, writeFileChecked } from './atomicFs';
 import { CheckedFileStorage } from './checkedStorage';
 import {
-  FileEntry, SHARD_FORMAT, chunkItem, decodeItem, fileItem, fnv1a, headerItem, parseShardName, shardName, shardOf,
+  DamageInfo, FileEntry, SHARD_FORMAT, StoreMeta, chunkItem, decodeItem, fileItem, fnv1a, headerItem, parseShardName, shardName, shardOf,
 } from './shardFormat';
 import { VectorSlab } from './vectorSlab';
 
-export type { FileEntry } from './shardFormat';
-
-export interface DamageInfo {
-  /** Shard file name (or `store.json`, or `*` for the whole store). */
-  shard: string;
-  reason: string;
-  /** Files known to be lost (they now appear unindexed); absent when the shard was unreadable. */
-  lostPaths?: string[];
-}
+export type { DamageInfo, FileEntry } from './shardFormat';
 
 export interface VectorStoreOptions {
   dimension: number;
@@ -39,18 +31,9 @@ export interface VectorStoreOptions {
   fsync?: boolean;
 }
 
-interface StoreMeta {
-  format: 'pinpoint-vectors';
-  version: number;
-  dimension: number;
-  shardCount: number;
-}
-
 let vectraModule: Promise<typeof Vectra> | undefined;
 /** vectra's entry point pulls in wink-nlp, its server, etc. (~0.7–1.3 s): load it only when a store is opened. */
-function loadVectra(): Promise<typeof Vectra> {
-  return (vectraModule ??= import('vectra'));
-}
+const loadVectra = (): Promise<typeof Vectra> => (vectraModule ??= import('vectra'));
 
 /** Shard files written at once by a flush. */
 const FLUSH_CONCURRENCY = 8;
@@ -59,6 +42,7 @@ export class VectorStore {
   private readonly fileMap = new Map<string, FileEntry>();
   private readonly chunkMap = new Map<string, Chunk>();
   private readonly rowOf = new Map<string, number>();
+  private readonly fileRows = new Map<string, Int32Array>(); // per file, its chunks' slab rows in `chunkIds` order
   private readonly shardPaths = new Map<number, Set<string>>();
   private readonly shardBytes = new Map<number, number>();
   private readonly dirty = new Set<number>();
@@ -151,15 +135,28 @@ export class VectorStore {
   }
 
   /**
-   * `search`, also keeping the score of every chunk (VectorSlab.searchWithScores); undefined for an unknown id.
+   * `search`, also keeping the score of every chunk (VectorSlab.searchWithScores): `scoreOf(id)` is undefined for
+   * an unknown id; `bestOfFile(path, n)` is the best score of the file's first `n` chunks (rows kept per file, so
+   * no per-chunk id lookups), undefined for an unknown file.
    */
-  searchWithScores(query: Float32Array, k: number): { hits: { id: string; score: number }[]; scoreOf: (id: string) => number | undefined } {
+  searchWithScores(query: Float32Array, k: number): {
+    hits: { id: string; score: number }[];
+    scoreOf: (id: string) => number | undefined;
+    bestOfFile: (path: string, n: number) => number | undefined;
+  } {
     const { hits, scoreOf } = this.slab.searchWithScores(query, k);
     return {
       hits,
       scoreOf: (id) => {
         const row = this.rowOf.get(id);
         return row === undefined ? undefined : scoreOf(row);
+      },
+      bestOfFile: (p, n) => {
+        const rows = this.fileRows.get(p);
+        if (!rows) return undefined;
+        let best = -Infinity;
+        for (let i = 0; i < rows.length && i < n; i++) best = Math.max(best, scoreOf(rows[i]));
+        return best;
       },
     };
   }
@@ -234,6 +231,7 @@ export class VectorStore {
   private addFile(e: FileEntry, markDirty = true): void {
     const shard = shardOf(e.path, this.shardCount);
     this.fileMap.set(e.path, e);
+    this.fileRows.set(e.path, Int32Array.from(e.chunkIds, (id) => this.rowOf.get(id)!));
     let set = this.shardPaths.get(shard);
     if (!set) this.shardPaths.set(shard, (set = new Set()));
     set.add(e.path);
@@ -253,6 +251,7 @@ export class VectorStore {
       this.rowOf.delete(id);
     }
     this.fileMap.delete(p);
+    this.fileRows.delete(p);
     const shard = shardOf(p, this.shardCount);
     this.shardPaths.get(shard)?.delete(p);
     this.dirty.add(shard);

@@ -30,6 +30,8 @@ export class Bm25Index {
   private readonly free: number[] = [];
   private totalLen = 0;
   private count = 0;
+  /** Score accumulator of `search`, by doc id; all zero between searches. */
+  private acc = new Float64Array(0);
   private readonly k1: number;
   private readonly b: number;
 
@@ -120,11 +122,14 @@ export class Bm25Index {
     return out;
   }
 
-  /** Top `k` documents by BM25, best first. */
+  /** Top `k` documents by BM25, best first (ties by key). */
   search(terms: WeightedTerm[], k: number, filter?: (key: string) => boolean): { key: string; score: number }[] {
-    if (!this.count) return [];
+    if (!this.count || k <= 0) return [];
     const avg = this.totalLen / this.count || 1;
-    const scores = new Map<number, number>();
+    // Scores accumulate in a reused array indexed by doc id (every term adds > 0, so 0 means untouched).
+    if (this.acc.length < this.keys.length) this.acc = new Float64Array(Math.ceil(this.keys.length * 1.25));
+    const acc = this.acc;
+    const touched: number[] = [];
     for (const { term, weight } of terms) {
       const tid = this.termIds.get(term);
       if (tid === undefined) continue;
@@ -133,14 +138,19 @@ export class Bm25Index {
         const id = Math.floor(packed / TF_SPAN);
         const tf = packed - id * TF_SPAN;
         const norm = tf + this.k1 * (1 - this.b + (this.b * this.lens[id]) / avg);
-        scores.set(id, (scores.get(id) ?? 0) + (idf * tf * (this.k1 + 1)) / norm);
+        if (acc[id] === 0) touched.push(id);
+        acc[id] += (idf * tf * (this.k1 + 1)) / norm;
       }
     }
-    const out: { key: string; score: number }[] = [];
-    for (const [id, score] of scores) {
-      const key = this.keys[id]!;
-      if (!filter || filter(key)) out.push({ key, score });
+    let kept = filter ? touched.filter((id) => filter(this.keys[id]!)) : touched;
+    if (kept.length > k) {
+      // Only documents scoring at least the k-th best can be in the top k: sort those alone.
+      const sorted = Float64Array.from(kept, (id) => acc[id]).sort();
+      const kth = sorted[sorted.length - k];
+      kept = kept.filter((id) => acc[id] >= kth);
     }
+    const out = kept.map((id) => ({ key: this.keys[id]!, score: acc[id] }));
+    for (const id of touched) acc[id] = 0;
     out.sort((a, b) => b.score - a.score || (a.key < b.key ? -1 : 1));
     return out.slice(0, k);
   }

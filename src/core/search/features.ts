@@ -93,11 +93,8 @@ export function fileCandidates(view: RepoView, store: VectorStore, sig: Signals,
     const info = view.files.get(p);
     if (!info) continue;
     let vmax = vecMax.get(p);
-    if (vmax === undefined && sig.queryVector) {
-      // Not among the vector hits: the best exact cosine of (at most 40 of) its chunks.
-      vmax = 0;
-      for (const id of info.chunkIds.slice(0, 40)) vmax = Math.max(vmax, cosine(sig, id));
-    }
+    // Not among the vector hits: the best exact cosine of (at most 40 of) its chunks.
+    if (vmax === undefined && sig.queryVector) vmax = Math.max(0, sig.vecBestOfFile?.(p, 40) ?? 0);
     const lm = sig.mentions.get(p);
     const sym = symBy.get(p);
     const fb = fbmBy.get(p);

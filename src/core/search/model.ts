@@ -104,8 +104,11 @@ const LABELS: Record<string, string> = {
 /** Query-independent priors: they move scores but are not a reason a result matches the query. */
 const PRIORS = new Set(['isFunc', 'isClass', 'isBlock', 'lenLog', 'sizeLog', 'isInit', 'isTest', 'isDoc', 'isExample', 'nonCode', 'fileTop']);
 
-/** The features that pushed a result up most (positive contributions, largest first), as short phrases. */
-export function explain(model: LinearModel, f: Record<string, number>, max = 3): { reasons: string[]; contributions: Record<string, number> } {
+/**
+ * The features that pushed a result up most (positive contributions, largest first), as short phrases; with
+ * `withContributions`, also every feature's contribution (rounded), else an empty record.
+ */
+export function explain(model: LinearModel, f: Record<string, number>, withContributions = true, max = 3): { reasons: string[]; contributions: Record<string, number> } {
   const contrib: [string, number][] = [];
   for (const k in model.weights) {
     const x = f[k];
@@ -119,7 +122,7 @@ export function explain(model: LinearModel, f: Record<string, number>, max = 3):
     const label = LABELS[k] ?? k;
     if (!reasons.includes(label)) reasons.push(label);
   }
-  return { reasons, contributions: Object.fromEntries(contrib.map(([k, c]) => [k, Number(c.toFixed(4))])) };
+  return { reasons, contributions: withContributions ? Object.fromEntries(contrib.map(([k, c]) => [k, Number(c.toFixed(4))])) : {} };
 }
 
 /** `fileDerived` of a chunk whose file is not a candidate. */

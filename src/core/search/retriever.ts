@@ -159,20 +159,20 @@ export function createRetriever(index: RetrieverIndex, opts: RetrieverOptions = 
     chunks.sort((a, b) => b.s - a.s || (a.chunk.id < b.chunk.id ? -1 : 1));
     const hits = chunks.slice(0, Math.max(k, 50)).map(({ chunk, features, s }) => toHit(chunk, s, sig, models.chunk, features));
     const fileHits: FileHit[] = scored.slice(0, fileK).map(({ f, s }) => {
-      const e = explain(models.file, f.features);
+      const e = explain(models.file, f.features, !!opts.explain);
       return {
         path: f.path, score: s, reasons: e.reasons, chunks: hits.filter((h) => h.chunk.path === f.path).slice(0, 5),
         ...(opts.explain ? { features: f.features, contributions: e.contributions } : {}),
       };
     });
     return {
-      chunks: hits.slice(0, k), files: fileHits, candidates: { files, chunks: chunks.map(({ chunk, features }) => ({ chunk, features })) },
+      chunks: hits.slice(0, k), files: fileHits, candidates: { files, chunks },
       model: long ? ('long' as const) : ('short' as const),
     };
   }
 
   function toHit(chunk: Chunk, s: number, sig: Signals, model: LinearModel, features: Features): RankedHit {
-    const e = explain(model, features);
+    const e = explain(model, features, !!opts.explain);
     return {
       chunk, score: s, lexicalRank: sig.lexRank.get(chunk.id), vectorRank: sig.vecRank.get(chunk.id),
       matchedTerms: sig.lex.find((h) => h.id === chunk.id)?.matchedTerms, reasons: e.reasons,

@@ -58,6 +58,8 @@ export interface Signals {
   queryVector?: Float32Array;
   /** Cosine of any chunk with the query, kept from the vector scan (VectorStore.searchWithScores). */
   vecScoreOf?: (id: string) => number | undefined;
+  /** Best kept cosine among a file's first `n` chunks (VectorStore.searchWithScores). */
+  vecBestOfFile?: (path: string, n: number) => number | undefined;
   fbm: { key: string; score: number }[];
   mentions: Map<string, FileMention>;
   symbols: Map<string, SymbolMatch>;
@@ -130,10 +132,11 @@ export async function gatherSignals(src: SearchSources, view: RepoView, query: s
 
   let vec: { id: string; score: number }[] = [];
   let queryVector: Float32Array | undefined;
-  let vecScoreOf: ((id: string) => number | undefined) | undefined;
+  let vecScoreOf: Signals['vecScoreOf'];
+  let vecBestOfFile: Signals['vecBestOfFile'];
   if (opts.useVector ?? true) {
     [queryVector] = await src.embedder.embed([query], { kind: 'query' });
-    ({ hits: vec, scoreOf: vecScoreOf } = src.store.searchWithScores(queryVector, pool));
+    ({ hits: vec, scoreOf: vecScoreOf, bestOfFile: vecBestOfFile } = src.store.searchWithScores(queryVector, pool));
   }
   const vecRank = new Map(vec.map((h, i) => [h.id, i + 1]));
   lap('vector');
@@ -166,7 +169,7 @@ export async function gatherSignals(src: SearchSources, view: RepoView, query: s
     lap('graph');
   }
   return {
-    parsed, isLong, lex, lexRank, lexScore, lexCover, identLexRank, vec, vecRank, vecTop: vec[0]?.score ?? 0, queryVector, vecScoreOf, fbm,
+    parsed, isLong, lex, lexRank, lexScore, lexCover, identLexRank, vec, vecRank, vecTop: vec[0]?.score ?? 0, queryVector, vecScoreOf, vecBestOfFile, fbm,
     mentions, symbols, wordDefs, graph, queryTokens, queryStems, timings,
   };
 }

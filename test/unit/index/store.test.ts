@@ -236,16 +236,21 @@ test('searchWithScores keeps every chunk\'s score from the scan, and recomputes 
   const { store, all, rand, dim } = await randomStore(t, 11, 'w', 30, 4, 4);
   store.removeFile('w/5.ts'); // a free row: its score must not be reported
   const q = unitVector(dim, rand);
-  const { hits, scoreOf } = store.searchWithScores(q, 7);
+  const { hits, scoreOf, bestOfFile } = store.searchWithScores(q, 7);
   assert.deepEqual(hits, store.search(q, 7));
   for (const x of all) {
     if (!store.getChunk(x.id)) assert.equal(scoreOf(x.id), undefined, 'a removed chunk has no score');
     else assert.ok(Math.abs(scoreOf(x.id)! - dot(q, store.getVector(x.id)!)) < SCORE_TOLERANCE, 'every live chunk scored with its own vector');
   }
+  for (const f of store.files()) {
+    for (const n of [1, 2, 40]) assert.equal(bestOfFile(f.path, n), Math.max(...f.chunkIds.slice(0, n).map((id) => scoreOf(id)!)), `${f.path} first ${n}`);
+  }
+  assert.equal(bestOfFile('w/5.ts', 40), undefined, 'a removed file has no score');
   // The freed row is reused by a new chunk with another vector: the kept score would be stale, so it is recomputed.
   const f = makeFile('w/new.ts', 1, dim, rand);
   store.putFile(f.entry, f.chunks, f.vectors);
   assert.ok(Math.abs(scoreOf(f.chunks[0].id)! - dot(q, store.getVector(f.chunks[0].id)!)) < 1e-6);
+  assert.equal(bestOfFile('w/new.ts', 1), scoreOf(f.chunks[0].id));
 });
 
 test('putFile validates its input', async (t) => {

@@ -59,3 +59,34 @@ test('the Wasm SIMD kernel and the JS loop give identical scores, at small and l
     assert.ok(a.hits.every((h) => !['c0', 'c7', 'c14'].includes(h.id)), 'removed rows are never hits');
   }
 });
+
+test('kept scores stay right after another scan: an earlier call\'s scores are recomputed, not overwritten ones', () => {
+  const rand = rng(5);
+  const slab = new VectorSlab(32);
+  for (let i = 0; i < 300; i++) slab.add(`c${i}`, unitVector(32, rand));
+  const q1 = unitVector(32, rand);
+  const q2 = unitVector(32, rand);
+  const first = slab.searchWithScores(q1, 5);
+  const before = Array.from({ length: 300 }, (_, r) => first.scoreOf(r));
+  const second = slab.searchWithScores(q2, 5);
+  for (let r = 0; r < 300; r++) {
+    assert.ok(Math.abs(first.scoreOf(r) - before[r]) < 2e-4, 'the first query\'s scores, not the second\'s');
+    assert.ok(Math.abs(first.scoreOf(r) - dot(q1, slab.get(r))) < 1e-6, 'recomputed exactly');
+    assert.ok(Math.abs(second.scoreOf(r) - dot(q2, slab.get(r))) < 2e-4);
+  }
+});
+
+test('equal scores rank by id, whatever rows the vectors landed in', () => {
+  const rand = rng(9);
+  const v = unitVector(16, rand);
+  const q = unitVector(16, rand);
+  const orders = [['d', 'b', 'a', 'c'], ['c', 'a', 'd', 'b'], ['a', 'b', 'c', 'd']];
+  for (const order of orders) {
+    const slab = new VectorSlab(16);
+    slab.add('x', unitVector(16, rand));
+    slab.remove(0); // the first equal vector reuses a freed row
+    for (const id of order) slab.add(id, v);
+    assert.deepEqual(slab.search(q, 3).map((h) => h.id), ['a', 'b', 'c'], order.join(''));
+    assert.deepEqual(slab.search(q, 10).map((h) => h.id), ['a', 'b', 'c', 'd']);
+  }
+});
