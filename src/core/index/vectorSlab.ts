@@ -145,7 +145,8 @@ export class VectorSlab {
   private readonly free: number[] = [];
 
   constructor(readonly dim: number, opts: { simd?: boolean } = {}) {
-    if (!Number.isInteger(dim) || dim < 1) throw new RangeError(`bad dimension ${dim}`);
+    // Past 65,536 dimensions the i16 query would keep under 8 bits to stay inside i32 sums; no embedder is that wide.
+    if (!Number.isInteger(dim) || dim < 1 || dim > 65536) throw new RangeError(`bad dimension ${dim}`);
     this.stride = Math.ceil(dim / 16) * 16;
     this.qMax = Math.min(32767, Math.floor((2 ** 31 - 1) / (127 * this.stride)));
     this.headerBytes = Math.ceil((this.stride * 2 + BLOCK_ROWS * 4) / PAGE) * PAGE;

@@ -16,6 +16,7 @@ test('int8Scale is the smallest power of two that maps the largest element into 
     assert.ok(m / s <= 127 && m / (s / 2) > 127, `${m}: smallest such scale`);
   }
   assert.equal(int8Scale(0), 0);
+  assert.throws(() => new VectorSlab(70_000), /bad dimension/, 'too wide for exact i32 sums');
 });
 
 test('quantizing is idempotent: a stored vector added again gives the same bits', () => {
