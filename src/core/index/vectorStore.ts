@@ -7,7 +7,8 @@
  *
  * In memory, chunks live in a Map and vectors in a packed int8 `VectorSlab` scanned by a Wasm SIMD kernel
  * (vectra's own query walks `number[]` items and is several times slower, and its `number[]` vectors cost 8×
- * the memory); vectra stays the persisted store, holding the slab's dequantized (exact) vectors. Its BM25 is not used (see lexical.ts).
+ * the memory); vectra stays the persisted store, holding the slab's dequantized (exact) vectors. Its BM25 is not
+ * used (see lexical.ts).
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';

@@ -108,7 +108,9 @@ const PRIORS = new Set(['isFunc', 'isClass', 'isBlock', 'lenLog', 'sizeLog', 'is
  * The features that pushed a result up most (positive contributions, largest first), as short phrases; with
  * `withContributions`, also every feature's contribution (rounded), else an empty record.
  */
-export function explain(model: LinearModel, f: Record<string, number>, withContributions = true, max = 3): { reasons: string[]; contributions: Record<string, number> } {
+export function explain(
+  model: LinearModel, f: Record<string, number>, withContributions = true, max = 3,
+): { reasons: string[]; contributions: Record<string, number> } {
   const contrib: [string, number][] = [];
   for (const k in model.weights) {
     const x = f[k];
