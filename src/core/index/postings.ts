@@ -276,7 +276,9 @@ export class Postings {
     const all = terms.length >= 32 ? 0xffffffff : (1 << terms.length) - 1;
     // top-k by a bounded min-heap over touched documents
     const heap: number[] = [];
-    const less = (a: number, c: number) => scores[a] < scores[c] || (scores[a] === scores[c] && a > c);
+    // Equal scores rank by id (as the result is sorted), not by document number, which depends on past updates.
+    const docs = this.docs;
+    const less = (a: number, c: number) => scores[a] < scores[c] || (scores[a] === scores[c] && docs[a]! > docs[c]!);
     const siftDown = (i: number) => {
       for (;;) {
         const l = 2 * i + 1;

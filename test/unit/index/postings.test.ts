@@ -70,3 +70,14 @@ test('postings: a restored snapshot searches the same and keeps growing correctl
   for (const t of vocab) assert.deepEqual(restored.df(t), fresh.df(t));
   for (const q of queries(vocab.concat(Array(200).fill('t0')))) assert.deepEqual(restored.search(q, 40, BOOST), fresh.search(q, 40, BOOST));
 });
+
+test('postings: equal scores at the top-k boundary rank by id, whatever order the documents were added in', () => {
+  const same = [['alpha'], [], []]; // identical documents score identically
+  for (const order of [['d', 'b', 'a', 'c'], ['c', 'a', 'd', 'b'], ['a', 'b', 'c', 'd']]) {
+    const p = new Postings(FIELDS);
+    p.add('x', [['alpha', 'beta'], [], []]);
+    p.remove('x'); // a dead document before them
+    for (const id of order) p.add(id, same);
+    assert.deepEqual(p.search([{ term: 'alpha', weight: 1 }], 2, BOOST).map((h) => h.id), ['a', 'b'], order.join(''));
+  }
+});
