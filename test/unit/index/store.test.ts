@@ -203,7 +203,7 @@ const SCORE_TOLERANCE = 1e-4;
 
 /** `got` is a best-first top-k by exact score among `expected` (sorted), allowing near-ties to swap. */
 function assertTopK(got: { id: string; score: number }[], expected: { id: string; score: number }[], exact: Map<string, number>): void {
-  assert.equal(got.length, Math.min(got.length, expected.length));
+  assert.ok(got.length <= expected.length, 'no more hits than candidates');
   got.forEach((h, i) => {
     assert.ok(Math.abs(h.score - exact.get(h.id)!) < SCORE_TOLERANCE, 'score is the dot product with the stored vector');
     assert.ok(exact.get(h.id)! >= expected[i].score - 2 * SCORE_TOLERANCE, `rank ${i + 1} is as good as the exact rank ${i + 1}`);
