@@ -30,8 +30,9 @@ export class Bm25Index {
   private readonly free: number[] = [];
   private totalLen = 0;
   private count = 0;
-  /** Score accumulator of `search`, by doc id; all zero between searches. */
+  /** Score accumulator of `search` and its touched marks, by doc id; all zero between searches. */
   private acc = new Float64Array(0);
+  private seen = new Uint8Array(0);
   private readonly k1: number;
   private readonly b: number;
 
@@ -126,9 +127,13 @@ export class Bm25Index {
   search(terms: WeightedTerm[], k: number, filter?: (key: string) => boolean): { key: string; score: number }[] {
     if (!this.count || k <= 0) return [];
     const avg = this.totalLen / this.count || 1;
-    // Scores accumulate in a reused array indexed by doc id (every term adds > 0, so 0 means untouched).
-    if (this.acc.length < this.keys.length) this.acc = new Float64Array(Math.ceil(this.keys.length * 1.25));
+    // Scores accumulate in reused arrays indexed by doc id; `seen` marks the documents touched (all clear between searches).
+    if (this.acc.length < this.keys.length) {
+      this.acc = new Float64Array(Math.ceil(this.keys.length * 1.25));
+      this.seen = new Uint8Array(this.acc.length);
+    }
     const acc = this.acc;
+    const seen = this.seen;
     const touched: number[] = [];
     for (const { term, weight } of terms) {
       const tid = this.termIds.get(term);
@@ -138,7 +143,10 @@ export class Bm25Index {
         const id = Math.floor(packed / TF_SPAN);
         const tf = packed - id * TF_SPAN;
         const norm = tf + this.k1 * (1 - this.b + (this.b * this.lens[id]) / avg);
-        if (acc[id] === 0) touched.push(id);
+        if (!seen[id]) {
+          seen[id] = 1;
+          touched.push(id);
+        }
         acc[id] += (idf * tf * (this.k1 + 1)) / norm;
       }
     }
@@ -150,7 +158,10 @@ export class Bm25Index {
       kept = kept.filter((id) => acc[id] >= kth);
     }
     const out = kept.map((id) => ({ key: this.keys[id]!, score: acc[id] }));
-    for (const id of touched) acc[id] = 0;
+    for (const id of touched) {
+      acc[id] = 0;
+      seen[id] = 0;
+    }
     out.sort((a, b) => b.score - a.score || (a.key < b.key ? -1 : 1));
     return out.slice(0, k);
   }

@@ -17,6 +17,11 @@ test('BM25: rare terms weigh more, documents can be replaced and removed, planni
   b.remove('c');
   assert.equal(b.size, 2);
   assert.deepEqual(b.plan(['json', 'parse', 'zzz'], { maxTerms: 1 }).map((t) => t.term), ['json']);
+  // A zero-weight term adds nothing and never lists a document twice; the top k is cut at k, ties by key.
+  const zero = b.search([{ term: 'parse', weight: 0 }, { term: 'json', weight: 1 }, { term: 'parse', weight: 1 }], 5);
+  assert.deepEqual(zero.map((h) => h.key), ['b']);
+  for (const key of ['e', 'd', 'f']) b.add(key, ['lexer', 'token']);
+  assert.deepEqual(b.search([{ term: 'lexer', weight: 1 }], 2).map((h) => h.key), ['d', 'e']);
 });
 
 test('BM25: after random adds, replaces and removes, scores equal a from-scratch computation over the live documents', () => {
