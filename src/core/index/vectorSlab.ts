@@ -165,10 +165,6 @@ export class VectorSlab {
   get size(): number {
     return this.high - this.free.length;
   }
-  /** Bytes held for vectors (capacity, not just live rows). */
-  get bytes(): number {
-    return this.capacity * (this.stride + 4);
-  }
 
   private grow(minRows: number): void {
     const cap = Math.max(minRows, Math.ceil(this.capacity * 1.25), 1024);
