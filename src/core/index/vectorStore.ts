@@ -16,6 +16,7 @@ import type * as Vectra from 'vectra';
 import type { Chunk } from '../types';
 import { IntegrityError, readFileChecked, removeStaleTempFiles, writeFileChecked } from './atomicFs';
 import { CheckedFileStorage } from './checkedStorage';
+import { StoredChunk, TextArena } from './chunkTexts';
 import {
   DamageInfo, FileEntry, SHARD_FORMAT, StoreMeta, chunkItem, decodeItem, fileItem, fnv1a, headerItem, parseShardName, shardName, shardOf,
 } from './shardFormat';
@@ -41,13 +42,14 @@ const FLUSH_CONCURRENCY = 8;
 
 export class VectorStore {
   private readonly fileMap = new Map<string, FileEntry>();
-  private readonly chunkMap = new Map<string, Chunk>();
+  private readonly chunkMap = new Map<string, StoredChunk>();
   private readonly rowOf = new Map<string, number>();
   private readonly fileRows = new Map<string, Int32Array>(); // per file, its chunks' slab rows in `chunkIds` order
   private readonly shardPaths = new Map<number, Set<string>>();
   private readonly shardBytes = new Map<number, number>();
   private readonly dirty = new Set<number>();
   private readonly slab: VectorSlab;
+  private arena: TextArena;
   private fpA = 0;
   private fpB = 0;
   private flushChain: Promise<void> = Promise.resolve();
@@ -63,6 +65,7 @@ export class VectorStore {
     private readonly onDamage: (info: DamageInfo) => void,
   ) {
     this.slab = new VectorSlab(dimension);
+    this.arena = new TextArena(dir);
   }
 
   private get shardsDir(): string {
@@ -111,7 +114,7 @@ export class VectorStore {
   files(): IterableIterator<FileEntry> {
     return this.fileMap.values();
   }
-  /** The stored chunk (with text). Treat it as read-only. */
+  /** The stored chunk; its text, doc, signature and hash are read from the scratch file on access (chunkTexts.ts). */
   getChunk(id: string): Chunk | undefined {
     return this.chunkMap.get(id);
   }
@@ -162,10 +165,11 @@ export class VectorStore {
     };
   }
 
-  stats(): { files: number; chunks: number; shards: number; bytesOnDisk: number } {
+  /** `scratchBytes`: the chunk bodies' scratch file (chunkTexts.ts), not part of the index. */
+  stats(): { files: number; chunks: number; shards: number; bytesOnDisk: number; scratchBytes: number } {
     let bytes = 0;
     for (const b of this.shardBytes.values()) bytes += b;
-    return { files: this.fileMap.size, chunks: this.chunkMap.size, shards: this.shardBytes.size, bytesOnDisk: bytes };
+    return { files: this.fileMap.size, chunks: this.chunkMap.size, shards: this.shardBytes.size, bytesOnDisk: bytes, scratchBytes: this.arena.size };
   }
 
   // ---- writing -------------------------------------------------------------------------------------------
@@ -186,13 +190,15 @@ export class VectorStore {
     }
     this.dropFile(entry.path);
     const stored: FileEntry = { ...entry, chunkIds: chunks.map((c) => c.id) };
-    for (let i = 0; i < chunks.length; i++) this.addChunk({ ...chunks[i], path: entry.path }, vectors[i]);
+    for (let i = 0; i < chunks.length; i++) this.addChunk(chunks[i], vectors[i], entry.path);
     this.addFile(stored);
+    this.compactTexts();
   }
 
   removeFile(p: string): void {
     this.assertOpen();
     this.dropFile(p);
+    this.compactTexts();
   }
 
   /** Atomically writes the dirty shards (only those). Concurrent calls are serialized. */
@@ -206,27 +212,27 @@ export class VectorStore {
     if (this.closed) return;
     await this.flush();
     this.closed = true;
+    this.arena.close();
   }
 
   private assertOpen(): void {
     if (this.closed) throw new Error('VectorStore is closed');
   }
 
-  private addChunk(c: Chunk, vector: ArrayLike<number>): void {
-    c.language = this.intern(c.language);
-    c.kind = this.intern(c.kind) as Chunk['kind'];
-    this.chunkMap.set(c.id, c);
+  private addChunk(c: Chunk, vector: ArrayLike<number>, p = c.path): void {
+    this.chunkMap.set(c.id, new StoredChunk(c, this.arena, p));
     this.rowOf.set(c.id, this.slab.add(c.id, vector));
     this.fpA ^= fnv1a(c.id);
     this.fpB ^= fnv1a(c.id, 0x9747b28c);
   }
 
-  private readonly interned = new Map<string, string>();
-  private intern(s: string): string {
-    const hit = this.interned.get(s);
-    if (hit !== undefined) return hit;
-    if (this.interned.size < 1000) this.interned.set(s, s);
-    return s;
+  /** Replaced chunks leave dead bodies in the scratch file: once they outweigh the live ones (and 64 MB), copy the live ones to a new file. */
+  private compactTexts(): void {
+    const a = this.arena;
+    if (a.size < 64 * 1024 * 1024 || a.size - a.live < a.live) return;
+    this.arena = new TextArena(this.dir);
+    for (const c of this.chunkMap.values()) c.moveTo(this.arena);
+    a.retire();
   }
 
   private addFile(e: FileEntry, markDirty = true): void {
@@ -245,6 +251,7 @@ export class VectorStore {
     for (const id of old.chunkIds) {
       const row = this.rowOf.get(id);
       if (row !== undefined) this.slab.remove(row);
+      this.chunkMap.get(id)?.release();
       if (this.chunkMap.delete(id)) {
         this.fpA ^= fnv1a(id);
         this.fpB ^= fnv1a(id, 0x9747b28c);

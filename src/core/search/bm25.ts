@@ -61,8 +61,9 @@ export class Bm25Index {
       let tid = this.termIds.get(t);
       if (tid === undefined) {
         tid = this.freeTerms.pop() ?? this.postings.length;
-        this.termIds.set(t, tid);
-        this.termOf[tid] = t;
+        const own = ownString(t);
+        this.termIds.set(own, tid);
+        this.termOf[tid] = own;
         this.postings[tid] = [];
       }
       insertSorted(this.postings[tid], id * TF_SPAN + Math.min(n, TF_SPAN - 1));
@@ -182,4 +183,12 @@ function lowerBound(list: number[], x: number): number {
 function insertSorted(list: number[], x: number): void {
   if (!list.length || list[list.length - 1] < x) list.push(x);
   else list.splice(lowerBound(list, x), 0, x);
+}
+
+/**
+ * A flat copy of `s`. A token cut from a longer string (≥ 13 chars) is a V8 slice that keeps the whole source
+ * string alive: a dictionary term taken from a chunk's text would pin that text in memory.
+ */
+function ownString(s: string): string {
+  return s.length < 13 ? s : Buffer.from(s, 'utf8').toString('utf8');
 }
