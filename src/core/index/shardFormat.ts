@@ -10,6 +10,7 @@
  */
 import type { IndexItem, MetadataTypes } from 'vectra';
 import type { Chunk, ChunkKind } from '../types';
+import { ownString } from '../text/strings';
 
 export const SHARD_FORMAT = 1;
 export const HEADER_ID = '\u0000shard';
@@ -115,14 +116,15 @@ export function decodeItem(item: IndexItem): DecodedItem {
   if (item.id.startsWith(FILE_PREFIX)) {
     const ids: unknown = JSON.parse(str(m, 'ids'));
     if (!Array.isArray(ids) || !ids.every((x) => typeof x === 'string')) throw new Error('bad chunk id list');
-    const entry: FileEntry = { path: str(m, 'p'), size: num(m, 'sz'), mtimeMs: num(m, 'mt'), hash: str(m, 'h'), chunkIds: ids };
+    const entry: FileEntry = { path: ownString(str(m, 'p')), size: num(m, 'sz'), mtimeMs: num(m, 'mt'), hash: ownString(str(m, 'h')), chunkIds: ids };
     if (typeof m.ek === 'string') entry.embedderKey = m.ek;
     if (FILE_PREFIX + entry.path !== item.id) throw new Error('file item id and path disagree');
     return { type: 'file', entry };
   }
   const chunk: Chunk = {
-    id: item.id, path: str(m, 'p'), language: str(m, 'l'), kind: str(m, 'k') as ChunkKind, name: str(m, 'n'),
-    qualifiedName: str(m, 'q'), startLine: num(m, 's'), endLine: num(m, 'e'), signature: str(m, 'sg'),
+    // Kept for the life of the store: flat copies (the body fields go to the scratch file, see chunkTexts.ts).
+    id: ownString(item.id), path: str(m, 'p'), language: str(m, 'l'), kind: str(m, 'k') as ChunkKind, name: ownString(str(m, 'n')),
+    qualifiedName: ownString(str(m, 'q')), startLine: num(m, 's'), endLine: num(m, 'e'), signature: str(m, 'sg'),
     doc: str(m, 'd'), text: str(m, 'x'), hash: str(m, 'h'),
   };
   if (typeof m.pi === 'number' && typeof m.pc === 'number') chunk.part = { index: m.pi, count: m.pc };

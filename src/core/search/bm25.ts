@@ -3,6 +3,8 @@
  * Documents are token lists; postings are term → (doc → tf). Queries are weighted term lists; `plan`
  * keeps the most selective terms within a posting budget so a long issue text stays cheap.
  */
+import { ownString } from '../text/strings';
+
 export interface Bm25Options {
   k1?: number;
   b?: number;
@@ -185,10 +187,3 @@ function insertSorted(list: number[], x: number): void {
   else list.splice(lowerBound(list, x), 0, x);
 }
 
-/**
- * A flat copy of `s`. A token cut from a longer string (≥ 13 chars) is a V8 slice that keeps the whole source
- * string alive: a dictionary term taken from a chunk's text would pin that text in memory.
- */
-function ownString(s: string): string {
-  return s.length < 13 ? s : Buffer.from(s, 'utf8').toString('utf8');
-}
