@@ -58,8 +58,10 @@ async function main(): Promise<void> {
     const words = [...new Set([...p.identifiers.map((i) => i.name), ...p.words])].filter((w) => w.length >= 3).slice(0, 24);
     const args = ['-i', '-l', '-F', ...words.flatMap((w) => ['-e', w]), '.'];
     const t1 = performance.now();
-    spawnSync('rg', args, { cwd: root, stdio: 'ignore' });
+    const run = spawnSync('rg', args, { cwd: root, stdio: 'ignore' });
     rg.push(performance.now() - t1);
+    // A missing rg "runs" in a few ms: never record that as rg's time. (Status 1 is "no match".)
+    if (run.error || (run.status ?? 2) > 1) throw new Error(`rg did not run (${run.error?.message ?? `exit ${run.status}`}): install ripgrep (apt-get install ripgrep)`);
   }
   const fmt = (xs: number[]) => ({ p50: Number(percentile(xs, 50).toFixed(1)), p95: Number(percentile(xs, 95).toFixed(1)), max: Number(Math.max(...xs).toFixed(1)) });
   const out = {

@@ -35,7 +35,7 @@ async function main(): Promise<void> {
   const lexical = await LexicalIndex.load(lexFile, (await LexicalIndex.fingerprintOf(lexFile)) ?? '');
   if (!lexical) throw new Error(`${lexFile}: not loadable`);
   steps.lexical = sample();
-  const view = new RepoView(store);
+  const view = new RepoView(store, { lexical });
   view.sync();
   steps.view = sample();
   let text = 0;

@@ -75,6 +75,15 @@ const PLAIN_WORD = /^[a-z]{4,}$/;
 
 const textTokens = (s: string) => tokenizeCode(s, { minLength: 2 });
 
+/** Terms of the vocabulary starting with `prefix` (for type-ahead), at most `limit`. */
+function termsWithPrefix(vocabulary: readonly string[], prefix: string, limit: number): string[] {
+  const out: string[] = [];
+  for (const t of vocabulary) {
+    if (t.startsWith(prefix) && t !== prefix && out.push(t) >= limit) break;
+  }
+  return out;
+}
+
 function tokenizeField(text: string, field?: string): string[] {
   if (field === 'path') return tokenizePath(text);
   if (field === 'name' || field === 'qualifiedName') return tokenizeCode(text);
@@ -145,6 +154,17 @@ export class LexicalIndex {
   /** Postings of `term` over all fields. */
   private postingCount(term: string): number {
     return this.engine.df(term).reduce((a, b) => a + b, 0);
+  }
+
+  /**
+   * The `text` field as postings, for deriving a coarser index (RepoView's per-file BM25) without tokenizing every
+   * chunk again: `docs[n]` is document n's chunk id (null: removed), `length(n)` its text's token count, and
+   * `forEach(t, fn)` gives term `terms[t]`'s (document, tf ≤ 255) pairs, documents ascending.
+   */
+  textPostings(): { docs: readonly (string | null)[]; terms: readonly string[]; length: (doc: number) => number; forEach: (term: number, fn: (doc: number, tf: number) => void) => void } {
+    const f = FIELDS.indexOf('text');
+    const e = this.engine;
+    return { docs: e.documents, terms: e.vocabulary, length: (doc) => e.documentLength(f, doc), forEach: (t, fn) => e.forEachPosting(f, t, fn) };
   }
 
   /** Postings of `term` per field (fields without any are left out). */
@@ -265,7 +285,7 @@ export class LexicalIndex {
     if (opts.prefix && typeof query === 'string') {
       // Type-ahead: the last word may be unfinished; add vocabulary terms it starts (weighted lower).
       const last = tokenizeCode(query).pop();
-      if (last && last.length >= 2) for (const t of this.engine.termsWithPrefix(last, 20)) terms.push({ term: t, weight: 0.5 });
+      if (last && last.length >= 2) for (const t of termsWithPrefix(this.engine.vocabulary, last, 20)) terms.push({ term: t, weight: 0.5 });
     }
     if (!terms.length) return [];
     const boost = { ...DEFAULT_BOOST, ...opts.boost };

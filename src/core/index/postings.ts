@@ -18,7 +18,7 @@
  */
 
 const TF_BITS = 8;
-const TF_MASK = (1 << TF_BITS) - 1;
+export const TF_MASK = (1 << TF_BITS) - 1; // also the largest tf a posting holds
 const MAX_DOCS = 2 ** (31 - TF_BITS); // 8.4M live + dead documents between compactions
 
 export interface FieldWeights {
@@ -200,17 +200,20 @@ export class Postings {
   get vocabulary(): readonly string[] {
     return this.terms;
   }
+  /** Document ids by document number (null: removed), as `forEachPosting` numbers them. */
+  get documents(): readonly (string | null)[] {
+    return this.docs;
+  }
+  /** Tokens of document number `doc` in field `f`. */
+  documentLength(f: number, doc: number): number {
+    return this.lengths[f][doc];
+  }
 
-  /** Terms of the vocabulary starting with `prefix` (for type-ahead), at most `limit`. */
-  termsWithPrefix(prefix: string, limit: number): string[] {
-    const out: string[] = [];
-    for (const t of this.terms) {
-      if (t.startsWith(prefix) && t !== prefix) {
-        out.push(t);
-        if (out.length >= limit) break;
-      }
-    }
-    return out;
+  /** `fn(doc, tf)` for each posting of term number `term` in field `f`, documents ascending (tf capped at 255; removed documents included). */
+  forEachPosting(f: number, term: number, fn: (doc: number, tf: number) => void): void {
+    const l = this.lists[f];
+    if (term >= l.len.length) return;
+    for (let i = l.off[term], end = i + l.len[term]; i < end; i++) fn(this.arena[i] >>> TF_BITS, this.arena[i] & TF_MASK);
   }
 
   /**

@@ -53,30 +53,90 @@ export class Bm25Index {
 
   /** Adds (or replaces) a document. */
   add(key: string, tokens: string[]): void {
-    this.remove(key);
-    const id = this.free.pop() ?? this.keys.length;
     const tf = new Map<string, number>();
     for (const t of tokens) tf.set(t, (tf.get(t) ?? 0) + 1);
+    this.addCounts(key, tf, tokens.length);
+  }
+
+  /** Adds (or replaces) a document given its term frequencies and length (its number of tokens). */
+  addCounts(key: string, tf: ReadonlyMap<string, number>, length: number): void {
+    this.remove(key);
+    const id = this.free.pop() ?? this.keys.length;
     const ids = new Int32Array(tf.size);
     let i = 0;
     for (const [t, n] of tf) {
-      let tid = this.termIds.get(t);
-      if (tid === undefined) {
-        tid = this.freeTerms.pop() ?? this.postings.length;
-        const own = ownString(t);
-        this.termIds.set(own, tid);
-        this.termOf[tid] = own;
-        this.postings[tid] = [];
-      }
+      const tid = this.termId(t);
       insertSorted(this.postings[tid], id * TF_SPAN + Math.min(n, TF_SPAN - 1));
       ids[i++] = tid;
     }
     this.keys[id] = key;
     this.idOf.set(key, id);
-    this.lens[id] = tokens.length;
+    this.lens[id] = length;
     this.docTerms[id] = ids;
-    this.totalLen += tokens.length;
+    this.totalLen += length;
     this.count++;
+  }
+
+  /**
+   * Fills an empty index term by term, without a map per document: `beginFill` names the documents (document i
+   * is `keys[i]` with `lengths[i]` tokens), `fillTerm` gives each term once with its documents (ascending) and
+   * their term frequencies, `endFill` finishes. The same index as `addCounts` per document, in key order.
+   */
+  beginFill(keys: readonly string[], lengths: ArrayLike<number>): void {
+    if (this.keys.length) throw new Error('Bm25Index.beginFill: the index is not empty');
+    keys.forEach((key, id) => {
+      this.keys[id] = key;
+      this.idOf.set(key, id);
+      this.lens[id] = lengths[id];
+      this.totalLen += lengths[id];
+      this.count++;
+    });
+  }
+
+  fillTerm(term: string, docs: ArrayLike<number>, tfs: ArrayLike<number>, n = docs.length): void {
+    if (!n) return;
+    const tid = this.termId(term);
+    const list = this.postings[tid];
+    if (list.length) throw new Error(`Bm25Index.fillTerm: term "${term}" given twice`);
+    for (let i = 0; i < n; i++) {
+      if ((i && docs[i] <= docs[i - 1]) || docs[i] >= this.count) throw new Error(`Bm25Index.fillTerm: bad documents for "${term}"`);
+      list.push(docs[i] * TF_SPAN + Math.min(tfs[i], TF_SPAN - 1));
+    }
+  }
+
+  endFill(): void {
+    const n = new Int32Array(this.keys.length);
+    for (const list of this.postings) for (const p of list) n[Math.floor(p / TF_SPAN)]++;
+    const ids = Array.from(n, (c) => new Int32Array(c));
+    n.fill(0);
+    this.postings.forEach((list, tid) => {
+      for (const p of list) {
+        const doc = Math.floor(p / TF_SPAN);
+        ids[doc][n[doc]++] = tid;
+      }
+    });
+    ids.forEach((a, doc) => (this.docTerms[doc] = a));
+  }
+
+  /** Back to empty. */
+  clear(): void {
+    for (const a of [this.keys, this.lens, this.docTerms, this.postings, this.termOf, this.freeTerms, this.free]) a.length = 0;
+    this.idOf.clear();
+    this.termIds.clear();
+    this.totalLen = 0;
+    this.count = 0;
+  }
+
+  private termId(t: string): number {
+    let tid = this.termIds.get(t);
+    if (tid === undefined) {
+      tid = this.freeTerms.pop() ?? this.postings.length;
+      const own = ownString(t);
+      this.termIds.set(own, tid);
+      this.termOf[tid] = own;
+      this.postings[tid] = [];
+    }
+    return tid;
   }
 
   remove(key: string): void {

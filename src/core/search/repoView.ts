@@ -9,9 +9,10 @@
  *  - a file-grain BM25 index (optional) over the file's chunk texts and path.
  */
 import type { Chunk } from '../types';
-import type { VectorStore } from '../index/vectorStore';
-import { tokenizeCode, tokenizePath } from '../text/tokenize';
+import type { FileEntry, VectorStore } from '../index/vectorStore';
+import type { LexicalIndex } from '../index/lexical';
 import { Bm25Index } from './bm25';
+import { allFileCounts, fileCounts } from './fileTerms';
 
 export interface FileInfo {
   path: string;
@@ -70,9 +71,14 @@ export function definedNames(c: Chunk): string[] {
   return c.name && /^[A-Za-z_$][\w$]*$/.test(c.name) ? [c.name] : [];
 }
 
+const sameFile = (a: { hash: string; chunkIds: string[] }, b: { hash: string; chunkIds: string[] }) =>
+  a.hash === b.hash && a.chunkIds.length === b.chunkIds.length && a.chunkIds.every((id, i) => id === b.chunkIds[i]);
+
 export interface RepoViewOptions {
   /** Maintain the file-grain BM25 index (default true). */
   fileIndex?: boolean;
+  /** The store's lexical index: a first build sums its postings per file instead of tokenizing every chunk. */
+  lexical?: LexicalIndex;
 }
 
 export class RepoView {
@@ -87,8 +93,11 @@ export class RepoView {
   private seen = '';
   private running?: Promise<number>;
 
+  private readonly lexical?: LexicalIndex;
+
   constructor(private readonly store: VectorStore, opts: RepoViewOptions = {}) {
     if (opts.fileIndex ?? true) this.fileBm25 = new Bm25Index();
+    this.lexical = opts.lexical;
   }
 
   /** Brings the view in step with the store; cheap when nothing changed. Returns the number of files updated. */
@@ -134,15 +143,32 @@ export class RepoView {
   private *syncSteps(): Generator<void, number> {
     const fp = this.store.fingerprint();
     if (fp === this.seen) return 0;
+    // First build: the file BM25 of every file at once, from the lexical index (abandoned if the store changes
+    // meanwhile); then each file's entry. A file that changed since, or that the bulk pass did not cover, is
+    // tokenized as usual.
+    let bulk: Map<string, FileEntry> | undefined;
+    const bm = this.fileBm25;
+    if (bm && this.lexical && this.files.size === 0 && bm.size === 0) {
+      let covered: readonly FileEntry[] = [];
+      const sink = {
+        begin: (files: readonly FileEntry[], lengths: Float64Array) => bm.beginFill((covered = files).map((f) => f.path), lengths),
+        term: (term: string, docs: Int32Array, tfs: Int32Array, n: number) => bm.fillTerm(term, docs, tfs, n),
+      };
+      if ((yield* allFileCounts(this.store, this.lexical, sink, () => this.store.fingerprint() === fp)) && this.store.fingerprint() === fp) {
+        bm.endFill();
+        bulk = new Map(covered.map((f) => [f.path, f]));
+      } else bm.clear();
+    }
     let changed = 0;
     const present = new Set<string>();
     for (const f of [...this.store.files()]) {
       present.add(f.path);
       const cur = this.files.get(f.path);
-      if (cur && cur.hash === f.hash && cur.chunkIds.length === f.chunkIds.length && cur.chunkIds.every((id, i) => id === f.chunkIds[i])) continue;
+      if (cur && sameFile(cur, f)) continue;
       if (cur) this.drop(cur);
       const chunks = f.chunkIds.map((id) => this.store.getChunk(id)).filter((c): c is Chunk => !!c);
-      this.addFile(f.path, f.hash, f.chunkIds, chunks);
+      const b = bulk?.get(f.path);
+      this.addFile(f.path, f.hash, f.chunkIds, chunks, !!b && sameFile(b, f));
       changed++;
       yield;
     }
@@ -152,11 +178,12 @@ export class RepoView {
         changed++;
       }
     }
+    for (const p of bulk?.keys() ?? []) if (!present.has(p)) this.fileBm25?.remove(p);
     this.seen = fp;
     return changed;
   }
 
-  private addFile(path: string, hash: string, chunkIds: string[], chunks: Chunk[]): void {
+  private addFile(path: string, hash: string, chunkIds: string[], chunks: Chunk[], inFileIndex = false): void {
     const language = chunks[0]?.language ?? 'text';
     const base = path.split('/').pop()!.toLowerCase();
     const module = pythonModule(path);
@@ -183,13 +210,9 @@ export class RepoView {
     let b = this.byBasename.get(base);
     if (!b) this.byBasename.set(base, (b = new Set()));
     b.add(path);
-    if (this.fileBm25) {
-      const tokens = tokenizePath(path);
-      for (const c of chunks) {
-        // Class summaries repeat their members' signatures; count the members once, from their own chunks.
-        for (const t of tokenizeCode(c.text, { minLength: 2 })) tokens.push(t);
-      }
-      this.fileBm25.add(path, tokens);
+    if (this.fileBm25 && !inFileIndex) {
+      const { tf, length } = fileCounts(path, chunks);
+      this.fileBm25.addCounts(path, tf, length);
     }
   }
 

@@ -106,7 +106,7 @@ export function createRetriever(index: RetrieverIndex, opts: RetrieverOptions = 
   const src: SearchSources = 'indexer' in index ? { store: index.indexer.store, lexical: index.indexer.lexical, embedder: index.embedder } : index;
   const weights = validateWeights(opts.weights ?? DEFAULT_WEIGHTS);
   const stage = opts.stage ?? 'rerank';
-  const view = opts.view ?? new RepoView(src.store, { fileIndex: opts.fileIndex });
+  const view = opts.view ?? new RepoView(src.store, { fileIndex: opts.fileIndex, lexical: src.lexical });
 
   async function retrieve(query: string, ro: RetrieveOptions = {}): Promise<Retrieval> {
     const t0 = performance.now();

@@ -2,8 +2,8 @@
 
 /**
  * A flat copy of `s`, for strings kept for the life of an index. V8 represents a string cut from a longer one
- * as a slice that keeps the whole source alive, and a string built by concatenation (as the protobuf decoder
- * builds them, 8 bytes at a time) as a tree of pieces; both are only made for strings of 13 or more characters.
+ * as a slice that keeps the whole source alive, and a string built by concatenation as a tree of its pieces (a
+ * decoded shard's strings come back as trees of 8-character pieces); both are only made for strings of 13 or more characters.
  */
 export function ownString(s: string): string {
   return s.length < 13 ? s : Buffer.from(s, 'utf8').toString('utf8');

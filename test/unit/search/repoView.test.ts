@@ -1,5 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { rmSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { openWorkspaceIndex } from '../../../src/core/index/workspaceIndex';
 import { RepoView } from '../../../src/core/search/repoView';
 import { makeWorkspace, tempDir } from '../../helpers/workspace';
@@ -27,6 +29,59 @@ test('RepoView.syncAsync yields to the event loop between slices and ends equal 
     const q = [{ term: 'render_42', weight: 1 }];
     assert.deepEqual(asyncView.fileBm25!.search(q, 3), syncView.fileBm25!.search(q, 3));
     assert.equal(await asyncView.syncAsync(), 0, 'nothing changed: nothing to do');
+  } finally {
+    await idx.close();
+  }
+});
+
+test('RepoView: the first build sums the lexical index\'s postings per file, and gives the file BM25 a per-file build gives', async () => {
+  const files: Record<string, string> = {
+    'pkg/render.py': `def render(template):\n    """Render a template."""\n    return template.render()\n`,
+    // One chunk repeats a term past the postings' tf cap (255): both builds cap it per chunk.
+    'pkg/spam.py': `def spam():\n    return [\n${Array(10).fill(`        ${Array(30).fill('spam_token').join(', ')},`).join('\n')}\n    ]\n\n\ndef eggs():\n    return spam_token\n`,
+    'docs/render_guide.md': '# Render guide\n\nHow to render a template with pkg.render.\n',
+    'pkg/only_path_words/zebra_quux.py': 'x = 1\n',
+  };
+  for (let i = 0; i < 40; i++) files[`pkg/mod${i}.py`] = `def handler_${i}(request):\n    return render(request, "t${i % 7}.html")\n`;
+  const root = makeWorkspace(files);
+  const idx = await openWorkspaceIndex({ root, indexDir: tempDir('view-bulk'), owner: 'test', workers: 0 });
+  try {
+    await idx.indexer.indexAll();
+    // A removed file leaves dead documents in the lexical index's postings until it compacts.
+    await idx.indexer.removeFiles(['pkg/mod3.py']);
+    const { store, lexical } = idx.indexer;
+    let summed = 0;
+    const real = lexical.textPostings.bind(lexical);
+    lexical.textPostings = () => (summed++, real());
+    const bulk = new RepoView(store, { lexical });
+    const perFile = new RepoView(store);
+    assert.equal(bulk.sync(), 43);
+    assert.equal(perFile.sync(), 43);
+    assert.equal(summed, 1, 'the first build took the postings path');
+    const same = (label: string) => {
+      const terms = [...new Set([...lexical.textPostings().terms, 'zebra', 'quux', 'only', 'guide', 'spam_token'])];
+      summed--;
+      for (const t of terms) assert.deepEqual(bulk.fileBm25!.search([{ term: t, weight: 1 }], 100), perFile.fileBm25!.search([{ term: t, weight: 1 }], 100), `${label}: "${t}"`);
+      const q = ['render', 'template', 'handler_7', 'spam_token', 'request'].map((term) => ({ term, weight: 1 }));
+      assert.deepEqual(bulk.fileBm25!.search(q, 100), perFile.fileBm25!.search(q, 100), `${label}: a multi-term query`);
+      assert.ok(bulk.fileBm25!.search([{ term: 'spam_token', weight: 1 }], 1)[0].key === 'pkg/spam.py');
+    };
+    same('first build');
+    // Later syncs are per file in both views.
+    writeFileSync(path.join(root, 'pkg/render.py'), `def render(template, context):\n    return template.render(context)\n`);
+    rmSync(path.join(root, 'pkg/mod5.py'));
+    await idx.indexer.updateFiles(['pkg/render.py', 'pkg/mod5.py']);
+    assert.equal(bulk.sync(), perFile.sync());
+    assert.equal(summed, 1);
+    same('after an edit and a removal');
+
+    // Out of step (a chunk the lexical index lacks): the first build tokenizes per file instead, and says nothing.
+    const anyChunk = store.getFile('pkg/mod9.py')!.chunkIds[0];
+    lexical.remove([anyChunk]);
+    const fallback = new RepoView(store, { lexical });
+    fallback.sync();
+    const q = [{ term: 'handler_9', weight: 1 }];
+    assert.deepEqual(fallback.fileBm25!.search(q, 5), perFile.fileBm25!.search(q, 5), 'the per-file build, from the store');
   } finally {
     await idx.close();
   }

@@ -113,7 +113,7 @@ export async function runEval(items: EvalItem[], opts: EvalOptions): Promise<Eva
       root: tree, indexDir: path.join(opts.workDir, 'index', path.basename(tree)), owner: 'pinpoint eval', workers: opts.workers,
     });
     try {
-      const view = new RepoView(idx.indexer.store, { fileIndex: true });
+      const view = new RepoView(idx.indexer.store, { fileIndex: true, lexical: idx.indexer.lexical });
       const retrievers = new Map<Stage, Retriever>(stages.map((s) => [s, createRetriever(idx, { stage: s, view, weights: opts.weights })]));
       const exts = new Set(group.flatMap((g) => g.goldFiles.map((f) => path.extname(f).toLowerCase())));
       const baselines = new Baselines(tree, exts);
