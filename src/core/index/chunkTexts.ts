@@ -11,6 +11,7 @@
  */
 import { closeSync, openSync, readSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { Chunk, ChunkKind } from '../types';
 import { TEMP_INFIX } from './atomicFs';
@@ -51,8 +52,15 @@ export class TextArena {
   private last: { at: number; body: ChunkBody } | undefined;
 
   constructor(dir: string) {
-    const file = path.join(dir, `texts.bin${TEMP_INFIX}${process.pid}-${randomBytes(4).toString('hex')}`);
-    this.h = { fd: openSync(file, 'w+'), file };
+    const name = `texts.bin${TEMP_INFIX}${process.pid}-${randomBytes(4).toString('hex')}`;
+    let file = path.join(dir, name);
+    let fd: number;
+    try {
+      fd = openSync(file, 'w+');
+    } catch {
+      fd = openSync((file = path.join(tmpdir(), name)), 'w+'); // an index directory we may not write to
+    }
+    this.h = { fd, file };
     try {
       unlinkSync(file);
       this.h.file = undefined;

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
+import * as path from 'node:path';
 import { StoredChunk, TextArena, plainChunk } from '../../../src/core/index/chunkTexts';
 import { VectorStore } from '../../../src/core/index/vectorStore';
 import { makeChunk, makeFile, rng, tempDir } from './storeHelpers';
@@ -29,6 +30,13 @@ test('text arena: bodies round-trip from the stage and from the file, across sta
   assert.deepEqual(readdirSync(dir), [], 'the scratch file has no name once open (POSIX)');
   arena.close();
   assert.throws(() => arena.get(refs[5].at, refs[5].len), /closed/);
+});
+
+test('text arena: a directory it cannot write to sends the scratch file to the temp directory', (t) => {
+  const arena = new TextArena(path.join(tempDir(t), 'no', 'such', 'dir'));
+  t.after(() => arena.close());
+  const ref = arena.put({ text: 't', doc: 'd', signature: 's', hash: 'h' });
+  assert.deepEqual(arena.get(ref.at, ref.len), { text: 't', doc: 'd', signature: 's', hash: 'h' });
 });
 
 test('stored chunk: reads like the chunk it was made from; JSON and plainChunk carry the body; a moved body still reads', (t) => {
