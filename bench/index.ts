@@ -11,6 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { defaultWorkerCount } from '../src/core/index/workerPool';
 import { arg, child, gitCheckout, loadRepos, machine } from './common';
 
 const work = path.join(__dirname, '..', '..', 'bench', '.work');
@@ -88,7 +89,7 @@ function main() {
     if (existsSync(scaleRoot)) rmSync(scaleRoot, { recursive: true, force: true });
   }
   const out = [
-    `Machine: ${machine()}. Date: ${new Date().toISOString().slice(0, 10)}. Load average at start: ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}.`,
+    `Machine: ${machine()}. Date: ${new Date().toISOString().slice(0, 10)}. Load average at start: ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}. Index worker threads: ${defaultWorkerCount()} (the default; the floor is one thread).`,
     '',
     '| repository | files / chunks | cold index | floor (walk+read+parse) | ratio | peak RSS MB | index / source size | save→searchable p50 / p95 | git checkout 500 commits |',
     '|---|---|---|---|---|---|---|---|---|',
@@ -99,7 +100,7 @@ function main() {
     scaleRow,
   ].join('\n');
   mkdirSync(path.join(__dirname, '..', '..', 'bench', 'results'), { recursive: true });
-  writeFileSync(path.join(__dirname, '..', '..', 'bench', 'results', 'index.json'), JSON.stringify({ machine: machine(), date: new Date().toISOString(), raw }, null, 2));
+  writeFileSync(path.join(__dirname, '..', '..', 'bench', 'results', 'index.json'), JSON.stringify({ machine: machine(), date: new Date().toISOString(), workers: defaultWorkerCount(), raw }, null, 2));
   console.log(out);
 }
 

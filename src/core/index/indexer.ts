@@ -44,6 +44,8 @@ export interface IndexerOptions {
 }
 
 const EMBED_BATCH = 256;
+/** Chunks held back before they are committed, when no embedding is waiting for more. */
+const COMMIT_BATCH = 512;
 /** During bulk indexing, dirty shards are written at most this often. */
 const BULK_FLUSH_MS = 30_000;
 /** After a save/delete, dirty shards are written this long after the last change (the change is searchable at once). */
@@ -196,10 +198,12 @@ export class Indexer {
     let done = 0;
     let pending: { res: Extract<ProcessResult, { status: 'chunked' }>; existed: boolean }[] = [];
     let pendingTexts = 0;
+    let pendingChunks = 0;
     const flushPending = async () => {
       const batch = pending;
       pending = [];
       pendingTexts = 0;
+      pendingChunks = 0;
       await this.embedMissing(batch.map((b) => b.res), signal);
       for (const b of batch) this.commit(b.res, b.existed, report);
     };
@@ -232,7 +236,10 @@ export class Indexer {
           } else {
             pending.push({ res, existed: !!this.store.getFile(p) });
             pendingTexts += res.vectors.filter((v) => !v).length;
-            if (pendingTexts >= EMBED_BATCH) await flushPending();
+            pendingChunks += res.chunks.length;
+            // Commit as results come (the processor has embedded them, or a batch is ready to embed here), so
+            // this thread's share of the work overlaps the workers' instead of piling up at the end.
+            if (pendingTexts >= EMBED_BATCH || pendingChunks >= COMMIT_BATCH) await flushPending();
           }
         });
       const tracked = job.finally(() => inflight.delete(tracked));

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { closeSync, fstatSync, openSync, promises as fs, readSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Chunk, ChunkOptions, SkippedFile } from '../types';
 import type { Chunker } from '../parsing/chunker';
@@ -41,28 +41,61 @@ export function sha256(data: Uint8Array | string): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
-/** Reads, decodes, hashes, chunks and (optionally) embeds one file. Pure apart from reading the file. */
-export async function processFile(req: ProcessRequest, chunker: Chunker, embedder?: Embedder): Promise<ProcessResult> {
-  const abs = path.join(req.root, ...req.path.split('/'));
-  let bytes: Buffer;
-  let size: number;
-  let mtimeMs: number;
+type ReadResult = { bytes: Buffer; size: number; mtimeMs: number } | undefined;
+
+/** The file's bytes, size and mtime from one open descriptor (undefined: not a regular file). */
+async function readWhole(abs: string): Promise<ReadResult> {
+  const fh = await fs.open(abs, 'r');
   try {
-    const fh = await fs.open(abs, 'r');
-    try {
-      const st = await fh.stat();
-      if (!st.isFile()) return { path: req.path, status: 'missing' };
-      size = st.size;
-      mtimeMs = st.mtimeMs;
-      bytes = await fh.readFile();
-    } finally {
-      await fh.close();
+    const st = await fh.stat();
+    if (!st.isFile()) return undefined;
+    return { bytes: await fh.readFile(), size: st.size, mtimeMs: st.mtimeMs };
+  } finally {
+    await fh.close();
+  }
+}
+
+/**
+ * The same with blocking calls, for worker threads: each async call is a round trip through libuv's thread pool
+ * (open, stat, read, read, close), which is most of a small file's read time and is shared with the caller's thread.
+ */
+function readWholeSync(abs: string): ReadResult {
+  const fd = openSync(abs, 'r');
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) return undefined;
+    let bytes = Buffer.allocUnsafe(st.size + 1); // the spare byte shows whether the file grew since the stat
+    let off = 0;
+    for (;;) {
+      if (off === bytes.length) bytes = Buffer.concat([bytes, Buffer.allocUnsafe(bytes.length)]);
+      const n = readSync(fd, bytes, off, bytes.length - off, off);
+      if (n === 0) break;
+      off += n;
     }
+    return { bytes: bytes.subarray(0, off), size: st.size, mtimeMs: st.mtimeMs };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export interface ProcessOptions {
+  /** Read with blocking calls (worker threads only: it would stall an editor's thread on a slow disk). */
+  syncRead?: boolean;
+}
+
+/** Reads, decodes, hashes, chunks and (optionally) embeds one file. Pure apart from reading the file. */
+export async function processFile(req: ProcessRequest, chunker: Chunker, embedder?: Embedder, opts: ProcessOptions = {}): Promise<ProcessResult> {
+  const abs = path.join(req.root, ...req.path.split('/'));
+  let read: ReadResult;
+  try {
+    read = opts.syncRead ? readWholeSync(abs) : await readWhole(abs);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return { path: req.path, status: 'missing' };
     return { path: req.path, status: 'skipped', skipped: { path: req.path, reason: 'unreadable', detail: code ?? (e as Error).message } };
   }
+  if (!read) return { path: req.path, status: 'missing' };
+  const { bytes, size, mtimeMs } = read;
   const fileHash = sha256(bytes);
   if (req.knownFileHash === fileHash) return { path: req.path, status: 'unchanged', size, mtimeMs, fileHash };
   const decoded = decodeSource(req.path, bytes, { allowMinified: req.allowMinified });

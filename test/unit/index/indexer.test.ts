@@ -194,6 +194,22 @@ test('worker threads produce the same index as in-process indexing', async () =>
   assert.deepEqual(snap, await freshSnapshot(root));
 });
 
+test('bulk indexing commits chunks as files come back, not all at the end', async () => {
+  const files: Record<string, string> = {};
+  for (let i = 0; i < 40; i++) files[`m${i}.py`] = Array.from({ length: 30 }, (_, j) => `def f${i}_${j}(x):\n    return x + ${j}\n`).join('\n');
+  const idx = await open(makeWorkspace(files), tempDir('idx'));
+  const seen: number[] = [];
+  const sub = idx.indexer.onProgress((p) => {
+    if (p.phase === 'index') seen.push(idx.indexer.store.stats().chunks);
+  });
+  const r = await idx.indexer.indexAll();
+  sub.dispose();
+  await idx.close();
+  assert.equal(r.chunks, 1200);
+  assert.equal(seen.length, 40);
+  assert.ok(seen[30] > 0, `searchable before the last file is processed: ${seen.join(',')}`);
+});
+
 test('a burst of 2,000 file events is coalesced into a few batches', async () => {
   const calls: { kind: string; n: number }[] = [];
   const target = {

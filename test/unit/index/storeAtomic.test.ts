@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { promises as fs, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import {
-  IntegrityError, TEMP_INFIX, decodeChecked, encodeChecked, readFileChecked, removeStaleTempFiles, writeFileAtomic, writeFileChecked,
+  IntegrityError, TEMP_INFIX, coalesce, decodeChecked, encodeChecked, readFileChecked, removeStaleTempFiles, writeFileAtomic, writeFileChecked,
 } from '../../../src/core/index/atomicFs';
 import { VectorStore } from '../../../src/core/index/vectorStore';
 import { shardName, shardOf } from '../../../src/core/index/shardFormat';
@@ -34,6 +34,25 @@ test('an interrupted atomic write leaves the old content', async (t) => {
 
   await writeFileAtomic(file, ['a', Buffer.from('b'), 'c']);
   assert.equal(await fs.readFile(file, 'utf8'), 'abc');
+});
+
+test('a payload of many small parts is written in a few large pieces, byte for byte', async (t) => {
+  const rand = rng(7);
+  const parts: Uint8Array[] = [];
+  for (let i = 0; i < 60_000; i++) {
+    // mostly tiny parts (posting lists), now and then one past the stage size, and empty ones
+    const n = i % 9973 === 0 ? 300_000 + Math.floor(rand() * 1000) : i % 101 === 0 ? 0 : 1 + Math.floor(rand() * 40);
+    const b = Buffer.allocUnsafe(n);
+    for (let j = 0; j < n; j++) b[j] = Math.floor(rand() * 256);
+    parts.push(b);
+  }
+  const whole = Buffer.concat(parts);
+  const pieces = [...coalesce(parts)];
+  assert.ok(pieces.length < 20, `${pieces.length} pieces`);
+  assert.ok(Buffer.concat(pieces).equals(whole), 'same bytes, same order');
+  const file = path.join(tempDir(t), 'many.bin');
+  await writeFileChecked(file, parts);
+  assert.ok((await readFileChecked(file)).equals(whole));
 });
 
 test('checked files detect truncation, padding, bit flips and foreign files', async (t) => {

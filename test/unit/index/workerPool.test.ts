@@ -1,7 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { WorkerPool, workerScript } from '../../../src/core/index/workerPool';
+import { readdirSync, readFileSync } from 'node:fs';
+import { defaultWorkerCount, WORKER_NICE, WorkerPool, workerScript } from '../../../src/core/index/workerPool';
+import { processFile } from '../../../src/core/index/processFile';
+import { createChunker } from '../../../src/core/parsing/chunker';
 import { makeWorkspace } from '../../helpers/workspace';
 
 test('worker pool: no thread until there is work; idle threads stop and come back for the next file', async () => {
@@ -25,4 +28,41 @@ test('worker pool: no thread until there is work; idle threads stop and come bac
     await pool.close();
   }
   assert.equal(pool.running, 0);
+});
+
+/** nice value of one of this process's threads (Linux: /proc/self/task/<tid>/stat, field 19). */
+const threadNice = (tid: number | string) => Number(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1].split(' ')[16]);
+const threadNiceValues = () => readdirSync('/proc/self/task').map(threadNice);
+
+test('workers take every core where they can lower their own priority (Linux), all but one elsewhere', { skip: process.platform !== 'linux' && 'Linux only' }, async () => {
+  assert.equal(defaultWorkerCount(2, 'linux'), 2);
+  assert.equal(defaultWorkerCount(2, 'darwin'), 1);
+  assert.equal(defaultWorkerCount(1, 'win32'), 1);
+  assert.equal(defaultWorkerCount(16, 'linux'), 4);
+  const script = workerScript()!;
+  const root = makeWorkspace({ 'a.py': 'def alpha():\n    return 1\n' });
+  const base = threadNice(process.pid); // the runner may itself be niced
+  const lowered = Math.min(19, base + WORKER_NICE);
+  assert.ok(threadNiceValues().every((n) => n === base), 'no thread lowered yet');
+  const pool = new WorkerPool(script, 1, { id: 'builtin' });
+  try {
+    await pool.process({ root, path: 'a.py', knownIds: [], embed: true });
+    const after = threadNiceValues();
+    assert.equal(after.filter((n) => n === lowered).length, 1, `one thread (the worker) lowered itself: ${after}`);
+    assert.equal(after.filter((n) => n === base).length, after.length - 1, 'the rest did not');
+    assert.equal(threadNice(process.pid), base, 'this (the caller\'s) thread kept its priority');
+  } finally {
+    await pool.close();
+  }
+});
+
+test('reading with blocking calls (workers) gives the same result as the async read', async () => {
+  const root = makeWorkspace({ 'a.py': 'def alpha():\n    return 1\n' + '# pad\n'.repeat(20_000), 'empty.ts': '', 'dir/x.ts': 'export const x = 1;\n' });
+  const chunker = createChunker();
+  for (const p of ['a.py', 'empty.ts', 'dir/x.ts', 'missing.ts', 'dir']) {
+    const req = { root, path: p, knownIds: [], embed: false };
+    assert.deepEqual(await processFile(req, chunker, undefined, { syncRead: true }), await processFile(req, chunker), p);
+  }
+  const dir = await processFile({ root, path: 'dir', knownIds: [], embed: false }, chunker, undefined, { syncRead: true });
+  if (process.platform !== 'win32') assert.equal(dir.status, 'missing', 'a directory is not a file');
 });
