@@ -15,7 +15,7 @@ export function register(program: Command): void {
     try {
       const s = await indexStatus(idx);
       if (o.json) return printJson(s);
-      printLine(`${s.files} files, ${s.chunks} chunks · embedder ${s.embedder} · ${(s.bytesOnDisk / 1e6).toFixed(1)} MB on disk`);
+      printLine(`${s.files} files, ${s.chunks} chunks${s.skipped ? ` (${s.skipped} files skipped: binary, minified or not text)` : ''} · embedder ${s.embedder} · ${(s.bytesOnDisk / 1e6).toFixed(1)} MB on disk`);
       printLine(`last update ${s.lastUpdate ?? 'never'} · ${s.stale.length} stale file(s)${s.stale.length ? ': ' + s.stale.slice(0, 10).map((x) => `${x.path} (${x.state})`).join(', ') : ''}`);
       if (s.readOnly) printLine(`(read-only: ${s.readOnly})`);
       printLine(`index: ${s.dir}`);

@@ -8,6 +8,7 @@ import { WorkspaceFilter, walkWorkspace, type WalkOptions } from '../workspace/w
 import type { FileProcessor } from './workerPool';
 import type { ProcessResult } from './processFile';
 import { VectorStore, type FileEntry } from './vectorStore';
+import { SkipMemo } from './skipMemo';
 import { LexicalIndex } from './lexical';
 
 export interface IndexReport {
@@ -67,6 +68,8 @@ export class Indexer {
     private readonly opts: IndexerOptions,
     readonly store: VectorStore,
     readonly lexical: LexicalIndex,
+    /** Files whose content was turned away, by size and mtime (not re-read while unchanged). */
+    readonly skips: SkipMemo,
   ) {}
 
   static async open(opts: IndexerOptions): Promise<Indexer> {
@@ -81,7 +84,8 @@ export class Indexer {
       log('warn', `lexical index unreadable (${e.message}); rebuilding it`);
       return undefined;
     });
-    const indexer = new Indexer(opts, store, lexical ?? LexicalIndex.rebuild(allChunks(store)));
+    const skips = await SkipMemo.load(path.join(opts.dir, 'skipped.json'));
+    const indexer = new Indexer(opts, store, lexical ?? LexicalIndex.rebuild(allChunks(store)), skips);
     if (!lexical && store.stats().chunks > 0) indexer.lexicalDirty = true;
     lexical = undefined;
     return indexer;
@@ -180,10 +184,13 @@ export class Indexer {
     for (const f of walked.files) {
       seen.add(f.path);
       const e = this.store.getFile(f.path);
+      const skipped = !e && !f.forceInclude ? this.skips.get(f.path, f.size, f.mtimeMs) : undefined;
       if (e && e.size === f.size && e.mtimeMs === f.mtimeMs) report.unchanged++;
+      else if (skipped) report.skipped.push(skipped);
       else todo.push({ path: f.path, allowMinified: !!f.forceInclude });
     }
     for (const f of [...this.store.files()]) if (!seen.has(f.path)) this.removeOne(f.path, report);
+    this.skips.keepOnly(seen);
     try {
       await this.processPaths(todo, report, signal, false);
     } finally {
@@ -225,10 +232,12 @@ export class Indexer {
         .then(async (res) => {
           done++;
           this.emit({ phase: 'index', done, total, path: p });
+          if (res.status !== 'skipped') this.skips.delete(p);
           if (res.status === 'missing') {
             if (this.store.getFile(p)) this.removeOne(p, report);
           } else if (res.status === 'skipped') {
             report.skipped.push(res.skipped);
+            if (res.size !== undefined && res.mtimeMs !== undefined) this.skips.set(p, res.size, res.mtimeMs, res.skipped);
             if (this.store.getFile(p)) this.removeOne(p, report);
           } else if (res.status === 'unchanged') {
             this.touch(p, res.size, res.mtimeMs);
@@ -309,7 +318,10 @@ export class Indexer {
     this.flushTimer = undefined;
     await this.store.flush();
     this.lastFlush = performance.now();
-    if (persistLexical) await this.persistLexical();
+    if (persistLexical) {
+      await this.persistLexical();
+      await this.skips.save();
+    }
   }
 
   private scheduleFlush(): void {

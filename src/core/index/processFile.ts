@@ -34,7 +34,8 @@ export type ProcessResult =
       /** Parallel to `chunks`: a vector for each chunk that was new and embedded here, otherwise null. */
       vectors: (Float32Array | null)[];
     }
-  | { path: string; status: 'skipped'; skipped: SkippedFile }
+  /** `size`/`mtimeMs` when the file was read (its content was turned away), so the skip can be remembered. */
+  | { path: string; status: 'skipped'; skipped: SkippedFile; size?: number; mtimeMs?: number }
   | { path: string; status: 'missing' };
 
 export function sha256(data: Uint8Array | string): string {
@@ -99,7 +100,7 @@ export async function processFile(req: ProcessRequest, chunker: Chunker, embedde
   const fileHash = sha256(bytes);
   if (req.knownFileHash === fileHash) return { path: req.path, status: 'unchanged', size, mtimeMs, fileHash };
   const decoded = decodeSource(req.path, bytes, { allowMinified: req.allowMinified });
-  if (!decoded.ok) return { path: req.path, status: 'skipped', skipped: { path: req.path, reason: decoded.reason, detail: decoded.detail } };
+  if (!decoded.ok) return { path: req.path, status: 'skipped', skipped: { path: req.path, reason: decoded.reason, detail: decoded.detail }, size, mtimeMs };
   const chunks = await chunker.chunk(req.path, decoded.text, req.chunkOptions);
   const vectors: (Float32Array | null)[] = chunks.map(() => null);
   if (req.embed && embedder) {

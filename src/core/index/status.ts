@@ -12,6 +12,8 @@ export interface IndexStatus {
   chunks: number;
   bytesOnDisk: number;
   lastUpdate?: string;
+  /** Files whose content was turned away (binary, minified, not text) and has not changed since: not stale. */
+  skipped: number;
   /** Files whose size/mtime differ from the index (modified), that are new, or that are gone. */
   stale: { path: string; state: 'modified' | 'new' | 'deleted' }[];
   readOnly?: string;
@@ -27,10 +29,12 @@ export async function indexStatus(idx: WorkspaceIndex, opts: { host?: Host; walk
   const walked = await walkWorkspace(opts.host ?? new FsHost(idx.root), opts.walk);
   const stale: IndexStatus['stale'] = [];
   const seen = new Set<string>();
+  let skipped = 0;
   for (const f of walked.files) {
     seen.add(f.path);
     const e = store.getFile(f.path);
-    if (!e) stale.push({ path: f.path, state: 'new' });
+    if (!e && idx.indexer.skips.get(f.path, f.size, f.mtimeMs)) skipped++;
+    else if (!e) stale.push({ path: f.path, state: 'new' });
     else if (e.size !== f.size || e.mtimeMs !== f.mtimeMs) stale.push({ path: f.path, state: 'modified' });
   }
   for (const e of store.files()) if (!seen.has(e.path)) stale.push({ path: e.path, state: 'deleted' });
@@ -42,5 +46,5 @@ export async function indexStatus(idx: WorkspaceIndex, opts: { host?: Host; walk
     bytes += st.size;
     if (!lastUpdate || st.mtime.toISOString() > lastUpdate) lastUpdate = st.mtime.toISOString();
   }
-  return { dir: idx.dir, embedder: idx.indexer.embedderKey, files: s.files, chunks: s.chunks, bytesOnDisk: bytes, lastUpdate, stale, readOnly: idx.readOnly };
+  return { dir: idx.dir, embedder: idx.indexer.embedderKey, files: s.files, chunks: s.chunks, skipped, bytesOnDisk: bytes, lastUpdate, stale, readOnly: idx.readOnly };
 }

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, promises as fs, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, promises as fs, readdirSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { indexStatus } from '../../../src/core/index/status';
 import { MODEL_SETTINGS_FILE, TRACES_DIR_NAME } from '../../../src/core/finetune';
 import * as path from 'node:path';
 import { openWorkspaceIndex, type OpenIndexOptions } from '../../../src/core/index/workspaceIndex';
@@ -208,6 +209,41 @@ test('bulk indexing commits chunks as files come back, not all at the end', asyn
   assert.equal(r.chunks, 1200);
   assert.equal(seen.length, 40);
   assert.ok(seen[30] > 0, `searchable before the last file is processed: ${seen.join(',')}`);
+});
+
+test('a file turned away for its content is remembered: not re-read while unchanged, not reported stale', async () => {
+  const root = makeWorkspace({ 'src/a.ts': 'export function alpha(): number {\n  return 1;\n}\n' });
+  const blob = path.join(root, 'notes.txt');
+  const binary = Buffer.alloc(4096, 7);
+  binary[100] = 0; // a NUL byte: binary
+  writeFileSync(blob, binary);
+  utimesSync(blob, 1_700_000_000, 1_700_000_000);
+  const dir = tempDir('idx');
+  let idx = await open(root, dir);
+  const first = await idx.indexer.indexAll();
+  assert.deepEqual(first.skipped.map((x) => [x.path, x.reason]), [['notes.txt', 'binary']]);
+  let st = await indexStatus(idx);
+  assert.deepEqual([st.skipped, st.stale], [1, []], 'skipped, not stale');
+  await idx.close();
+
+  // Same size and mtime, other bytes (text now): like an indexed file, it is trusted unchanged and not read again.
+  writeFileSync(blob, 'word '.repeat(819) + 'x');
+  utimesSync(blob, 1_700_000_000, 1_700_000_000);
+  idx = await open(root, dir);
+  st = await indexStatus(idx);
+  assert.deepEqual([st.skipped, st.stale], [1, []], 'the memo was saved with the index');
+  const second = await idx.indexer.resync();
+  assert.deepEqual(second.skipped.map((x) => x.path), ['notes.txt'], 'still reported as skipped');
+  assert.equal(idx.indexer.store.getFile('notes.txt'), undefined, 'not read again');
+
+  // A new mtime: read again, now text, indexed; the memo forgets it.
+  utimesSync(blob, 1_700_000_100, 1_700_000_100);
+  const third = await idx.indexer.resync();
+  assert.deepEqual(third.skipped, []);
+  assert.ok(idx.indexer.store.getFile('notes.txt'), 'indexed once it changed');
+  st = await indexStatus(idx);
+  assert.deepEqual([st.skipped, st.stale], [0, []]);
+  await idx.close();
 });
 
 test('a burst of 2,000 file events is coalesced into a few batches', async () => {
