@@ -21,7 +21,7 @@ export interface OpenIndexOptions {
   embedder?: EmbedderConfig;
   walk?: WalkOptions;
   chunkOptions?: Partial<ChunkOptions>;
-  /** Worker threads for chunking/embedding; 0 runs in-process. Default: cores − 1 (1–4). */
+  /** Worker threads for chunking/embedding; 0 runs in-process. Default: `defaultWorkerCount()` (1–4). */
   workers?: number;
   /** Who holds the lock (shown to a second process). */
   owner: string;
