@@ -317,7 +317,7 @@ export class VectorStore {
     }
     // A new shard: vectra writes an empty index first (a crash right after leaves an empty, valid shard,
     // so that write needs no fsync).
-    if (!(await index.isIndexCreated())) await this.storage.withoutSync(() => index.createIndex({ version: SHARD_FORMAT }));
+    if (!(await index.isIndexCreated())) await this.storage.withoutSync(file, () => index.createIndex({ version: SHARD_FORMAT }));
     await index.beginUpdate();
     try {
       await index.deleteItems(old.map((i) => i.id));

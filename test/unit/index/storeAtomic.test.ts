@@ -6,6 +6,8 @@ import {
   IntegrityError, TEMP_INFIX, coalesce, decodeChecked, encodeChecked, readFileChecked, removeStaleTempFiles, writeFileAtomic, writeFileChecked,
 } from '../../../src/core/index/atomicFs';
 import { VectorStore } from '../../../src/core/index/vectorStore';
+import { CheckedFileStorage } from '../../../src/core/index/checkedStorage';
+import * as vectra from 'vectra';
 import { shardName, shardOf } from '../../../src/core/index/shardFormat';
 import { makeChunk, makeFile, rng, tempDir } from './storeHelpers';
 
@@ -53,6 +55,24 @@ test('a payload of many small parts is written in a few large pieces, byte for b
   const file = path.join(tempDir(t), 'many.bin');
   await writeFileChecked(file, parts);
   assert.ok((await readFileChecked(file)).equals(whole));
+});
+
+test('skipping fsync for one file (a new, empty shard) leaves a concurrent write of another file fsynced', async (t) => {
+  const dir = tempDir(t);
+  const [a, b] = [path.join(dir, 's-0001.pb'), path.join(dir, 's-0002.pb')];
+  const storage = new CheckedFileStorage(new vectra.LocalFileStorage());
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  const first = storage.withoutSync(a, async () => {
+    await storage.upsertFile(a, 'empty index');
+    await gate; // still inside while another shard's real write happens
+    await storage.upsertFile(a, 'same file, still unsynced');
+  });
+  await storage.upsertFile(b, 'real data');
+  release();
+  await first;
+  await storage.upsertFile(a, 'real data, later');
+  assert.deepEqual([storage.writes, storage.syncedWrites], [4, 2], 'b and the later write of a were fsynced; a inside withoutSync was not');
 });
 
 test('checked files detect truncation, padding, bit flips and foreign files', async (t) => {
