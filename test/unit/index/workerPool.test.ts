@@ -31,7 +31,10 @@ test('worker pool: no thread until there is work; idle threads stop and come bac
 });
 
 /** nice value of one of this process's threads (Linux: /proc/self/task/<tid>/stat, field 19). */
-const threadNice = (tid: number | string) => Number(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1].split(' ')[16]);
+const threadNice = (tid: number | string) => {
+  const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(') ') + 2).split(' ')[16]); // after "(comm) ", which may hold spaces
+};
 const threadNiceValues = () => readdirSync('/proc/self/task').map(threadNice);
 
 test('workers take every core where they can lower their own priority (Linux), all but one elsewhere', { skip: process.platform !== 'linux' && 'Linux only' }, async () => {
