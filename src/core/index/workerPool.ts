@@ -123,7 +123,9 @@ export class WorkerPool implements FileProcessor {
     if (this.queue.length) {
       if (this.idleTimer) clearTimeout(this.idleTimer);
       this.idleTimer = undefined;
-      while (!this.closed && this.workers.length < this.count) this.spawn();
+      // As many threads as the files waiting or in flight can keep busy: one saved file starts one, not all.
+      const want = Math.min(this.count, Math.ceil(this.pending.size / this.depth));
+      while (!this.closed && this.workers.length < want) this.spawn();
     } else if (!this.pending.size && this.workers.length && !this.idleTimer && !this.closed) {
       this.idleTimer = setTimeout(() => this.retire(), this.idleMs);
       this.idleTimer.unref();

@@ -30,6 +30,22 @@ test('worker pool: no thread until there is work; idle threads stop and come bac
   assert.equal(pool.running, 0);
 });
 
+test('one file starts one thread; a batch starts as many as the pool allows', async () => {
+  const files: Record<string, string> = {};
+  for (let i = 0; i < 8; i++) files[`m${i}.py`] = `def f${i}():\n    return ${i}\n`;
+  const root = makeWorkspace(files);
+  const pool = new WorkerPool(workerScript()!, 2, { id: 'builtin' }, 2, 60_000);
+  try {
+    await pool.process({ root, path: 'm0.py', knownIds: [], embed: true });
+    assert.equal(pool.running, 1, 'a single saved file needs one thread');
+    const all = await Promise.all(Object.keys(files).map((p) => pool.process({ root, path: p, knownIds: [], embed: true })));
+    assert.ok(all.every((r) => r.status === 'chunked'));
+    assert.equal(pool.running, 2, 'eight files in flight: both threads');
+  } finally {
+    await pool.close();
+  }
+});
+
 /** nice value of one of this process's threads (Linux: /proc/self/task/<tid>/stat, field 19). */
 const threadNice = (tid: number | string) => {
   const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
