@@ -8,7 +8,7 @@
  * In memory, chunks live in a Map and vectors in a packed int8 `VectorSlab` scanned by a Wasm SIMD kernel
  * (vectra's own query walks `number[]` items and is several times slower, and its `number[]` vectors cost 8×
  * the memory); vectra stays the persisted store, holding the slab's dequantized (exact) vectors. Its BM25 is not
- * used (see lexical.ts).
+ * used (see lexical.ts). Reading and writing the shard files themselves is shardFiles.ts.
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
@@ -16,6 +16,7 @@ import type * as Vectra from 'vectra';
 import type { Chunk } from '../types';
 import { IntegrityError, readFileChecked, removeStaleTempFiles, writeFileChecked } from './atomicFs';
 import { CheckedFileStorage } from './checkedStorage';
+import { ShardFiles } from './shardFiles';
 import { StoredChunk, TextArena } from './chunkTexts';
 import {
   DamageInfo, FileEntry, SHARD_FORMAT, StoreMeta, chunkItem, decodeItem, fileItem, fnv1a, headerItem, parseShardName, shardName, shardOf,
@@ -59,23 +60,19 @@ export class VectorStore {
     readonly dir: string,
     readonly dimension: number,
     readonly shardCount: number,
-    private readonly vectra: typeof Vectra,
-    private readonly storage: CheckedFileStorage,
-    private readonly codec: Vectra.IndexCodec,
+    private readonly shardFiles: ShardFiles,
     private readonly onDamage: (info: DamageInfo) => void,
   ) {
     this.slab = new VectorSlab(dimension);
     this.arena = new TextArena(dir);
   }
 
-  private get shardsDir(): string {
-    return path.join(this.dir, 'shards');
-  }
-
   static async open(dir: string, opts: VectorStoreOptions): Promise<VectorStore> {
     const vectra = await loadVectra();
     const onDamage = opts.onDamage ?? (() => undefined);
-    const shardsDir = path.join(dir, 'shards');
+    const storage = new CheckedFileStorage(new vectra.LocalFileStorage(), { fsync: opts.fsync });
+    const shardFiles = new ShardFiles(dir, vectra, storage, new vectra.ProtobufCodec(), onDamage);
+    const shardsDir = shardFiles.dir;
     await fs.mkdir(shardsDir, { recursive: true });
     await removeStaleTempFiles(dir);
     await removeStaleTempFiles(shardsDir);
@@ -90,8 +87,7 @@ export class VectorStore {
     }
     const shardCount = opts.shardCount ?? meta?.shardCount ?? 256;
     if (!Number.isInteger(shardCount) || shardCount < 1 || shardCount > 0xffff) throw new RangeError(`bad shardCount ${shardCount}`);
-    const storage = new CheckedFileStorage(new vectra.LocalFileStorage(), { fsync: opts.fsync });
-    const store = new VectorStore(dir, opts.dimension, shardCount, vectra, storage, new vectra.ProtobufCodec(), onDamage);
+    const store = new VectorStore(dir, opts.dimension, shardCount, shardFiles, onDamage);
     if (meta && meta.dimension !== opts.dimension) {
       onDamage({ shard: '*', reason: `vector dimension changed from ${meta.dimension} to ${opts.dimension}; stored vectors discarded` });
       await fs.rm(shardsDir, { recursive: true, force: true });
@@ -294,71 +290,32 @@ export class VectorStore {
     if (firstError) throw firstError;
   }
 
-  /** Replaces a shard's vectra index with `items` in one atomic write (an empty shard's file is deleted). */
+  /** Replaces a shard's file with `items` in one atomic write (an empty shard's file is deleted). */
   private async writeShard(shard: number, items: Partial<Vectra.IndexItem>[]): Promise<void> {
-    const name = shardName(shard);
-    const file = path.join(this.shardsDir, name);
-    if (items.length === 0) {
-      await this.storage.deleteFile(file);
-      this.shardBytes.delete(shard);
-      return;
-    }
-    const open = () => new this.vectra.LocalIndex(this.shardsDir, name, this.storage, this.codec);
-    let index = open();
-    let old: Vectra.IndexItem[] = [];
-    if (await index.isIndexCreated()) {
-      try {
-        old = await index.listItems();
-      } catch (e) {
-        // Our in-memory state is authoritative; keep the bad file for inspection and write a fresh one.
-        await this.quarantine(name, `unreadable before rewrite: ${(e as Error).message}`);
-        index = open();
-      }
-    }
-    // A new shard: vectra writes an empty index first (a crash right after leaves an empty, valid shard,
-    // so that write needs no fsync).
-    if (!(await index.isIndexCreated())) await this.storage.withoutSync(file, () => index.createIndex({ version: SHARD_FORMAT }));
-    await index.beginUpdate();
-    try {
-      await index.deleteItems(old.map((i) => i.id));
-      for (const item of items) await index.insertItem(item);
-      await index.endUpdate();
-    } catch (e) {
-      index.cancelUpdate();
-      throw e;
-    }
-    this.shardBytes.set(shard, (await fs.stat(file)).size);
-  }
-
-  private async quarantine(name: string, reason: string, lostPaths?: string[]): Promise<void> {
-    const qdir = path.join(this.dir, 'quarantine');
-    await fs.mkdir(qdir, { recursive: true });
-    await fs.rename(path.join(this.shardsDir, name), path.join(qdir, `${name}.${Date.now()}`)).catch(() => undefined);
-    this.onDamage({ shard: name, reason, lostPaths });
+    const bytes = await this.shardFiles.write(shardName(shard), items);
+    if (bytes === undefined) this.shardBytes.delete(shard);
+    else this.shardBytes.set(shard, bytes);
   }
 
   // ---- loading -------------------------------------------------------------------------------------------
 
   private async loadShards(): Promise<void> {
-    const names = (await fs.readdir(this.shardsDir)).filter((n) => parseShardName(n) !== undefined).sort();
-    for (const name of names) {
-      const index = new this.vectra.LocalIndex(this.shardsDir, name, this.storage, this.codec);
+    for (const name of await this.shardFiles.names()) {
       let items: Vectra.IndexItem[];
       try {
-        items = await index.listItems();
+        items = await this.shardFiles.read(name);
       } catch (e) {
         const reason = e instanceof IntegrityError ? e.message : `undecodable: ${(e as Error).message}`;
-        await this.quarantine(name, reason);
+        await this.shardFiles.quarantine(name, reason);
         continue;
       }
       try {
         this.loadShardItems(parseShardName(name)!, name, items);
       } catch (e) {
-        await this.quarantine(name, `malformed: ${(e as Error).message}`);
+        await this.shardFiles.quarantine(name, `malformed: ${(e as Error).message}`);
         continue;
       }
-      const st = await fs.stat(path.join(this.shardsDir, name));
-      this.shardBytes.set(parseShardName(name)!, st.size);
+      this.shardBytes.set(parseShardName(name)!, await this.shardFiles.size(name));
     }
   }
 
