@@ -4,7 +4,7 @@ import type { Host } from '../host';
 import type { Chunk, ChunkOptions, SkippedFile } from '../types';
 import type { Embedder } from '../embed/embedder';
 import { chunkEmbeddingText, embedderKey } from '../embed/embedder';
-import { WorkspaceFilter, walkWorkspace, type WalkOptions } from '../workspace/walk';
+import { WorkspaceFilter, walkWorkspace, type WalkedFile, type WalkOptions } from '../workspace/walk';
 import type { FileProcessor } from './workerPool';
 import type { ProcessResult } from './processFile';
 import { VectorStore, type FileEntry } from './vectorStore';
@@ -183,10 +183,9 @@ export class Indexer {
     const todo: { path: string; allowMinified: boolean }[] = [];
     for (const f of walked.files) {
       seen.add(f.path);
-      const e = this.store.getFile(f.path);
-      const skipped = !e && !f.forceInclude ? this.skips.get(f.path, f.size, f.mtimeMs) : undefined;
-      if (e && e.size === f.size && e.mtimeMs === f.mtimeMs) report.unchanged++;
-      else if (skipped) report.skipped.push(skipped);
+      const st = this.fileState(f);
+      if (st.state === 'unchanged') report.unchanged++;
+      else if (st.state === 'skipped') report.skipped.push(st.skipped);
       else todo.push({ path: f.path, allowMinified: !!f.forceInclude });
     }
     for (const f of [...this.store.files()]) if (!seen.has(f.path)) this.removeOne(f.path, report);
@@ -197,6 +196,17 @@ export class Indexer {
       await this.save(true); // what was committed before a cancel is kept
     }
     return this.finish(report, t0);
+  }
+
+  /**
+   * How a walked file stands against the index, by stat only: indexed with the same size and mtime, turned away
+   * for its content before and unchanged since (unless a .pinpointignore negation forces another try), or to be read.
+   */
+  fileState(f: WalkedFile): { state: 'unchanged' } | { state: 'skipped'; skipped: SkippedFile } | { state: 'new' | 'modified' } {
+    const e = this.store.getFile(f.path);
+    if (e) return e.size === f.size && e.mtimeMs === f.mtimeMs ? { state: 'unchanged' } : { state: 'modified' };
+    const skipped = f.forceInclude ? undefined : this.skips.get(f.path, f.size, f.mtimeMs);
+    return skipped ? { state: 'skipped', skipped } : { state: 'new' };
   }
 
   /** Processes files with bounded concurrency, embedding new chunks in batches, committing each file whole. */

@@ -38,10 +38,6 @@ export class SkipMemo {
     return e && e.size === size && e.mtimeMs === mtimeMs ? e.skipped : undefined;
   }
 
-  get size(): number {
-    return this.entries.size;
-  }
-
   set(path: string, size: number, mtimeMs: number, skipped: SkippedFile): void {
     this.entries.set(path, { size, mtimeMs, skipped });
     this.dirty = true;

@@ -32,10 +32,9 @@ export async function indexStatus(idx: WorkspaceIndex, opts: { host?: Host; walk
   let skipped = 0;
   for (const f of walked.files) {
     seen.add(f.path);
-    const e = store.getFile(f.path);
-    if (!e && idx.indexer.skips.get(f.path, f.size, f.mtimeMs)) skipped++;
-    else if (!e) stale.push({ path: f.path, state: 'new' });
-    else if (e.size !== f.size || e.mtimeMs !== f.mtimeMs) stale.push({ path: f.path, state: 'modified' });
+    const st = idx.indexer.fileState(f);
+    if (st.state === 'skipped') skipped++;
+    else if (st.state !== 'unchanged') stale.push({ path: f.path, state: st.state });
   }
   for (const e of store.files()) if (!seen.has(e.path)) stale.push({ path: e.path, state: 'deleted' });
   let lastUpdate: string | undefined;
