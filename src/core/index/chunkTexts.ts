@@ -20,6 +20,8 @@ import { TEMP_INFIX } from './atomicFs';
 export type ChunkBody = Pick<Chunk, 'text' | 'doc' | 'signature' | 'hash'>;
 
 const STAGE_BYTES = 1 << 20;
+/** A read fetches at least this much, so the next records (a file's other chunks, written together) need no syscall. */
+const READ_WINDOW = 16 * 1024;
 const HEAD = 16; // four u32 byte lengths
 
 interface Handle {
@@ -48,6 +50,8 @@ export class TextArena {
   private stage = Buffer.allocUnsafe(STAGE_BYTES);
   private staged = 0;
   private readBuf = Buffer.allocUnsafe(64 * 1024);
+  /** File offsets [start, end) that `readBuf` holds (flushed records never change: the arena is append-only). */
+  private win = { start: 0, end: 0 };
   private liveBytes = 0;
   private last: { at: number; body: ChunkBody } | undefined;
 
@@ -109,14 +113,9 @@ export class TextArena {
       buf = this.stage;
       o = at - this.flushed;
     } else {
-      if (this.readBuf.length < len) this.readBuf = Buffer.allocUnsafe(Math.max(len, this.readBuf.length * 2));
+      if (at < this.win.start || at + len > this.win.end) this.fill(at, len);
       buf = this.readBuf;
-      let got = 0;
-      while (got < len) {
-        const n = readSync(this.h.fd, buf, got, len - got, at + got);
-        if (n === 0) throw new Error(`chunk text store: short read at ${at}`);
-        got += n;
-      }
+      o = at - this.win.start;
     }
     const l0 = buf.readUInt32LE(o), l1 = buf.readUInt32LE(o + 4), l2 = buf.readUInt32LE(o + 8), l3 = buf.readUInt32LE(o + 12);
     let p = o + HEAD;
@@ -127,6 +126,21 @@ export class TextArena {
     const body = { text, doc, signature, hash };
     this.last = { at, body };
     return body;
+  }
+
+  /** Reads the record at `at` and, up to READ_WINDOW in all, what follows it on disk into `readBuf`. */
+  private fill(at: number, len: number): void {
+    const want = Math.max(len, Math.min(READ_WINDOW, this.flushed - at));
+    if (this.readBuf.length < want) this.readBuf = Buffer.allocUnsafe(Math.max(want, this.readBuf.length * 2));
+    this.win = { start: at, end: at };
+    let got = 0;
+    while (got < want) {
+      const n = readSync(this.h.fd, this.readBuf, got, want - got, at + got);
+      if (n === 0) break;
+      got += n;
+    }
+    if (got < len) throw new Error(`chunk text store: short read at ${at}`);
+    this.win.end = at + got;
   }
 
   /** Marks a record dead (its bytes stay until the arena is replaced). */

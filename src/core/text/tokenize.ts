@@ -28,20 +28,80 @@ export interface TokenizeOptions {
   minLength?: number;
 }
 
+/** An identifier, lower-cased, and its parts when they differ from it (undefined otherwise). */
+interface Split {
+  key: string;
+  whole: string;
+  parts: string[] | undefined;
+  /** More than one part (a compound identifier). */
+  compound: boolean;
+}
+// Identifiers recur throughout code, so their splits are memoized, keyed by an FNV-1a hash computed while scanning
+// (a Smi key: no substring and no V8 string hash on a hit) and verified against the text. Bounded: cleared when full.
+const byHash = new Map<number, Split>();
+const collided = new Map<string, Split>();
+const MAX_SPLITS = 50_000;
+
+function makeSplit(ident: string): Split {
+  const parts = identifierParts(ident);
+  const whole = ident.toLowerCase();
+  const emit = parts.length > 1 || (parts.length === 1 && parts[0] !== whole);
+  return { key: ident, whole, parts: emit ? parts : undefined, compound: parts.length > 1 };
+}
+
+function splitAt(text: string, start: number, end: number, h: number): Split {
+  let s = byHash.get(h);
+  if (s !== undefined && s.key.length === end - start && text.startsWith(s.key, start)) return s;
+  const ident = text.slice(start, end);
+  if (s !== undefined) {
+    let c = collided.get(ident);
+    if (c === undefined) collided.set(ident, (c = makeSplit(ident)));
+    return c;
+  }
+  if (byHash.size >= MAX_SPLITS) {
+    byHash.clear();
+    collided.clear();
+  }
+  byHash.set(h, (s = makeSplit(ident)));
+  return s;
+}
+
+// Character classes of IDENT_RE, for the scanner below (which must find exactly IDENT_RE's matches).
+const isDigit = (c: number) => c >= 48 && c <= 57;
+const isStart = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 36;
+const isWord = (c: number) => isStart(c) || isDigit(c);
+const FNV = 0x811c9dc5;
+const mix = (h: number, c: number) => Math.imul(h ^ c, 0x01000193);
+
 /** Tokens of a text: each identifier whole (lower-cased) followed by its parts when it has more than one. */
 export function tokenizeCode(text: string, opts: TokenizeOptions = {}): string[] {
   const keepWhole = opts.keepWhole ?? true;
   const minLength = opts.minLength ?? 1;
   const out: string[] = [];
-  const push = (t: string) => {
-    if (t.length >= minLength) out.push(t);
-  };
-  for (const m of text.matchAll(IDENT_RE)) {
-    const ident = m[0];
-    const parts = identifierParts(ident);
-    const whole = ident.toLowerCase();
-    if (keepWhole || parts.length <= 1) push(whole);
-    if (parts.length > 1 || (parts.length === 1 && parts[0] !== whole)) for (const p of parts) push(p);
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    let c = text.charCodeAt(i);
+    const start = i;
+    let h = FNV;
+    if (isStart(c)) {
+      // [A-Za-z_$][A-Za-z0-9_$]*(?:-[A-Za-z0-9_$]+)*
+      do {
+        h = mix(h, c);
+        c = ++i < n ? text.charCodeAt(i) : -1;
+      } while (isWord(c) || (c === 45 && i + 1 < n && isWord(text.charCodeAt(i + 1))));
+    } else if (isDigit(c)) {
+      do {
+        h = mix(h, c);
+        c = ++i < n ? text.charCodeAt(i) : -1;
+      } while (isDigit(c));
+    } else {
+      i++;
+      continue;
+    }
+    const s = splitAt(text, start, i, (h & 0x3fffffff) | 0);
+    if ((keepWhole || !s.compound) && s.whole.length >= minLength) out.push(s.whole);
+    if (s.parts) for (const p of s.parts) if (p.length >= minLength) out.push(p);
   }
   return out;
 }

@@ -25,6 +25,9 @@ test('text arena: bodies round-trip from the stage and from the file, across sta
     const j = (i * 7919) % bodies.length;
     assert.deepEqual(arena.get(refs[j].at, refs[j].len), bodies[j], `record ${j}`);
   }
+  // And in file order, forwards and backwards: most records then come from the read window of an earlier one.
+  for (let i = 0; i < bodies.length; i++) assert.deepEqual(arena.get(refs[i].at, refs[i].len), bodies[i], `record ${i} (in order)`);
+  for (let i = bodies.length - 1; i >= 0; i--) assert.deepEqual(arena.get(refs[i].at, refs[i].len), bodies[i], `record ${i} (reverse)`);
   arena.free(refs[0].len);
   assert.equal(arena.live, arena.size - refs[0].len);
   assert.deepEqual(readdirSync(dir), [], 'the scratch file has no name once open (POSIX)');
