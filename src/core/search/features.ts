@@ -7,6 +7,7 @@ import type { Chunk } from '../types';
 import type { VectorStore } from '../index/vectorStore';
 import { stem } from '../text/stem';
 import { identifierParts } from '../text/tokenize';
+import { CHUNK_FEATURES, type ChunkFeature } from './model';
 import type { FileInfo, RepoView } from './repoView';
 import type { Signals } from './signals';
 
@@ -160,14 +161,22 @@ function partsOf(name: string): { part: string; stem: string }[] {
   return parts;
 }
 
+/** Position of each chunk feature in the vector `chunkFeatures` fills (CHUNK_FEATURES order). */
+const C = Object.fromEntries(CHUNK_FEATURES.map((n, i) => [n, i])) as Record<ChunkFeature, number>;
+const CLASS_KINDS = new Set(['class', 'interface', 'struct', 'trait', 'enum']);
+const BLOCK_KINDS = new Set(['block', 'section', 'constant']);
+
 /**
  * A chunk's features: from the chunk itself, plus the file model's verdict on its file (`file`, see
- * model.ts `fileDerived`). Built as one object literal: scoring a thousand candidates per query is hot.
+ * model.ts `fileDerived`), written as a vector in CHUNK_FEATURES order into `out` from `at` (`recordOf` gives the
+ * named form). A vector in a buffer shared by the query's candidates, not a record: scoring a thousand candidates
+ * per query is hot, and a record allocates a box per non-integer field.
  */
 export function chunkFeatures(
   c: Chunk, info: FileInfo | undefined, sig: Signals, ctx: SearchContext,
   file: { fileScore: number; fileRR: number; fileTop: number },
-): Features {
+  out: Float64Array = new Float64Array(CHUNK_FEATURES.length), at = 0,
+): Float64Array {
   const sym = sig.symbols.get(c.id);
   const lr = sig.lexRank.get(c.id);
   const vr = sig.vecRank.get(c.id);
@@ -178,40 +187,39 @@ export function chunkFeatures(
   for (const p of parts) if (nameWordInQuery(p, sig)) partHits++;
   if (parts.length) partHits /= parts.length;
   const m = sig.mentions.get(c.path);
-  const lineHit = m?.lines.some((l) => l >= c.startLine && l <= c.endLine) ? 1 : 0;
-  const frameFunc = m?.frame && sig.parsed.frames.some((fr) => fr.func === c.name) ? 1 : 0;
   const long = sig.isLong ? 1 : 0;
   const lexS = sig.lexScore.get(c.id) ?? 0;
   const vecRel = sig.queryVector ? cos - sig.vecTop : 0;
   const kind = c.kind;
-  return {
-    lexS,
-    lexRR: lr ? 1 / lr : 0,
-    lexCover: sig.lexCover.get(c.id) ?? 0,
-    vecCos: cos,
-    vecRel,
-    vecRR: vr ? 1 / vr : 0,
-    identLexRR: ir ? 1 / ir : 0,
-    nameExact: sym?.exact ?? 0,
-    nameStrong: sym?.strong ?? 0,
-    nameQual: sym?.qual ?? 0,
-    nameSpec: sym ? sym.spec * sym.exact : 0,
-    nameParts: partHits,
-    frameFunc,
-    lineHit,
-    isTest: info?.isTest ? 1 : 0,
-    isDoc: info?.isDoc ? 1 : 0,
-    nonCode: info && !info.isCode ? 1 : 0,
-    isFunc: kind === 'function' || kind === 'method' ? 1 : 0,
-    isClass: kind === 'class' || kind === 'interface' || kind === 'struct' || kind === 'trait' || kind === 'enum' ? 1 : 0,
-    isBlock: kind === 'block' || kind === 'section' || kind === 'constant' ? 1 : 0,
-    lenLog: Math.log1p(c.endLine - c.startLine + 1) / 5,
-    longLex: long * lexS,
-    longVec: long * vecRel,
-    ctxActive: ctx.activeFile === c.path ? 1 : 0,
-    ctxRecent: (ctx.recentEdits ?? []).includes(c.path) ? 1 : 0,
-    fileScore: file.fileScore,
-    fileRR: file.fileRR,
-    fileTop: file.fileTop,
-  };
+  out[at + C.lexS] = lexS;
+  out[at + C.lexRR] = lr ? 1 / lr : 0;
+  out[at + C.lexCover] = sig.lexCover.get(c.id) ?? 0;
+  out[at + C.vecCos] = cos;
+  out[at + C.vecRel] = vecRel;
+  out[at + C.vecRR] = vr ? 1 / vr : 0;
+  out[at + C.identLexRR] = ir ? 1 / ir : 0;
+  if (sym) {
+    out[at + C.nameExact] = sym.exact;
+    out[at + C.nameStrong] = sym.strong;
+    out[at + C.nameQual] = sym.qual;
+    out[at + C.nameSpec] = sym.spec * sym.exact;
+  }
+  out[at + C.nameParts] = partHits;
+  out[at + C.frameFunc] = m?.frame && sig.parsed.frames.some((fr) => fr.func === c.name) ? 1 : 0;
+  out[at + C.lineHit] = m?.lines.some((l) => l >= c.startLine && l <= c.endLine) ? 1 : 0;
+  out[at + C.isTest] = info?.isTest ? 1 : 0;
+  out[at + C.isDoc] = info?.isDoc ? 1 : 0;
+  out[at + C.nonCode] = info && !info.isCode ? 1 : 0;
+  out[at + C.isFunc] = kind === 'function' || kind === 'method' ? 1 : 0;
+  out[at + C.isClass] = CLASS_KINDS.has(kind) ? 1 : 0;
+  out[at + C.isBlock] = BLOCK_KINDS.has(kind) ? 1 : 0;
+  out[at + C.lenLog] = Math.log1p(c.endLine - c.startLine + 1) / 5;
+  out[at + C.longLex] = long * lexS;
+  out[at + C.longVec] = long * vecRel;
+  out[at + C.ctxActive] = ctx.activeFile === c.path ? 1 : 0;
+  out[at + C.ctxRecent] = ctx.recentEdits?.includes(c.path) ? 1 : 0;
+  out[at + C.fileScore] = file.fileScore;
+  out[at + C.fileRR] = file.fileRR;
+  out[at + C.fileTop] = file.fileTop;
+  return out;
 }

@@ -17,7 +17,10 @@ import { reciprocalRankFusion } from './fusion';
 import { RepoView } from './repoView';
 import { gatherSignals, type SearchSources, type Signals } from './signals';
 import { chunkFeatures, fileCandidates, type FileCandidate, type Features, type SearchContext } from './features';
-import { DEFAULT_WEIGHTS, explain, fileDerived, modelsFor, NO_FILE, score, validateWeights, type LinearModel, type RankWeights } from './model';
+import {
+  CHUNK_FEATURES, compileModel, DEFAULT_WEIGHTS, explain, fileDerived, modelsFor, NO_FILE, recordOf, score, scoreVector, validateWeights,
+  type LinearModel, type RankWeights,
+} from './model';
 import { contextPack, type ContextPack, type PackOptions } from './pack';
 import type { Reranker } from './rerankers';
 
@@ -73,7 +76,8 @@ export interface Retrieval {
   files: FileHit[];
   signals: Signals;
   /** Every candidate with its features (for fitting and inspection). */
-  candidates: { files: FileCandidate[]; chunks: { chunk: Chunk; features: Features }[] };
+  /** Every candidate with its features (chunk features as a vector in CHUNK_FEATURES order). */
+  candidates: { files: FileCandidate[]; chunks: { chunk: Chunk; features: Float64Array }[] };
   timings: Record<string, number>;
   /** Set when the second-stage reranker failed and the model's order was kept. */
   rerankError?: string;
@@ -145,19 +149,23 @@ export function createRetriever(index: RetrieverIndex, opts: RetrieverOptions = 
     const models = modelsFor(weights, long);
     const scored = files.map((f) => ({ f, s: score(models.file, f.features) })).sort((a, b) => b.s - a.s || (a.f.path < b.f.path ? -1 : 1));
     const top = scored[0]?.s ?? 0;
-    const fileRank = new Map(scored.map((x, i) => [x.f.path, { s: x.s, r: i + 1 }]));
+    const fileRank = new Map(scored.map((x, i) => [x.f.path, fileDerived(x.s, top, i + 1)]));
     const ids = new Set<string>([...sig.lexRank.keys(), ...sig.vecRank.keys(), ...sig.symbols.keys(), ...sig.identLexRank.keys()]);
     for (const { f } of scored.slice(0, opts.expandFiles ?? 10)) for (const id of f.info.chunkIds) ids.add(id);
-    const chunks: { chunk: Chunk; features: Features; s: number }[] = [];
+    const chunkModel = compileModel(models.chunk, CHUNK_FEATURES);
+    const NF = CHUNK_FEATURES.length;
+    const buf = new Float64Array(ids.size * NF); // every candidate's features, one vector after another
+    const chunks: { chunk: Chunk; at: number; s: number }[] = [];
     for (const id of ids) {
       const c = src.store.getChunk(id);
       if (!c) continue;
-      const fr = fileRank.get(c.path);
-      const f = chunkFeatures(c, view.files.get(c.path), sig, ctx, fr ? fileDerived(fr.s, top, fr.r) : NO_FILE);
-      chunks.push({ chunk: c, features: f, s: score(models.chunk, f) });
+      const at = chunks.length * NF;
+      chunkFeatures(c, view.files.get(c.path), sig, ctx, fileRank.get(c.path) ?? NO_FILE, buf, at);
+      chunks.push({ chunk: c, at, s: scoreVector(chunkModel, buf, at) });
     }
     chunks.sort((a, b) => b.s - a.s || (a.chunk.id < b.chunk.id ? -1 : 1));
-    const hits = chunks.slice(0, Math.max(k, 50)).map(({ chunk, features, s }) => toHit(chunk, s, sig, models.chunk, features));
+    const featuresOf = (at: number) => buf.subarray(at, at + NF);
+    const hits = chunks.slice(0, Math.max(k, 50)).map(({ chunk, at, s }) => toHit(chunk, s, sig, models.chunk, recordOf(CHUNK_FEATURES, featuresOf(at))));
     const fileHits: FileHit[] = scored.slice(0, fileK).map(({ f, s }) => {
       const e = explain(models.file, f.features, !!opts.explain);
       return {
@@ -166,7 +174,8 @@ export function createRetriever(index: RetrieverIndex, opts: RetrieverOptions = 
       };
     });
     return {
-      chunks: hits.slice(0, k), files: fileHits, candidates: { files, chunks },
+      chunks: hits.slice(0, k), files: fileHits,
+      candidates: { files, get chunks() { return chunks.map(({ chunk, at }) => ({ chunk, features: featuresOf(at) })); } }, // built when read (eval dumps)
       model: long ? ('long' as const) : ('short' as const),
     };
   }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CHUNK_FEATURES, DEFAULT_WEIGHTS, FILE_FEATURES, explain, score, validateWeights } from '../../../src/core/search/model';
+import { CHUNK_FEATURES, DEFAULT_WEIGHTS, FILE_FEATURES, compileModel, explain, recordOf, score, scoreVector, validateWeights } from '../../../src/core/search/model';
 
 test('the shipped weights load and every feature they name is computed', () => {
   validateWeights(DEFAULT_WEIGHTS);
@@ -20,4 +20,29 @@ test('scoring is a pure weighted sum; explanations list the largest positive con
   const e = explain(model, { lexMax: 0.5, isTest: 1, symDef: 2 });
   assert.deepEqual(e.reasons, ['defines a mentioned symbol', 'keyword match']);
   assert.equal(e.contributions.isTest, -3);
+});
+
+test('a compiled model scores a feature vector exactly as score() scores the record (same terms, same order)', () => {
+  let seed = 7;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * 4 - 2;
+  for (const model of [DEFAULT_WEIGHTS.chunk, DEFAULT_WEIGHTS.short!.chunk]) {
+    const m = compileModel(model, CHUNK_FEATURES);
+    assert.equal(compileModel(model, CHUNK_FEATURES), m, 'compiled once per model and feature order');
+    const buf = new Float64Array(3 * CHUNK_FEATURES.length);
+    for (let trial = 0; trial < 200; trial++) {
+      for (let i = 0; i < buf.length; i++) buf[i] = trial % 3 === 0 && i % 2 ? 0 : rnd(); // some zeros, like real features
+      for (let k = 0; k < 3; k++) {
+        const at = k * CHUNK_FEATURES.length;
+        const rec = recordOf(CHUNK_FEATURES, buf.subarray(at, at + CHUNK_FEATURES.length));
+        assert.equal(scoreVector(m, buf, at), score(model, rec)); // bit-for-bit: rankings cannot move
+      }
+    }
+  }
+  // Weight order differs from feature order, and a weight names a feature the vector lacks: skipped, as score() does.
+  const odd = { bias: 0.5, weights: { fileTop: 3, lexS: 1e-17, vecCos: 1 } };
+  const x = new Float64Array(CHUNK_FEATURES.length);
+  x[CHUNK_FEATURES.indexOf('lexS')] = 1;
+  x[CHUNK_FEATURES.indexOf('vecCos')] = 1;
+  assert.equal(scoreVector(compileModel(odd, CHUNK_FEATURES), x), score(odd, recordOf(CHUNK_FEATURES, x)));
+  assert.equal(scoreVector(compileModel(odd, ['vecCos']), [2]), 0.5 + 2);
 });

@@ -205,7 +205,7 @@ function dumpRow(it: EvalItem, res: Awaited<ReturnType<Retriever['retrieve']>>) 
     id: it.id, set: it.set, repo: it.repo, long: res.model === 'long', goldFiles: it.goldFiles, goldSpans: it.goldSpans.map(spanId), fileNames: FILE_FEATURES, chunkNames: CHUNK_BASE_FEATURES,
     files: res.candidates.files.map((f) => ({ path: f.path, y: it.goldFiles.includes(f.path) ? 1 : 0, x: vectorOf(FILE_FEATURES, f.features) })),
     chunks: res.candidates.chunks.map(({ chunk, features }) => ({
-      path: chunk.path, id: chunk.id, spans: spanMatches(chunk, it.goldSpans), x: vectorOf(CHUNK_BASE_FEATURES, features),
+      path: chunk.path, id: chunk.id, spans: spanMatches(chunk, it.goldSpans), x: Array.from(features.subarray(0, CHUNK_BASE_FEATURES.length)),
     })),
   };
 }
