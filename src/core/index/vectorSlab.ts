@@ -238,7 +238,14 @@ export class VectorSlab {
 
   /** The row's vector as a plain array (what vectra items hold). */
   toArray(row: number): number[] {
-    return Array.from(this.get(row));
+    // The same values as get() (int8 × a power of two is exact in float32 and in double), without the
+    // Float32Array and Array.from's iteration: ~10× faster, and it runs for every chunk of every shard written.
+    const out: number[] = [];
+    const d = this.data;
+    const off = row * this.stride;
+    const s = this.scale[row];
+    for (let i = 0; i < this.dim; i++) out.push(d[off + i] * s);
+    return out;
   }
 
   /**
