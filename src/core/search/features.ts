@@ -7,7 +7,7 @@ import type { Chunk } from '../types';
 import type { VectorStore } from '../index/vectorStore';
 import { stem } from '../text/stem';
 import { identifierParts } from '../text/tokenize';
-import { CHUNK_FEATURES, type ChunkFeature } from './model';
+import { CHUNK_FEATURES, FILE_FEATURES, recordOf, type ChunkFeature, type FileFeature } from './model';
 import type { FileInfo, RepoView } from './repoView';
 import type { Signals } from './signals';
 
@@ -21,11 +21,19 @@ export interface SearchContext {
 
 export type Features = Record<string, number>;
 
-export interface FileCandidate {
-  path: string;
-  info: FileInfo;
-  features: Features;
+/** A candidate file: its features as a vector in FILE_FEATURES order (`features` gives the named form, built on read). */
+export class FileCandidate {
+  constructor(readonly path: string, readonly info: FileInfo, readonly x: Float64Array) {}
+  get features(): Features {
+    return recordOf(FILE_FEATURES, this.x);
+  }
 }
+
+/** A package's entry file (`__init__.py`, `index.ts`…). */
+const PACKAGE_INIT = /(^|\/)__init__\.py$|(^|\/)index\.[jt]sx?$/;
+
+/** Position of each file feature in a FileCandidate's vector. */
+const F = Object.fromEntries(FILE_FEATURES.map((n, i) => [n, i])) as Record<FileFeature, number>;
 
 const damped = (xs: number[]) => {
   xs.sort((a, b) => b - a);
@@ -101,42 +109,41 @@ export function fileCandidates(view: RepoView, store: VectorStore, sig: Signals,
     const fb = fbmBy.get(p);
     const lx = lexMax.get(p) ?? 0;
     const vrel = sig.queryVector ? (vmax ?? 0) - sig.vecTop : 0;
-    const f: Features = {
-      lexMax: lx,
-      lexSum: damped([...(lexBy.get(p) ?? [])]),
-      lexRR: lexR.has(p) ? 1 / lexR.get(p)! : 0,
-      lexCover: coverBy.get(p) ?? 0,
-      vecMax: vmax ?? 0,
-      vecRel: vrel,
-      vecRR: vecR.has(p) ? 1 / vecR.get(p)! : 0,
-      vecSum: damped((vecBy.get(p) ?? []).map((x) => x / (sig.vecTop || 1))),
-      fbm: fb?.s ?? 0,
-      fbmRR: fb ? 1 / fb.r : 0,
-      pathMention: lm?.path ?? 0,
-      moduleMention: lm?.module ?? 0,
-      frame: lm?.frame ?? 0,
-      frameLast: lm?.frameLast ?? 0,
-      symDef: sym ? Math.log1p(sym.def) : 0,
-      symDefStrong: sym?.strong ?? 0,
-      symQual: sym?.qual ?? 0,
-      wordDef: Math.log1p(sig.wordDefs.get(p) ?? 0),
-      stemMention: info.stem.length >= 3 && sig.queryTokens.has(info.stem) ? 1 : 0,
-      graph: sig.graph.get(p) ?? 0,
-      identLexRR: identBy.has(p) ? 1 / identBy.get(p)! : 0,
-      isTest: info.isTest ? 1 : 0,
-      isDoc: info.isDoc ? 1 : 0,
-      isExample: info.isExample ? 1 : 0,
-      nonCode: info.isCode ? 0 : 1,
-      isInit: /(^|\/)__init__\.py$|(^|\/)index\.[jt]sx?$/.test(p) ? 1 : 0,
-      sizeLog: Math.log1p(info.chunkIds.length) / 5,
-      longLex: long * lx,
-      longVec: long * vrel,
-      longFbm: long * (fb?.s ?? 0),
-      ctxActive: ctx.activeFile === p ? 1 : 0,
-      ctxOpen: open.has(p) ? 1 : 0,
-      ctxRecent: recent.get(p) ?? 0,
-    };
-    out.push({ path: p, info, features: f });
+    const x = new Float64Array(FILE_FEATURES.length);
+    x[F.lexMax] = lx;
+    x[F.lexSum] = damped([...(lexBy.get(p) ?? [])]);
+    x[F.lexRR] = lexR.has(p) ? 1 / lexR.get(p)! : 0;
+    x[F.lexCover] = coverBy.get(p) ?? 0;
+    x[F.vecMax] = vmax ?? 0;
+    x[F.vecRel] = vrel;
+    x[F.vecRR] = vecR.has(p) ? 1 / vecR.get(p)! : 0;
+    x[F.vecSum] = damped((vecBy.get(p) ?? []).map((v) => v / (sig.vecTop || 1)));
+    x[F.fbm] = fb?.s ?? 0;
+    x[F.fbmRR] = fb ? 1 / fb.r : 0;
+    x[F.pathMention] = lm?.path ?? 0;
+    x[F.moduleMention] = lm?.module ?? 0;
+    x[F.frame] = lm?.frame ?? 0;
+    x[F.frameLast] = lm?.frameLast ?? 0;
+    x[F.symDef] = sym ? Math.log1p(sym.def) : 0;
+    x[F.symDefStrong] = sym?.strong ?? 0;
+    x[F.symQual] = sym?.qual ?? 0;
+    x[F.wordDef] = Math.log1p(sig.wordDefs.get(p) ?? 0);
+    x[F.stemMention] = info.stem.length >= 3 && sig.queryTokens.has(info.stem) ? 1 : 0;
+    x[F.graph] = sig.graph.get(p) ?? 0;
+    x[F.identLexRR] = identBy.has(p) ? 1 / identBy.get(p)! : 0;
+    x[F.isTest] = info.isTest ? 1 : 0;
+    x[F.isDoc] = info.isDoc ? 1 : 0;
+    x[F.isExample] = info.isExample ? 1 : 0;
+    x[F.nonCode] = info.isCode ? 0 : 1;
+    x[F.isInit] = PACKAGE_INIT.test(p) ? 1 : 0;
+    x[F.sizeLog] = Math.log1p(info.chunkIds.length) / 5;
+    x[F.longLex] = long * lx;
+    x[F.longVec] = long * vrel;
+    x[F.longFbm] = long * (fb?.s ?? 0);
+    x[F.ctxActive] = ctx.activeFile === p ? 1 : 0;
+    x[F.ctxOpen] = open.has(p) ? 1 : 0;
+    x[F.ctxRecent] = recent.get(p) ?? 0;
+    out.push(new FileCandidate(p, info, x));
   }
   return out;
 }

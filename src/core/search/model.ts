@@ -71,11 +71,6 @@ export function modelsFor(w: RankWeights, isLong: boolean): { file: LinearModel;
   return !isLong && w.short ? w.short : { file: w.file, chunk: w.chunk };
 }
 
-/** Dense vector of a feature record in the given order (missing → 0). */
-export function vectorOf(names: readonly string[], f: Record<string, number>): number[] {
-  return names.map((n) => f[n] ?? 0);
-}
-
 /**
  * A linear model bound to a feature order, for features held as a dense vector (the hot path: about a thousand
  * chunks per query, where a record of doubles costs an allocation per field). The (position, weight) pairs keep

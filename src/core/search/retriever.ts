@@ -18,8 +18,8 @@ import { RepoView } from './repoView';
 import { gatherSignals, type SearchSources, type Signals } from './signals';
 import { chunkFeatures, fileCandidates, type FileCandidate, type Features, type SearchContext } from './features';
 import {
-  CHUNK_FEATURES, compileModel, DEFAULT_WEIGHTS, explain, fileDerived, modelsFor, NO_FILE, recordOf, score, scoreVector, validateWeights,
-  type LinearModel, type RankWeights,
+  CHUNK_FEATURES, compileModel, DEFAULT_WEIGHTS, explain, FILE_FEATURES, fileDerived, modelsFor, NO_FILE, recordOf, scoreVector, validateWeights,
+  type FileFeature, type LinearModel, type RankWeights,
 } from './model';
 import { contextPack, type ContextPack, type PackOptions } from './pack';
 import type { Reranker } from './rerankers';
@@ -147,7 +147,8 @@ export function createRetriever(index: RetrieverIndex, opts: RetrieverOptions = 
   function rankWithModel(files: FileCandidate[], sig: Signals, ctx: SearchContext, k: number, fileK: number) {
     const long = usesLongModel(sig);
     const models = modelsFor(weights, long);
-    const scored = files.map((f) => ({ f, s: score(models.file, f.features) })).sort((a, b) => b.s - a.s || (a.f.path < b.f.path ? -1 : 1));
+    const fileModel = compileModel(models.file, FILE_FEATURES);
+    const scored = files.map((f) => ({ f, s: scoreVector(fileModel, f.x) })).sort((a, b) => b.s - a.s || (a.f.path < b.f.path ? -1 : 1));
     const top = scored[0]?.s ?? 0;
     const fileRank = new Map(scored.map((x, i) => [x.f.path, fileDerived(x.s, top, i + 1)]));
     const ids = new Set<string>([...sig.lexRank.keys(), ...sig.vecRank.keys(), ...sig.symbols.keys(), ...sig.identLexRank.keys()]);
@@ -167,10 +168,11 @@ export function createRetriever(index: RetrieverIndex, opts: RetrieverOptions = 
     const featuresOf = (at: number) => buf.subarray(at, at + NF);
     const hits = chunks.slice(0, Math.max(k, 50)).map(({ chunk, at, s }) => toHit(chunk, s, sig, models.chunk, recordOf(CHUNK_FEATURES, featuresOf(at))));
     const fileHits: FileHit[] = scored.slice(0, fileK).map(({ f, s }) => {
-      const e = explain(models.file, f.features, !!opts.explain);
+      const features = f.features;
+      const e = explain(models.file, features, !!opts.explain);
       return {
         path: f.path, score: s, reasons: e.reasons, chunks: hits.filter((h) => h.chunk.path === f.path).slice(0, 5),
-        ...(opts.explain ? { features: f.features, contributions: e.contributions } : {}),
+        ...(opts.explain ? { features, contributions: e.contributions } : {}),
       };
     });
     return {
@@ -209,7 +211,10 @@ export function createRetriever(index: RetrieverIndex, opts: RetrieverOptions = 
     const byFile = (ids: string[]) => [...new Set(ids.map((id) => src.store.getChunk(id)?.path).filter((p): p is string => !!p))];
     const fileLists = lists.map((l) => ({ ids: byFile(l.ids) }));
     if (st === 'fusion') {
-      const rank = (key: string) => files.filter((f) => f.features[key] > 0).sort((a, b) => b.features[key] - a.features[key]).map((f) => f.path);
+      const rank = (key: FileFeature) => {
+        const i = FILE_FEATURES.indexOf(key);
+        return files.filter((f) => f.x[i] > 0).sort((a, b) => b.x[i] - a.x[i]).map((f) => f.path);
+      };
       fileLists.push({ ids: sig.fbm.map((h) => h.key) }, { ids: rank('pathMention') }, { ids: rank('moduleMention') }, { ids: rank('frame') }, { ids: rank('graph') });
     }
     const fusedFiles = reciprocalRankFusion(fileLists);

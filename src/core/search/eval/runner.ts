@@ -12,7 +12,7 @@ import { existsSync, promises as fs, mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { openWorkspaceIndex } from '../../index/workspaceIndex';
 import type { VectorStore } from '../../index/vectorStore';
-import { FILE_FEATURES, CHUNK_BASE_FEATURES, vectorOf, type RankWeights } from '../model';
+import { FILE_FEATURES, CHUNK_BASE_FEATURES, type RankWeights } from '../model';
 import { RepoView } from '../repoView';
 import { createRetriever, type Retriever, type Stage } from '../retriever';
 import { Baselines } from './baselines';
@@ -203,7 +203,7 @@ function windowMatches(w: { path: string; startLine: number; endLine: number }, 
 function dumpRow(it: EvalItem, res: Awaited<ReturnType<Retriever['retrieve']>>) {
   return {
     id: it.id, set: it.set, repo: it.repo, long: res.model === 'long', goldFiles: it.goldFiles, goldSpans: it.goldSpans.map(spanId), fileNames: FILE_FEATURES, chunkNames: CHUNK_BASE_FEATURES,
-    files: res.candidates.files.map((f) => ({ path: f.path, y: it.goldFiles.includes(f.path) ? 1 : 0, x: vectorOf(FILE_FEATURES, f.features) })),
+    files: res.candidates.files.map((f) => ({ path: f.path, y: it.goldFiles.includes(f.path) ? 1 : 0, x: Array.from(f.x) })),
     chunks: res.candidates.chunks.map(({ chunk, features }) => ({
       path: chunk.path, id: chunk.id, spans: spanMatches(chunk, it.goldSpans), x: Array.from(features.subarray(0, CHUNK_BASE_FEATURES.length)),
     })),
