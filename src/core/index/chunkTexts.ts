@@ -1,8 +1,9 @@
 /**
  * Chunk bodies off the JS heap. An open store keeps each chunk's large, rarely read fields (text, doc comment,
  * signature, content hash: about three quarters of a chunk's heap) in a scratch file of this process, and only
- * their offset in memory. `StoredChunk` reads them back on access: one `pread` (page-cached), and the last
- * record read is kept, so `c.text` then `c.doc` costs one read.
+ * their offset in memory. `StoredChunk` reads them back on access: one `pread` (page-cached) of at least 16 KB, so
+ * the records after it (a file's other chunks) come without another, and the last record read is kept, so `c.text`
+ * then `c.doc` costs one decode.
  *
  * The scratch file is derived data: it is rebuilt from the shards at every open and never read by another
  * process. Where the OS allows it (POSIX), it is unlinked right after it is created, so nothing is left behind

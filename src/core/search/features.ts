@@ -205,12 +205,10 @@ export function chunkFeatures(
   out[at + C.vecRel] = vecRel;
   out[at + C.vecRR] = vr ? 1 / vr : 0;
   out[at + C.identLexRR] = ir ? 1 / ir : 0;
-  if (sym) {
-    out[at + C.nameExact] = sym.exact;
-    out[at + C.nameStrong] = sym.strong;
-    out[at + C.nameQual] = sym.qual;
-    out[at + C.nameSpec] = sym.spec * sym.exact;
-  }
+  out[at + C.nameExact] = sym?.exact ?? 0;
+  out[at + C.nameStrong] = sym?.strong ?? 0;
+  out[at + C.nameQual] = sym?.qual ?? 0;
+  out[at + C.nameSpec] = sym ? sym.spec * sym.exact : 0;
   out[at + C.nameParts] = partHits;
   out[at + C.frameFunc] = m?.frame && sig.parsed.frames.some((fr) => fr.func === c.name) ? 1 : 0;
   out[at + C.lineHit] = m?.lines.some((l) => l >= c.startLine && l <= c.endLine) ? 1 : 0;

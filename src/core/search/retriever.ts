@@ -75,8 +75,7 @@ export interface Retrieval {
   chunks: RankedHit[];
   files: FileHit[];
   signals: Signals;
-  /** Every candidate with its features (for fitting and inspection). */
-  /** Every candidate with its features (chunk features as a vector in CHUNK_FEATURES order). */
+  /** Every candidate with its features, for fitting and inspection (chunk features as a vector in CHUNK_FEATURES order). */
   candidates: { files: FileCandidate[]; chunks: { chunk: Chunk; features: Float64Array }[] };
   timings: Record<string, number>;
   /** Set when the second-stage reranker failed and the model's order was kept. */

@@ -6,6 +6,8 @@
  * `kebab-case` → `kebab-case`, `kebab`, `case`. Everything is lower-cased.
  */
 
+import { ownString } from './strings';
+
 const IDENT_RE = /[A-Za-z_$][A-Za-z0-9_$]*(?:-[A-Za-z0-9_$]+)*|[0-9]+/g;
 // camelCase / PascalCase / ACRONYMWord / digit boundaries
 const PART_RE = /[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+/g;
@@ -42,11 +44,14 @@ const byHash = new Map<number, Split>();
 const collided = new Map<string, Split>();
 const MAX_SPLITS = 50_000;
 
+/** `ident` is cut from a text: the memo keeps flat copies (a V8 slice of 13+ characters would pin the whole text). */
 function makeSplit(ident: string): Split {
-  const parts = identifierParts(ident);
-  const whole = ident.toLowerCase();
+  const key = ownString(ident);
+  const parts = identifierParts(key).map(ownString);
+  const lower = key.toLowerCase();
+  const whole = lower === key ? key : ownString(lower);
   const emit = parts.length > 1 || (parts.length === 1 && parts[0] !== whole);
-  return { key: ident, whole, parts: emit ? parts : undefined, compound: parts.length > 1 };
+  return { key, whole, parts: emit ? parts : undefined, compound: parts.length > 1 };
 }
 
 function splitAt(text: string, start: number, end: number, h: number): Split {
