@@ -158,6 +158,7 @@ export class Indexer {
         const prefix = p.endsWith('/') ? p : p + '/';
         for (const f of [...this.store.files()]) if (f.path.startsWith(prefix)) this.removeOne(f.path, report);
       }
+      this.lexical.settle();
       this.scheduleFlush();
       return this.finish(report, t0);
     });
@@ -269,6 +270,7 @@ export class Indexer {
     }
     await Promise.all(inflight);
     await flushPending();
+    this.lexical.settle(); // here, not per batch: batches depend on the order results came back in
     signal?.throwIfAborted();
   }
 

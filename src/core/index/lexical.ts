@@ -126,22 +126,25 @@ export class LexicalIndex {
     return this.engine.has(id);
   }
 
-  /** Adds chunks; a chunk whose id is already indexed replaces the old version. */
+  /** Adds chunks; a chunk whose id is already indexed replaces the old version. Call `settle()` when a batch of changes ends. */
   add(chunks: Iterable<Chunk>): void {
     for (const c of chunks) {
       this.engine.remove(c.id);
       this.engine.add(c.id, FIELDS.map((f) => tokenizeField(c[f] ?? '', f)));
     }
-    this.maybeCompact();
   }
 
-  /** Removes chunks by id (unknown ids are ignored). */
+  /** Removes chunks by id (unknown ids are ignored). Call `settle()` when a batch of changes ends. */
   remove(ids: Iterable<string>): void {
     for (const id of ids) this.engine.remove(id);
-    this.maybeCompact();
   }
 
-  private maybeCompact(): void {
+  /**
+   * Compacts once removed chunks are many (over 2,000 and a quarter of all). Removed postings count in BM25's
+   * document frequencies until then, so scores depend on when compaction ran: the indexer calls this at the end of
+   * each update, never inside one, where it would depend on the order the workers' results came back in.
+   */
+  settle(): void {
     const dead = this.engine.deadCount;
     if (dead > 2000 && dead > 0.25 * (dead + this.engine.size)) this.engine.compact();
   }

@@ -6,7 +6,7 @@ import { LexicalIndex } from '../../../src/core/index/lexical';
 import { queryCoverage } from '../../../src/core/index/coverage';
 import { IntegrityError } from '../../../src/core/index/atomicFs';
 import type { Chunk } from '../../../src/core/types';
-import { tempDir } from './storeHelpers';
+import { makeChunk, tempDir } from './storeHelpers';
 
 function chunk(id: string, fields: Partial<Chunk> & { path: string }): Chunk {
   return {
@@ -168,4 +168,30 @@ test('queryCoverage: a word counts with the idf of its most common form and is c
   assert.ok(Math.abs(cover(0b010) - 1 / 6) < 1e-9, 'another form covers a third of the word (0.5 / 1.5)');
   assert.equal(cover(0b111), 1);
   assert.equal(cover(0b100), 0.5);
+});
+
+test('scores do not depend on the order of changes within an update: compaction waits for settle()', () => {
+  const words = ['alpha', 'beta', 'gamma', 'delta', 'parser', 'config'];
+  const chunks = Array.from({ length: 10_000 }, (_, i) => makeChunk(`src/f${i % 500}.ts`, i, `function fn${i}() { ${words[i % 6]} ${words[(i * 7) % 6]} parse(${i}) }`));
+  const first = chunks.slice(0, 3000).map((c) => c.id);
+  const second = chunks.slice(3000, 3500).map((c) => c.id);
+  const added = Array.from({ length: 200 }, (_, i) => makeChunk('src/new.ts', 20_000 + i, `function added${i}() { parser config gamma }`));
+  // The same update, its parts in two orders (as worker results may come back): before settle() existed, the first
+  // order compacted after its big removal and kept the 500 later ones as dead postings; the second compacted at the end.
+  const a = LexicalIndex.rebuild(chunks);
+  a.remove(first);
+  a.add(added);
+  a.remove(second);
+  a.settle();
+  const b = LexicalIndex.rebuild(chunks);
+  b.remove(second);
+  b.add(added);
+  b.remove(first);
+  b.settle();
+  const fresh = LexicalIndex.rebuild([...chunks.slice(3500), ...added]);
+  for (const q of ['parser config', 'alpha gamma', 'fn4000 parse']) {
+    const [ra, rb, rf] = [a, b, fresh].map((x) => x.search(q, 20).map((h) => `${h.id} ${h.score}`));
+    assert.deepEqual(ra, rb, q);
+    assert.deepEqual(ra, rf, `${q}: as a fresh build of what is left`);
+  }
 });
