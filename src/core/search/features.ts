@@ -182,7 +182,7 @@ const BLOCK_KINDS = new Set(['block', 'section', 'constant']);
 export function chunkFeatures(
   c: Chunk, info: FileInfo | undefined, sig: Signals, ctx: SearchContext,
   file: { fileScore: number; fileRR: number; fileTop: number },
-  out: Float64Array = new Float64Array(CHUNK_FEATURES.length), at = 0,
+  out: Float64Array, at: number,
 ): Float64Array {
   const sym = sig.symbols.get(c.id);
   const lr = sig.lexRank.get(c.id);
