@@ -8,6 +8,7 @@ import type { VectorStore } from '../index/vectorStore';
 import { stem } from '../text/stem';
 import { identifierParts } from '../text/tokenize';
 import { CHUNK_FEATURES, FILE_FEATURES, recordOf, type ChunkFeature, type FileFeature } from './model';
+import { byValueThenKey } from './fusion';
 import type { FileInfo, RepoView } from './repoView';
 import type { Signals } from './signals';
 
@@ -47,7 +48,7 @@ const cosine = (sig: Signals, id: string): number => sig.vecScoreOf?.(id) ?? 0;
 
 /** Rank of each file by a per-file score (1 = best). */
 function rankOf(best: Map<string, number>): Map<string, number> {
-  return new Map([...best].sort((a, b) => b[1] - a[1]).map(([p], i) => [p, i + 1]));
+  return new Map([...best].sort(byValueThenKey).map(([p], i) => [p, i + 1]));
 }
 
 /** Candidate files and their features. */
@@ -84,8 +85,8 @@ export function fileCandidates(view: RepoView, store: VectorStore, sig: Signals,
   const fbmBy = new Map(sig.fbm.map((h, i) => [h.key, { s: h.score / fbmTop, r: i + 1 }]));
 
   const paths = new Set<string>([...lexBy.keys(), ...vecBy.keys(), ...fbmBy.keys(), ...sig.mentions.keys(), ...symBy.keys()]);
-  for (const [p, g] of [...sig.graph].sort((a, b) => b[1] - a[1]).slice(0, 30)) if (g > 0) paths.add(p);
-  for (const [p] of [...sig.wordDefs].sort((a, b) => b[1] - a[1]).slice(0, 30)) paths.add(p);
+  for (const [p, g] of [...sig.graph].sort(byValueThenKey).slice(0, 30)) if (g > 0) paths.add(p);
+  for (const [p] of [...sig.wordDefs].sort(byValueThenKey).slice(0, 30)) paths.add(p);
   const ctxFiles = [ctx.activeFile, ...(ctx.openFiles ?? []), ...(ctx.recentEdits ?? []).slice(0, 10)].filter((p): p is string => !!p);
   for (const p of ctxFiles) if (view.files.has(p)) paths.add(p);
 

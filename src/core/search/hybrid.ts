@@ -2,7 +2,7 @@ import type { Chunk } from '../types';
 import type { Embedder } from '../embed/embedder';
 import type { LexicalIndex } from '../index/lexical';
 import type { VectorStore } from '../index/vectorStore';
-import { reciprocalRankFusion } from './fusion';
+import { byValueThenKey, reciprocalRankFusion } from './fusion';
 
 export interface SearchHit {
   chunk: Chunk;
@@ -29,7 +29,7 @@ export async function hybridSearch(src: HybridSources, query: string, k: number,
   const vecRank = new Map(vec.map((h, i) => [h.id, i + 1]));
   const terms = new Map(lex.map((h) => [h.id, h.matchedTerms]));
   return [...fused]
-    .sort((a, b) => b[1] - a[1])
+    .sort(byValueThenKey)
     .slice(0, k)
     .flatMap(([id, score]) => {
       const chunk = src.store.getChunk(id);

@@ -84,11 +84,13 @@ export interface RepoViewOptions {
 export class RepoView {
   readonly files = new Map<string, FileInfo>();
   /** Lower-cased definition name → chunk ids. */
-  readonly byName = new Map<string, Set<string>>();
-  /** Python module → path. */
-  readonly byModule = new Map<string, string>();
+  private readonly byName = new Map<string, Set<string>>();
+  /** `definitions()`'s sorted answers, dropped when a name's set changes. */
+  private readonly sortedDefs = new Map<string, readonly string[]>();
+  /** Python module → paths (two files can claim one module: `a.py` and `a/__init__.py`). */
+  private readonly byModule = new Map<string, Set<string>>();
   /** Lower-cased basename (`core.py`) → paths. */
-  readonly byBasename = new Map<string, Set<string>>();
+  private readonly byBasename = new Map<string, Set<string>>();
   readonly fileBm25?: Bm25Index;
   private seen = '';
   private running?: Promise<number>;
@@ -196,6 +198,7 @@ export class RepoView {
         let s = this.byName.get(key);
         if (!s) this.byName.set(key, (s = new Set()));
         s.add(c.id);
+        this.sortedDefs.delete(key);
       }
     }
     const info: FileInfo = {
@@ -206,7 +209,11 @@ export class RepoView {
       isCode: !NON_CODE.has(language),
     };
     this.files.set(path, info);
-    if (module) this.byModule.set(module, path);
+    if (module) {
+      let m = this.byModule.get(module);
+      if (!m) this.byModule.set(module, (m = new Set()));
+      m.add(path);
+    }
     let b = this.byBasename.get(base);
     if (!b) this.byBasename.set(base, (b = new Set()));
     b.add(path);
@@ -219,7 +226,10 @@ export class RepoView {
   private drop(info: FileInfo): void {
     for (const id of info.chunkIds) {
       const c = this.store.getChunk(id);
-      for (const n of c ? definedNames(c) : []) this.byName.get(n.toLowerCase())?.delete(id);
+      for (const n of c ? definedNames(c) : []) {
+        this.byName.get(n.toLowerCase())?.delete(id);
+        this.sortedDefs.delete(n.toLowerCase());
+      }
     }
     // Chunks already gone from the store: sweep names this file defined.
     for (const n of info.defs) {
@@ -227,8 +237,10 @@ export class RepoView {
       if (!s) continue;
       for (const id of info.chunkIds) s.delete(id);
       if (s.size === 0) this.byName.delete(n);
+      this.sortedDefs.delete(n);
     }
-    if (info.module && this.byModule.get(info.module) === info.path) this.byModule.delete(info.module);
+    const m = info.module ? this.byModule.get(info.module) : undefined;
+    if (m?.delete(info.path) && m.size === 0) this.byModule.delete(info.module!);
     this.byBasename.get(info.path.split('/').pop()!.toLowerCase())?.delete(info.path);
     this.fileBm25?.remove(info.path);
     this.files.delete(info.path);
@@ -251,7 +263,7 @@ export class RepoView {
         bestLen = n;
       } else if (n === bestLen) best.push(p);
     }
-    return best;
+    return best.sort();
   }
 
   /** The longest module prefix of a dotted name that is an indexed module, and the rest (a symbol path). */
@@ -259,13 +271,22 @@ export class RepoView {
     const parts = dotted.split('.');
     for (let n = parts.length; n >= 1; n--) {
       const p = this.byModule.get(parts.slice(0, n).join('.'));
-      if (p) return { path: p, rest: parts.slice(n) };
+      if (p?.size) return { path: p.size === 1 ? p.values().next().value! : [...p].sort()[0], rest: parts.slice(n) };
     }
     return undefined;
   }
 
-  /** Chunk ids defining `name` (case-insensitive exact match on the short name). */
-  definitions(name: string): string[] {
-    return [...(this.byName.get(name.toLowerCase()) ?? [])];
+  /**
+   * Chunk ids defining `name` (case-insensitive exact match on the short name), sorted: the order in which the
+   * index learned its files (workers' finishing order, past updates) must not reach a ranking through ties.
+   */
+  definitions(name: string): readonly string[] {
+    const key = name.toLowerCase();
+    let ids = this.sortedDefs.get(key);
+    if (!ids) {
+      ids = [...(this.byName.get(key) ?? [])].sort();
+      this.sortedDefs.set(key, ids);
+    }
+    return ids;
   }
 }

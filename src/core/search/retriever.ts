@@ -13,7 +13,7 @@
  */
 import type { Chunk } from '../types';
 import type { SearchHit } from './hybrid';
-import { reciprocalRankFusion } from './fusion';
+import { byKey, byValueThenKey, reciprocalRankFusion } from './fusion';
 import { RepoView } from './repoView';
 import { gatherSignals, type SearchSources, type Signals } from './signals';
 import { chunkFeatures, fileCandidates, type FileCandidate, type Features, type SearchContext } from './features';
@@ -194,11 +194,11 @@ export function createRetriever(index: RetrieverIndex, opts: RetrieverOptions = 
     const lists: { ids: string[]; name: string }[] = [{ ids: sig.lex.map((h) => h.id), name: 'keyword match' }];
     if (st !== 'lexical') lists.push({ ids: sig.vec.map((h) => h.id), name: 'semantic match' });
     if (st === 'fusion') {
-      lists.push({ ids: [...sig.symbols].sort((a, b) => b[1].exact * b[1].spec + b[1].qual - (a[1].exact * a[1].spec + a[1].qual)).map(([id]) => id), name: 'symbol mentioned' });
-      lists.push({ ids: [...sig.identLexRank].sort((a, b) => a[1] - b[1]).map(([id]) => id), name: 'identifier match' });
+      lists.push({ ids: [...sig.symbols].sort((a, b) => b[1].exact * b[1].spec + b[1].qual - (a[1].exact * a[1].spec + a[1].qual) || byKey(a, b)).map(([id]) => id), name: 'symbol mentioned' });
+      lists.push({ ids: [...sig.identLexRank].sort((a, b) => a[1] - b[1] || byKey(a, b)).map(([id]) => id), name: 'identifier match' });
     }
     const fusedChunks = st === 'lexical' ? new Map(sig.lex.map((h, i) => [h.id, 1 / (60 + i + 1)])) : reciprocalRankFusion(lists);
-    const order = [...fusedChunks].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+    const order = [...fusedChunks].sort(byValueThenKey);
     const hits: RankedHit[] = [];
     for (const [id, s] of order.slice(0, Math.max(k, 50))) {
       const chunk = src.store.getChunk(id);
@@ -212,12 +212,12 @@ export function createRetriever(index: RetrieverIndex, opts: RetrieverOptions = 
     if (st === 'fusion') {
       const rank = (key: FileFeature) => {
         const i = FILE_FEATURES.indexOf(key);
-        return files.filter((f) => f.x[i] > 0).sort((a, b) => b.x[i] - a.x[i]).map((f) => f.path);
+        return files.filter((f) => f.x[i] > 0).sort((a, b) => b.x[i] - a.x[i] || (a.path < b.path ? -1 : 1)).map((f) => f.path);
       };
       fileLists.push({ ids: sig.fbm.map((h) => h.key) }, { ids: rank('pathMention') }, { ids: rank('moduleMention') }, { ids: rank('frame') }, { ids: rank('graph') });
     }
     const fusedFiles = reciprocalRankFusion(fileLists);
-    const fileHits = [...fusedFiles].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, fileK).map(([path, s]) => ({
+    const fileHits = [...fusedFiles].sort(byValueThenKey).slice(0, fileK).map(([path, s]) => ({
       path, score: s, reasons: ['fused rank'], chunks: hits.filter((h) => h.chunk.path === path).slice(0, 5),
     }));
     return { chunks: hits.slice(0, k), files: fileHits, candidates: { files, chunks: [] } };

@@ -16,7 +16,7 @@ import { stem } from '../text/stem';
 import { tokenizeCode } from '../text/tokenize';
 import { parseQuery, type ParsedQuery } from './query';
 import type { RepoView } from './repoView';
-import { reciprocalRankFusion } from './fusion';
+import { byKey, byValueThenKey, reciprocalRankFusion } from './fusion';
 
 export interface SearchSources {
   store: VectorStore;
@@ -162,9 +162,9 @@ export async function gatherSignals(src: SearchSources, view: RepoView, query: s
     const early = reciprocalRankFusion([
       { ids: lex.slice(0, 20).map((h) => h.id) },
       { ids: vec.slice(0, 20).map((h) => h.id) },
-      { ids: [...symbols].sort((a, b) => b[1].exact * b[1].spec - a[1].exact * a[1].spec).slice(0, 10).map(([id]) => id) },
+      { ids: [...symbols].sort((a, b) => b[1].exact * b[1].spec - a[1].exact * a[1].spec || byKey(a, b)).slice(0, 10).map(([id]) => id) },
     ]);
-    const seeds = [...early].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([id]) => src.store.getChunk(id)).filter((c): c is Chunk => !!c);
+    const seeds = [...early].sort(byValueThenKey).slice(0, 8).map(([id]) => src.store.getChunk(id)).filter((c): c is Chunk => !!c);
     graphScores(src.store, view, seeds, graph);
     lap('graph');
   }
@@ -213,7 +213,7 @@ function resolveMentions(view: RepoView, parsed: ParsedQuery, mentions: Map<stri
 }
 
 function resolveSymbols(store: VectorStore, view: RepoView, parsed: ParsedQuery, symbols: Map<string, SymbolMatch>, wordDefs: Map<string, number>): void {
-  const filesOf = (ids: string[]) => new Set(ids.map((id) => store.getChunk(id)?.path).filter(Boolean));
+  const filesOf = (ids: readonly string[]) => new Set(ids.map((id) => store.getChunk(id)?.path).filter(Boolean));
   for (const m of parsed.identifiers) {
     const ids = view.definitions(m.name);
     if (!ids.length || ids.length > 300) continue;
