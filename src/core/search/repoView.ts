@@ -279,14 +279,17 @@ export class RepoView {
   /**
    * Chunk ids defining `name` (case-insensitive exact match on the short name), sorted: the order in which the
    * index learned its files (workers' finishing order, past updates) must not reach a ranking through ties.
+   * A name with more than `max` definitions gives none, unsorted and uncached (callers skip such common names).
    */
-  definitions(name: string): readonly string[] {
+  definitions(name: string, max = Infinity): readonly string[] {
     const key = name.toLowerCase();
     let ids = this.sortedDefs.get(key);
     if (!ids) {
-      ids = [...(this.byName.get(key) ?? [])].sort();
+      const set = this.byName.get(key);
+      if (!set || set.size > max) return [];
+      ids = [...set].sort();
       this.sortedDefs.set(key, ids);
     }
-    return ids;
+    return ids.length > max ? [] : ids;
   }
 }

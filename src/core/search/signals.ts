@@ -215,8 +215,8 @@ function resolveMentions(view: RepoView, parsed: ParsedQuery, mentions: Map<stri
 function resolveSymbols(store: VectorStore, view: RepoView, parsed: ParsedQuery, symbols: Map<string, SymbolMatch>, wordDefs: Map<string, number>): void {
   const filesOf = (ids: readonly string[]) => new Set(ids.map((id) => store.getChunk(id)?.path).filter(Boolean));
   for (const m of parsed.identifiers) {
-    const ids = view.definitions(m.name);
-    if (!ids.length || ids.length > 300) continue;
+    const ids = view.definitions(m.name, 300);
+    if (!ids.length) continue;
     const spec = 1 / filesOf(ids).size;
     for (const id of ids) {
       const c = store.getChunk(id);
@@ -255,8 +255,8 @@ function resolveSymbols(store: VectorStore, view: RepoView, parsed: ParsedQuery,
   const seen = new Set(parsed.identifiers.map((m) => m.name.toLowerCase()));
   for (const w of new Set(parsed.words)) {
     if (w.length < 4 || seen.has(w)) continue;
-    const ids = view.definitions(w);
-    if (!ids.length || ids.length > 100) continue;
+    const ids = view.definitions(w, 100);
+    if (!ids.length) continue;
     const files = filesOf(ids);
     for (const f of files) wordDefs.set(f!, (wordDefs.get(f!) ?? 0) + 1 / files.size);
   }
@@ -276,8 +276,8 @@ function graphScores(store: VectorStore, view: RepoView, seeds: Chunk[], graph: 
     }
   }
   for (const [name, from] of used) {
-    const ids = view.definitions(name);
-    if (!ids.length || ids.length > 20) continue;
+    const ids = view.definitions(name, 20);
+    if (!ids.length) continue;
     const files = new Set(ids.map((id) => store.getChunk(id)?.path).filter((p): p is string => !!p));
     for (const f of files) {
       if (from.has(f) && from.size === 1) continue; // only used where it is defined
