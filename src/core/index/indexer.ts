@@ -10,6 +10,7 @@ import type { ProcessResult } from './processFile';
 import { VectorStore, type FileEntry } from './vectorStore';
 import { SkipMemo } from './skipMemo';
 import { LexicalIndex } from './lexical';
+import { ShardCompletion } from './shardCompletion';
 
 export interface IndexReport {
   files: number;
@@ -192,7 +193,7 @@ export class Indexer {
     for (const f of [...this.store.files()]) if (!seen.has(f.path)) this.removeOne(f.path, report);
     this.skips.keepOnly(seen);
     try {
-      await this.processPaths(todo, report, signal, false);
+      await this.processPaths(ShardCompletion.inShardOrder(todo, (p) => this.store.shardOf(p)), report, signal, false, true);
     } finally {
       await this.save(true); // what was committed before a cancel is kept
     }
@@ -210,9 +211,11 @@ export class Indexer {
     return skipped ? { state: 'skipped', skipped } : { state: 'new' };
   }
 
-  /** Processes files with bounded concurrency, embedding new chunks in batches, committing each file whole. */
-  private async processPaths(files: { path: string; allowMinified: boolean }[], report: IndexReport, signal: AbortSignal | undefined, force: boolean): Promise<void> {
+  /** Processes files with bounded concurrency, embedding new chunks in batches, committing each file whole; `bulk`: see ShardCompletion. */
+  private async processPaths(files: { path: string; allowMinified: boolean }[], report: IndexReport, signal: AbortSignal | undefined, force: boolean, bulk = false): Promise<void> {
     const total = files.length;
+    // Each shard is written once all its files are settled; one whose write fails stays dirty for the final save.
+    const shards = bulk ? new ShardCompletion(files.map((f) => f.path), (p) => this.store.shardOf(p), (s) => void this.store.flush([s]).catch(() => undefined)) : undefined;
     let done = 0;
     let pending: { res: Extract<ProcessResult, { status: 'chunked' }>; existed: boolean }[] = [];
     let pendingTexts = 0;
@@ -223,7 +226,10 @@ export class Indexer {
       pendingTexts = 0;
       pendingChunks = 0;
       await this.embedMissing(batch.map((b) => b.res), signal);
-      for (const b of batch) this.commit(b.res, b.existed, report);
+      for (const b of batch) {
+        this.commit(b.res, b.existed, report);
+        shards?.settle(b.res.path);
+      }
     };
     const inflight = new Set<Promise<void>>();
     const limit = 8;
@@ -253,7 +259,9 @@ export class Indexer {
           } else if (res.status === 'unchanged') {
             this.touch(p, res.size, res.mtimeMs);
             report.unchanged++;
-          } else {
+          }
+          if (res.status !== 'chunked') shards?.settle(p);
+          else {
             pending.push({ res, existed: !!this.store.getFile(p) });
             pendingTexts += res.vectors.filter((v) => !v).length;
             pendingChunks += res.chunks.length;

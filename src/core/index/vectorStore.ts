@@ -197,9 +197,15 @@ export class VectorStore {
     this.compactTexts();
   }
 
-  /** Atomically writes the dirty shards (only those). Concurrent calls are serialized. */
-  flush(): Promise<void> {
-    const run = this.flushChain.then(() => this.flushNow());
+  /** The shard holding a file's entry, chunks and vectors (a stable hash of its path). */
+  shardOf(p: string): number {
+    return shardOf(p, this.shardCount);
+  }
+
+  /** Atomically writes the dirty shards (only those; given `shards`, only those of them). Concurrent calls are serialized. */
+  flush(shards?: Iterable<number>): Promise<void> {
+    const only = shards && new Set(shards);
+    const run = this.flushChain.then(() => this.flushNow(only));
     this.flushChain = run.catch(() => undefined);
     return run;
   }
@@ -261,12 +267,12 @@ export class VectorStore {
     this.dirty.add(shard);
   }
 
-  private async flushNow(): Promise<void> {
+  private async flushNow(only?: Set<number>): Promise<void> {
     // Each shard is snapshotted synchronously right before its write (so the heap never holds more than one
     // shard's items); a putFile during the writes marks its shard dirty again for the next flush.
     // Shards are independent files: up to FLUSH_CONCURRENCY are written at once so fsync latencies overlap.
     let firstError: unknown;
-    const queue = [...this.dirty].sort((a, b) => a - b);
+    const queue = [...this.dirty].filter((s) => !only || only.has(s)).sort((a, b) => a - b);
     const worker = async () => {
       for (let shard = queue.shift(); shard !== undefined; shard = queue.shift()) await writeOne(shard);
     };

@@ -271,3 +271,30 @@ test('a burst of 2,000 file events is coalesced into a few batches', async () =>
   assert.ok(updated <= 1500 + 101, `updated ${updated}`);
   assert.ok(calls.some((c) => c.kind === 'remove' && c.n === 1));
 });
+
+test('a bulk build writes each shard once, as soon as its last file is committed, and gives a fresh build', async () => {
+  const files: Record<string, string> = {};
+  for (let i = 0; i < 40; i++) files[`pkg/m${i}.py`] = `def f${i}(x):\n    return x + ${i}\n\n\nclass C${i}:\n    def g(self):\n        return ${i}\n`;
+  const root = makeWorkspace(files);
+  const idx = await open(root, tempDir('idx'));
+  const { store } = idx.indexer;
+  const flushes: (number[] | 'all')[] = [];
+  const flush = store.flush.bind(store);
+  store.flush = (shards?: Iterable<number>) => {
+    flushes.push(shards ? [...shards] : 'all');
+    return flush(shards);
+  };
+  await idx.indexer.indexAll();
+  const expected = [...new Set(Object.keys(files).map((p) => store.shardOf(p)))].sort((a, b) => a - b);
+  const early = flushes.filter((f): f is number[] => f !== 'all');
+  // one write per shard, all before the final save
+  assert.deepEqual(early.flat().sort((a, b) => a - b), expected);
+  assert.ok(early.every((f) => f.length === 1));
+  assert.equal(flushes.indexOf('all'), early.length);
+  // every shard was on disk before the final save began; reopened, the index is a fresh build's
+  const names = readdirSync(path.join(store.dir, 'shards')).filter((n) => n.endsWith('.pb'));
+  assert.equal(names.length, expected.length);
+  const snap = indexSnapshot(idx);
+  await idx.close();
+  assert.deepEqual(snap, await freshSnapshot(root));
+});
