@@ -4,7 +4,8 @@
  * (Same policy as the openai embedder; the HTTP helpers are shared from src/core/net/http.ts.)
  */
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
-import { abortableSleep, deepMessage, errorCode, isRetryableSdkError, retryAfterMs, serverMessage } from '../net/http';
+import { deepMessage, errorCode, isRetryableSdkError, retryAfterMs, serverMessage } from '../net/http';
+import { abortableSleep } from '../net/sleep';
 
 export type AssistantErrorCode =
   | 'unreachable' // connection refused, DNS failure

@@ -6,7 +6,7 @@
  * dimensions are never mixed, and switching provider simply selects (or builds) another index.
  */
 import { createHash } from 'node:crypto';
-import { abortableSleep } from '../net/http';
+import { abortableSleep } from '../net/sleep';
 import type { Chunk } from '../types';
 
 export type EmbedKind = 'document' | 'query';

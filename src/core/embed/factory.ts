@@ -4,7 +4,7 @@
  */
 import { BuiltinEmbedder } from './builtin';
 import type { Embedder } from './embedder';
-import { createOpenAIEmbedder, type OpenAIEmbedderOptions } from './openai';
+import type { OpenAIEmbedderOptions } from './openai';
 
 /** An embedder that runs in-process on the CPU (serialisable). */
 export interface LocalEmbedderSpec {
@@ -32,6 +32,9 @@ export function localSpecOf(e: Embedder): LocalEmbedderSpec | undefined {
 export async function createEmbedder(config: EmbedderConfig, signal?: AbortSignal): Promise<Embedder> {
   if (config.id === 'openai') {
     const { id: _id, ...opts } = config;
+    // Loaded here: the index workers import this module, and need only the builtin embedder (the openai SDK takes
+    // ~0.2 s to load, in every worker's start-up).
+    const { createOpenAIEmbedder } = await import('./openai.js');
     return createOpenAIEmbedder(opts, signal);
   }
   return createLocalEmbedder(config);

@@ -55,22 +55,6 @@ export function serverMessage(e: APIError): string {
   return m.length > 300 ? m.slice(0, 300) + '…' : m;
 }
 
-/** Sleeps `ms`, rejecting with `abortError()` as soon as `signal` fires. */
-export function abortableSleep(ms: number, signal: AbortSignal | undefined, abortError: () => Error): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(abortError());
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(abortError());
-    };
-    const t = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, Math.max(0, ms));
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
 /** SDK failures worth another attempt: 408/409/429/5xx, timeouts, connection resets (not refusals). */
 export function isRetryableSdkError(e: unknown): boolean {
   if (e instanceof APIConnectionTimeoutError) return true;
