@@ -195,7 +195,8 @@ export class StoredChunk implements Chunk {
   #at: number;
   #len: number;
 
-  constructor(c: Chunk, arena: TextArena, path = c.path) {
+  /** `record`: the body is already in `arena` there (see `withLines`); otherwise it is written. */
+  constructor(c: Chunk, arena: TextArena, path = c.path, record?: { at: number; len: number }) {
     this.id = c.id;
     this.path = path;
     this.language = intern(c.language);
@@ -206,7 +207,12 @@ export class StoredChunk implements Chunk {
     this.endLine = c.endLine;
     if (c.part) this.part = { index: c.part.index, count: c.part.count };
     this.#arena = arena;
-    ({ at: this.#at, len: this.#len } = arena.put(c));
+    ({ at: this.#at, len: this.#len } = record ?? arena.put(c));
+  }
+
+  /** This chunk as `c` places it (same id, so the same body; other lines): a new object sharing the stored body. */
+  withLines(c: Chunk): StoredChunk {
+    return new StoredChunk(c, this.#arena, this.path, { at: this.#at, len: this.#len });
   }
 
   get text(): string {

@@ -170,7 +170,10 @@ export class VectorStore {
 
   // ---- writing -------------------------------------------------------------------------------------------
 
-  /** Replaces the file's previous chunks; searchable at once, persisted by the next `flush`. `entry.chunkIds` is taken from `chunks`. */
+  /**
+   * Replaces the file's previous chunks; searchable at once, persisted by the next `flush`. `entry.chunkIds` is taken from
+   * `chunks`. A chunk id the file already holds keeps its stored body and vector (ids hash the content); only its lines move.
+   */
   putFile(entry: FileEntry, chunks: Chunk[], vectors: Float32Array[]): void {
     this.assertOpen();
     if (chunks.length !== vectors.length) throw new Error(`putFile ${entry.path}: ${chunks.length} chunks but ${vectors.length} vectors`);
@@ -184,9 +187,17 @@ export class VectorStore {
       if (owner !== undefined && owner !== entry.path) throw new Error(`putFile ${entry.path}: chunk id ${c.id} already belongs to ${owner}`);
       if (vectors[i].length !== this.dimension) throw new Error(`putFile ${entry.path}: vector ${i} has length ${vectors[i].length}, store dimension ${this.dimension}`);
     }
-    this.dropFile(entry.path);
+    // A chunk id the file already had is the same content (ids hash it): its stored body and vector stay, only its
+    // lines move. A save rewrites one chunk of a large file, not all of them.
+    const kept = new Map<string, StoredChunk>();
+    for (const id of this.fileMap.get(entry.path)?.chunkIds ?? []) if (seen.has(id)) kept.set(id, this.chunkMap.get(id)!);
+    this.dropFile(entry.path, kept);
     const stored: FileEntry = { ...entry, chunkIds: chunks.map((c) => c.id) };
-    for (let i = 0; i < chunks.length; i++) this.addChunk(chunks[i], vectors[i], entry.path);
+    for (let i = 0; i < chunks.length; i++) {
+      const k = kept.get(chunks[i].id);
+      if (k) this.chunkMap.set(k.id, k.withLines(chunks[i]));
+      else this.addChunk(chunks[i], vectors[i], entry.path);
+    }
     this.addFile(stored);
     this.compactTexts();
   }
@@ -247,10 +258,12 @@ export class VectorStore {
     if (markDirty) this.dirty.add(shard);
   }
 
-  private dropFile(p: string): void {
+  /** Forgets a file and its chunks, except those in `keep` (which stay as they are). */
+  private dropFile(p: string, keep?: Map<string, StoredChunk>): void {
     const old = this.fileMap.get(p);
     if (!old) return;
     for (const id of old.chunkIds) {
+      if (keep?.has(id)) continue;
       const row = this.rowOf.get(id);
       if (row !== undefined) this.slab.remove(row);
       this.chunkMap.get(id)?.release();

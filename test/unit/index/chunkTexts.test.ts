@@ -72,8 +72,11 @@ test('store: replacing files past the compaction threshold keeps every body; a c
   const store = await VectorStore.open(dir, { dimension: 8, shardCount: 4 });
   const big = (p: string, round: number) => {
     const f = makeFile(p, 40, 8, rand);
-    // ~5 MB of text per file, different every round, so each round replaces every body.
-    f.chunks.forEach((c) => (c.text = `${round} ${c.name} `.repeat(20_000)));
+    // ~5 MB of text per file, different every round (so new ids: ids hash the content), so each round replaces every body.
+    f.chunks.forEach((c) => {
+      c.text = `${round} ${c.name} `.repeat(20_000);
+      c.id = `${c.id}-r${round}`;
+    });
     return f;
   };
   let held = store.getChunk(big('a.ts', 0).chunks[0].id);

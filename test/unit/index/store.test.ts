@@ -95,6 +95,40 @@ test('replacing a file drops its old chunks; only dirty shards are rewritten', a
   assert.equal(shardFiles(dir).has(shardName(shardOf(lonely, 64))), false);
 });
 
+test('re-putting a file keeps the body and vector of each chunk id it already had, at its new lines', async (t) => {
+  const dir = tempDir(t);
+  const rand = rng(5);
+  const store = await VectorStore.open(dir, { dimension: DIM, shardCount: 4 });
+  const f = makeFile('src/big.ts', 4, DIM, rand);
+  store.putFile(f.entry, f.chunks, f.vectors);
+  const held = store.getChunk(f.chunks[1].id)!;
+  const vector = store.getVector(f.chunks[1].id)!;
+  const scratch = store.stats().scratchBytes;
+
+  // A line inserted above: every chunk moves down; the third changes (a new id), the others keep theirs.
+  const next = f.chunks.map((c) => ({ ...c, startLine: c.startLine + 1, endLine: c.endLine + 1 }));
+  next[2] = { ...next[2], id: `${next[2].id}-v2`, text: `${next[2].text} // edited` };
+  const vectors = next.map(() => unitVector(DIM, rand)); // new vectors: those of the kept ids are not used
+  store.putFile({ ...f.entry, size: f.entry.size + 1 }, next, vectors);
+
+  const moved = store.getChunk(f.chunks[1].id)!;
+  assert.deepEqual([moved.startLine, moved.endLine, moved.text], [f.chunks[1].startLine + 1, f.chunks[1].endLine + 1, f.chunks[1].text]);
+  assert.deepEqual(store.getVector(f.chunks[1].id), vector, 'the stored vector stays');
+  assert.equal(held.startLine, f.chunks[1].startLine, 'a chunk handed out before is not changed under its holder');
+  assert.equal(held.text, f.chunks[1].text);
+  assert.equal(store.getChunk(f.chunks[2].id), undefined);
+  assert.equal(store.getChunk(next[2].id)!.text, next[2].text);
+  // only the new chunk's body was written to the scratch file
+  const grew = store.stats().scratchBytes - scratch;
+  assert.ok(grew > 0 && grew < Buffer.byteLength(next[2].text) + 200, `scratch file grew by ${grew} bytes`);
+
+  await store.close();
+  const again = await VectorStore.open(dir, { dimension: DIM });
+  assert.deepEqual(next.map((c) => plainChunk(again.getChunk(c.id)!)), next);
+  assert.deepEqual(again.getVector(f.chunks[1].id), vector);
+  await again.close();
+});
+
 test('truncated and garbage shards are reported, quarantined, and do not prevent open', async (t) => {
   const dir = tempDir(t);
   const rand = rng(3);
