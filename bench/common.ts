@@ -57,3 +57,9 @@ export function percentile(xs: number[], p: number): number {
 }
 
 export const peakRssMb = (): number => Math.round(process.resourceUsage().maxRSS / 1024);
+
+/** CPU time (user + system, all threads of the process) since `c0`: far less sensitive to other load than wall time. */
+export const cpuSince = (c0: NodeJS.CpuUsage): number => {
+  const d = process.cpuUsage(c0);
+  return Math.round((d.user + d.system) / 1000);
+};

@@ -51,16 +51,19 @@ function main() {
     // This host's wall times vary by ±15% from run to run: the floor and the cold build alternate `runs` times, and
     // the table gives the medians (and the cold build's range). The last cold build's index is the one edited below.
     const floors: number[] = [];
-    const colds: { ms: number; files: number; chunks: number; indexBytes: number; sourceBytes: number; rssMb: number }[] = [];
+    const floorCpus: number[] = [];
+    const colds: { ms: number; cpuMs: number; files: number; chunks: number; indexBytes: number; sourceBytes: number; rssMb: number }[] = [];
     for (let i = 0; i < runs; i++) {
-      const floor = child<{ ms: number; floorMs?: number }>('scanWorker.js', ['parse', repo.abs]);
+      const floor = child<{ ms: number; floorMs?: number; cpuMs: number }>('scanWorker.js', ['parse', repo.abs]);
       floors.push(floor.floorMs ?? floor.ms);
+      floorCpus.push(floor.cpuMs);
       rmSync(dir, { recursive: true, force: true });
       colds.push(child('indexWorker.js', ['cold', repo.abs, dir]));
     }
     const floorMs = median(floors);
     const cold = [...colds].sort((a, b) => a.ms - b.ms)[Math.floor((colds.length - 1) / 2)];
     const coldRange = colds.length > 1 ? ` (${colds.map((c) => (c.ms / 1000).toFixed(1)).join(', ')})` : '';
+    const cpu = `${(median(colds.map((c) => c.cpuMs)) / 1000).toFixed(1)} / ${(median(floorCpus) / 1000).toFixed(1)} s`;
     const big = fileNear2000Lines(repo.abs, repo.name === 'django' ? '.py' : '.ts');
     const ed = child<{ p50: number; p95: number; max: number; found: number; n: number; lines: number }>('indexWorker.js', ['edits', repo.abs, dir, big, edits]);
     let co = '';
@@ -70,9 +73,9 @@ function main() {
       co = `${(back.ms / 1000).toFixed(1)} s back (+${back.added} ~${back.updated} −${back.removed} files), ${(fwd.ms / 1000).toFixed(1)} s forward`;
       raw.push({ repo: repo.name, checkout: { back, fwd } });
     }
-    raw.push({ repo: repo.name, floorMs, floors, cold, colds, edits: { file: big, ...ed } });
+    raw.push({ repo: repo.name, floorMs, floors, floorCpus, cold, colds, edits: { file: big, ...ed } });
     rows.push(
-      `| ${repo.name} @ ${repo.commit.slice(0, 10)} | ${cold.files} / ${cold.chunks} | ${(cold.ms / 1000).toFixed(1)} s${coldRange} | ${(floorMs / 1000).toFixed(1)} s | ${(cold.ms / floorMs).toFixed(1)}× | ${Math.max(...colds.map((c) => c.rssMb))} | ${mb(cold.indexBytes)} / ${mb(cold.sourceBytes)} MB | ${ed.p50.toFixed(1)} / ${ed.p95.toFixed(1)} ms (${ed.found}/${ed.n} found; ${big}, ${ed.lines} lines) | ${co || '—'} |`,
+      `| ${repo.name} @ ${repo.commit.slice(0, 10)} | ${cold.files} / ${cold.chunks} | ${(cold.ms / 1000).toFixed(1)} s${coldRange} | ${(floorMs / 1000).toFixed(1)} s | ${(cold.ms / floorMs).toFixed(1)}× | ${cpu} | ${Math.max(...colds.map((c) => c.rssMb))} | ${mb(cold.indexBytes)} / ${mb(cold.sourceBytes)} MB | ${ed.p50.toFixed(1)} / ${ed.p95.toFixed(1)} ms (${ed.found}/${ed.n} found; ${big}, ${ed.lines} lines) | ${co || '—'} |`,
     );
     process.stderr.write(`${repo.name} done\n`);
   }
@@ -102,8 +105,8 @@ function main() {
   const out = [
     `Machine: ${machine()}. Date: ${new Date().toISOString().slice(0, 10)}. Load average at start: ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}. Index worker threads: ${defaultWorkerCount()} (the default; the floor is one thread).`,
     '',
-    '| repository | files / chunks | cold index, median (runs) | floor (walk+read+parse), median | ratio | peak RSS MB (max) | index / source size | save→searchable p50 / p95 | git checkout 500 commits |',
-    '|---|---|---|---|---|---|---|---|---|',
+    '| repository | files / chunks | cold index, median (runs) | floor (walk+read+parse), median | ratio | CPU time, all threads: cold / floor (medians) | peak RSS MB (max) | index / source size | save→searchable p50 / p95 | git checkout 500 commits |',
+    '|---|---|---|---|---|---|---|---|---|---|',
     ...rows,
     '',
     '| scale workspace | files / chunks | cold index | peak RSS MB | index / source size | open | query p50 / p95 (hybrid, k=10) | RSS after open |',

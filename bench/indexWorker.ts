@@ -10,7 +10,7 @@ import { promises as fs, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { openWorkspaceIndex } from '../src/core/index/workspaceIndex';
 import { hybridSearch } from '../src/core/search/hybrid';
-import { peakRssMb, percentile } from './common';
+import { cpuSince, peakRssMb, percentile } from './common';
 
 async function dirBytes(dir: string): Promise<number> {
   let n = 0;
@@ -29,11 +29,13 @@ async function main() {
   const search = (q: string, k = 10) => hybridSearch({ store: idx.indexer.store, lexical: idx.indexer.lexical, embedder: idx.embedder }, q, k);
   let out: Record<string, unknown> = { mode };
   if (mode === 'cold') {
+    const c0 = process.cpuUsage();
     const r = await idx.indexer.indexAll();
+    const cpuMs = cpuSince(c0);
     await idx.close();
     let sourceBytes = 0;
     for (const f of idx.indexer.store.files()) sourceBytes += f.size;
-    out = { ...out, ms: r.ms, files: r.files, chunks: r.chunks, skipped: r.skipped.length, indexBytes: await dirBytes(indexDir), sourceBytes };
+    out = { ...out, ms: r.ms, cpuMs, files: r.files, chunks: r.chunks, skipped: r.skipped.length, indexBytes: await dirBytes(indexDir), sourceBytes };
   } else if (mode === 'edits') {
     const file = a1;
     const n = Number(a2);

@@ -13,13 +13,7 @@ import { resolveAssets } from '../src/core/parsing/assets';
 import { loadRegistry, type LanguageEntry } from '../src/core/parsing/registry';
 import { scanWorkspace, readWorkspace } from '../src/core/scan';
 import { walkWorkspace } from '../src/core/workspace/walk';
-import { peakRssMb } from './common';
-
-/** CPU time (user + system, all threads of the process) since `c0`: far less sensitive to other load than wall time. */
-const cpuSince = (c0: NodeJS.CpuUsage): number => {
-  const d = process.cpuUsage(c0);
-  return Math.round((d.user + d.system) / 1000);
-};
+import { cpuSince, peakRssMb } from './common';
 
 async function main() {
   const [mode, dir] = process.argv.slice(2);
