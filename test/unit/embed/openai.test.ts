@@ -1,7 +1,10 @@
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:net';
+import * as path from 'node:path';
 import { dot, EmbeddingError } from '../../../src/core/embed/embedder';
+import { createEmbedder } from '../../../src/core/embed/factory';
 import { createOpenAIEmbedder, OpenAIEmbedder, type OpenAIEmbedderOptions } from '../../../src/core/embed/openai';
 import { fakeEmbedding, OpenAITestServer } from '../../helpers/openaiTestServer';
 
@@ -54,6 +57,20 @@ test('openai: dimension probed with one call when unknown', async () => {
   } finally {
     server.dimension = 8;
   }
+});
+
+test('openai: made from settings through the factory, which loads the SDK only then (index workers never load it)', async () => {
+  const e = await createEmbedder({ id: 'openai', baseURL: server.baseURL, model: 'test-embed' });
+  assert.ok(e instanceof OpenAIEmbedder);
+  assert.equal(e.dimension, 8);
+  // A fresh process importing what an index worker imports: no module of the openai package is loaded.
+  const script = [
+    "require('./out/src/core/embed/factory.js').createLocalEmbedder({ id: 'builtin' });",
+    "require('./out/src/core/index/processFile.js'); require('./out/src/core/parsing/chunker.js'); require('./out/src/core/index/workerPool.js');",
+    "console.log(JSON.stringify(Object.keys(require.cache).filter((k) => /[\\/]node_modules[\\/]openai[\\/]/.test(k))));",
+  ].join('\n');
+  const loaded = JSON.parse(execFileSync(process.execPath, ['-e', script], { cwd: path.join(__dirname, '..', '..', '..', '..'), encoding: 'utf8' })) as string[];
+  assert.deepEqual(loaded, []);
 });
 
 test('openai: 429 with Retry-After, then success', async () => {
