@@ -1,9 +1,10 @@
 /**
  * bench/index: the persistent index on real repositories, measured in one run.
  *   node out/bench/index.js [--repos /work/repos] [--edits 200] [--runs 3] [--scale django,vscode-copilot-chat,sympy,...]
- * Per repository (django, vscode-copilot-chat), each measurement repeated `--runs` times (medians): cold index vs the floor (walk + read + parse of the same files,
+ * Per repository (django, vscode-copilot-chat): cold index vs the floor (walk + read + parse of the same files,
  * bench/scanWorker.js), peak RSS, index size vs source size, save→searchable latency of one-line edits in a
- * ~2,000-line file; for django, `git checkout` to a commit 500 commits earlier and back (time to fresh).
+ * ~2,000-line file (these three repeated `--runs` times, medians reported); for django, `git checkout` to a commit
+ * 500 commits earlier and back (time to fresh).
  * Scale: several repositories hard-linked into one workspace, past 150k chunks: cold build, RSS, query p95.
  * Prints Markdown for bench/RESULTS.md and writes raw numbers to bench/results/index.json.
  */
