@@ -189,14 +189,13 @@ export class VectorStore {
     }
     // A chunk id the file already had is the same content (ids hash it): its stored body and vector stay, only its
     // lines move. A save rewrites one chunk of a large file, not all of them.
-    const kept = new Map<string, StoredChunk>();
-    for (const id of this.fileMap.get(entry.path)?.chunkIds ?? []) if (seen.has(id)) kept.set(id, this.chunkMap.get(id)!);
+    const kept = new Set((this.fileMap.get(entry.path)?.chunkIds ?? []).filter((id) => seen.has(id)));
     this.dropFile(entry.path, kept);
     const stored: FileEntry = { ...entry, chunkIds: chunks.map((c) => c.id) };
     for (let i = 0; i < chunks.length; i++) {
-      const k = kept.get(chunks[i].id);
-      if (k) this.chunkMap.set(k.id, k.withLines(chunks[i]));
-      else this.addChunk(chunks[i], vectors[i], entry.path);
+      const c = chunks[i];
+      if (kept.has(c.id)) this.chunkMap.set(c.id, this.chunkMap.get(c.id)!.withLines(c));
+      else this.addChunk(c, vectors[i], entry.path);
     }
     this.addFile(stored);
     this.compactTexts();
@@ -259,7 +258,7 @@ export class VectorStore {
   }
 
   /** Forgets a file and its chunks, except those in `keep` (which stay as they are). */
-  private dropFile(p: string, keep?: Map<string, StoredChunk>): void {
+  private dropFile(p: string, keep?: Set<string>): void {
     const old = this.fileMap.get(p);
     if (!old) return;
     for (const id of old.chunkIds) {
