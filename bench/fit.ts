@@ -3,14 +3,14 @@
  * `pinpoint eval <set> --repos <dir> --dump <file>`, and reports leave-one-REPOSITORY-out cross-validated numbers
  * (each repository's queries are ranked by a model that never saw that repository).
  *
- *   node out/bench/fit.js --dump bench/.work/dumps/swe.jsonl --dump bench/.work/dumps/doc.jsonl [--write]
+ *   node out/bench/fit.js --dump bench/.work/dumps/swe.jsonl --dump bench/.work/dumps/doc.jsonl [--write] [--drop <feature>]…
  *
  * The L2 strength is chosen by the same cross-validation. Features that are zero throughout the data (editor
  * context: active/open/recent files) keep their prior weights.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { CHUNK_FEATURES, FILE_FEATURES, DEFAULT_WEIGHTS, type RankWeights } from '../src/core/search/model';
+import { CHUNK_BASE_FEATURES, CHUNK_FEATURES, FILE_FEATURES, DEFAULT_WEIGHTS, type RankWeights } from '../src/core/search/model';
 import { summarize, type QueryOutcome, type Summary } from '../src/core/search/eval/metrics';
 import { chunkGroups, chunkOutcome, DIMS, fileGroups, fileOutcome, fitListwise, normalizeRow, type DumpRow } from './fitLib';
 
@@ -23,6 +23,13 @@ function args(name: string): string[] {
 const dumps = args('--dump');
 if (!dumps.length) dumps.push('bench/.work/dumps/swe.jsonl', 'bench/.work/dumps/doc.jsonl');
 const rows: DumpRow[] = dumps.flatMap((f) => readFileSync(f, 'utf8').split('\n').filter(Boolean).map((l) => normalizeRow(JSON.parse(l) as DumpRow)));
+// `--drop f`: the feature is zero throughout (an ablation: the same dumps with and without one feature).
+for (const name of args('--drop')) {
+  const fi = FILE_FEATURES.indexOf(name as (typeof FILE_FEATURES)[number]);
+  const ci = CHUNK_BASE_FEATURES.indexOf(name as (typeof CHUNK_BASE_FEATURES)[number]);
+  if (fi < 0 && ci < 0) throw new Error(`--drop: unknown feature "${name}"`);
+  for (const r of rows) for (const c of fi >= 0 ? r.files : r.chunks) c.x[fi >= 0 ? fi : ci] = 0;
+}
 const l2Grid = args('--l2').length ? args('--l2').map(Number) : [0.0003, 0.003, 0.03];
 const iters = Number(args('--iters')[0] ?? 300);
 

@@ -9,10 +9,12 @@ export interface DumpRow {
   id: string;
   set: string;
   repo: string;
+  /** The query text (dumps since session 10). */
+  query?: string;
   goldFiles: string[];
   goldSpans: string[];
   files: { path: string; y: number; x: number[] }[];
-  chunks: { path: string; id: string; spans: string[]; x: number[] }[];
+  chunks: { path: string; id: string; name?: string; spans: string[]; x: number[] }[];
   fileNames?: string[];
   chunkNames?: string[];
   /** Chunk indexes used for training (positives and the hardest negatives); set by normalizeRow. */
