@@ -11,7 +11,6 @@
 import type { IndexItem, MetadataTypes } from 'vectra';
 import type { Chunk, ChunkKind } from '../types';
 import { ownString } from '../text/strings';
-import { fnv1a } from '../text/fnv';
 
 export const SHARD_FORMAT = 1;
 export const HEADER_ID = '\u0000shard';
@@ -47,8 +46,15 @@ export interface DamageInfo {
   lostPaths?: string[];
 }
 
-/** Shard placement hashes the path (FNV-1a: stable across runs and platforms). */
-export { fnv1a };
+/** FNV-1a 32-bit of a string's UTF-16 code units: stable across runs and platforms. */
+export function fnv1a(s: string, seed = 0x811c9dc5): number {
+  let h = seed >>> 0;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h >>> 0;
+}
 
 export function shardOf(path: string, shardCount: number): number {
   return fnv1a(path) % shardCount;

@@ -11,7 +11,6 @@ import { CHUNK_FEATURES, FILE_FEATURES, recordOf, type ChunkFeature, type FileFe
 import { byValueThenKey } from './fusion';
 import type { FileInfo, RepoView } from './repoView';
 import type { Signals } from './signals';
-import { FNV_OFFSET, fnvStep } from '../text/fnv';
 
 export interface SearchContext {
   /** Workspace-relative path of the file in the active editor. */
@@ -158,48 +157,13 @@ function nameWordInQuery(part: { part: string; stem: string }, sig: Signals): bo
   return sig.queryTokens.has(part.part) || sig.queryStems.has(part.part) || sig.queryStems.has(part.stem) || sig.queryTokens.has(part.stem);
 }
 
-/**
- * Share of the query's words that some part of the name stands for: as the word or another form of it, or as an
- * abbreviation either way (`gen` "generates", `desc` "descriptions"). Where `nameParts` asks how much of the name
- * the query explains, this asks how much of the query the name explains: of two siblings,
- * `GenZshCompletionFileNoDesc` covers more of "generates zsh completion file without descriptions" than
- * `GenZshCompletionFile`, which is all matched words but says less.
- */
-function nameCover(parts: NamePart[], sig: Signals): number {
-  const q = sig.queryWords;
-  if (!q.count || !parts.length) return 0;
-  const seen = new Set<number>();
-  const mark = (xs: number[] | undefined) => xs?.forEach((i) => seen.add(i));
-  for (const { part, stem: s, alpha } of parts) {
-    mark(q.exact.get(part));
-    mark(q.exact.get(s));
-    if (!alpha) continue;
-    mark(q.prefix.get(part));
-    // Query words that are proper prefixes (3+ letters) of the part, found by hashing the part's prefixes as they grow.
-    let h = FNV_OFFSET;
-    for (let n = 0; n < part.length - 1; n++) {
-      h = fnvStep(h, part.charCodeAt(n));
-      const xs = n >= 2 ? q.wholeByHash.get(h) : undefined;
-      if (xs) for (const i of xs) if (part.startsWith(q.words[i])) seen.add(i);
-    }
-  }
-  return seen.size / q.count;
-}
-
-/** A part of a name, its stem, and whether it is a word of 3+ letters (which can abbreviate or be abbreviated). */
-interface NamePart {
-  part: string;
-  stem: string;
-  alpha: boolean;
-}
-
-/** Identifier parts of a name; names recur across chunks and queries, so they are kept (bounded). */
-const partsCache = new Map<string, NamePart[]>();
-function partsOf(name: string): NamePart[] {
+/** Identifier parts of a name with their stems; names recur across chunks and queries, so they are kept (bounded). */
+const partsCache = new Map<string, { part: string; stem: string }[]>();
+function partsOf(name: string): { part: string; stem: string }[] {
   let parts = partsCache.get(name);
   if (!parts) {
     if (partsCache.size >= 50_000) partsCache.clear();
-    parts = identifierParts(name).map((p) => ({ part: p, stem: stem(p), alpha: p.length >= 3 && /^[a-z]+$/.test(p) }));
+    parts = identifierParts(name).map((p) => ({ part: p, stem: stem(p) }));
     partsCache.set(name, parts);
   }
   return parts;
@@ -247,7 +211,6 @@ export function chunkFeatures(
   out[at + C.nameQual] = sym?.qual ?? 0;
   out[at + C.nameSpec] = sym ? sym.spec * sym.exact : 0;
   out[at + C.nameParts] = partHits;
-  out[at + C.nameCover] = nameCover(parts, sig);
   out[at + C.frameFunc] = m?.frame && sig.parsed.frames.some((fr) => fr.func === c.name) ? 1 : 0;
   out[at + C.lineHit] = m?.lines.some((l) => l >= c.startLine && l <= c.endLine) ? 1 : 0;
   out[at + C.isTest] = info?.isTest ? 1 : 0;

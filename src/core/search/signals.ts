@@ -13,7 +13,6 @@ import type { Embedder } from '../embed/embedder';
 import type { LexicalHit, LexicalIndex } from '../index/lexical';
 import type { VectorStore } from '../index/vectorStore';
 import { stem } from '../text/stem';
-import { fnv1a } from '../text/fnv';
 import { tokenizeCode } from '../text/tokenize';
 import { parseQuery, type ParsedQuery } from './query';
 import type { RepoView } from './repoView';
@@ -71,8 +70,6 @@ export interface Signals {
   queryTokens: Set<string>;
   /** Their stems (src/core/text/stem.ts). */
   queryStems: Set<string>;
-  /** The query's words (parsed.words, distinct), indexed for matching name parts against them (see QueryWords). */
-  queryWords: QueryWords;
   timings: Record<string, number>;
 }
 
@@ -156,7 +153,6 @@ export async function gatherSignals(src: SearchSources, view: RepoView, query: s
   const wordDefs = new Map<string, number>();
   const queryTokens = new Set(tokenizeCode(parsed.raw));
   const queryStems = new Set([...queryTokens].map(stem));
-  const queryWords = indexWords(parsed.words);
   const graph = new Map<string, number>();
   if (useSymbols) {
     resolveMentions(view, parsed, mentions);
@@ -174,40 +170,8 @@ export async function gatherSignals(src: SearchSources, view: RepoView, query: s
   }
   return {
     parsed, isLong, lex, lexRank, lexScore, lexCover, identLexRank, vec, vecRank, vecTop: vec[0]?.score ?? 0, queryVector, vecScoreOf, vecBestOfFile, fbm,
-    mentions, symbols, wordDefs, graph, queryTokens, queryStems, queryWords, timings,
+    mentions, symbols, wordDefs, graph, queryTokens, queryStems, timings,
   };
-}
-
-/**
- * The query's distinct words, numbered, and the forms that reach them: `exact` (the word and its stem),
- * `prefix` (its proper prefixes of 3+ letters: a name part `desc` abbreviates "descriptions") and `wholeByHash`
- * (the word, by its FNV-1a hash, so a name part `environment` finds a query's `env` among its own prefixes without
- * cutting them out).
- */
-export interface QueryWords {
-  count: number;
-  words: string[];
-  exact: Map<string, number[]>;
-  prefix: Map<string, number[]>;
-  wholeByHash: Map<number, number[]>;
-}
-
-function indexWords(words: string[]): QueryWords {
-  const q: QueryWords = { count: 0, words: [], exact: new Map(), prefix: new Map(), wholeByHash: new Map() };
-  const add = <K>(m: Map<K, number[]>, k: K, i: number) => {
-    const xs = m.get(k);
-    if (!xs) m.set(k, [i]);
-    else if (xs[xs.length - 1] !== i) xs.push(i);
-  };
-  for (const w of new Set(words)) {
-    const i = q.count++;
-    q.words.push(w);
-    add(q.wholeByHash, fnv1a(w), i);
-    add(q.exact, w, i);
-    add(q.exact, stem(w), i);
-    for (let n = 3; n < w.length; n++) add(q.prefix, w.slice(0, n), i);
-  }
-  return q;
 }
 
 const FBM_STOP = new Set(

@@ -2,7 +2,6 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { openWorkspaceIndex, type WorkspaceIndex } from '../../../src/core/index/workspaceIndex';
 import { createRetriever, type RankedHit } from '../../../src/core/search/retriever';
-import { CHUNK_FEATURES, recordOf } from '../../../src/core/search/model';
 import type { SearchHit } from '../../../src/core/search/hybrid';
 import { makeWorkspace, tempDir, writeFile } from '../../helpers/workspace';
 import { FIXTURE_FILES } from './fixtureRepo';
@@ -87,54 +86,4 @@ test('the context pack of the results respects its budget', async () => {
   const pack = r.contextPack(hits, 150);
   assert.ok(pack.tokens <= 150);
   assert.ok(pack.sections.length > 0);
-});
-
-test('nameCover counts abbreviations both ways: a name part for a longer query word, a query word for a longer part', async () => {
-  writeFile(root, 'shop/settings.py', [
-    'def load_env_config(path):',
-    '    return open(path).read()',
-    '',
-    'def get_description(item):',
-    '    return item.text',
-    '',
-    'def to_dict(item):',
-    '    return dict(item)',
-    '',
-  ].join('\n'));
-  await idx.indexer.updateFiles(['shop/settings.py']);
-  const r = createRetriever(idx);
-  const features = async (q: string, name: string) => {
-    const res = await r.retrieve(q, { k: 10 });
-    const c = res.candidates.chunks.find((x) => x.chunk.qualifiedName === name);
-    assert.ok(c, `${name} is a candidate for "${q}"`);
-    return recordOf(CHUNK_FEATURES, c.features);
-  };
-  // Words: load, environment, configuration, file. `load` is one; `env` and `config` abbreviate two more.
-  const a = await features('load the environment configuration from a file', 'load_env_config');
-  assert.equal(a.nameCover, 3 / 4);
-  assert.ok(Math.abs(a.nameParts - 1 / 3) < 1e-9, 'nameParts still counts only whole words');
-  // The other way round: the query says `desc` ("get" and "of" are stop words), the name spells out `description`.
-  assert.equal((await features('get desc of an item', 'get_description')).nameCover, 1 / 2);
-  // Two letters abbreviate nothing: `to` is not taken for "total"; `dict` is taken for "dictionary".
-  assert.equal((await features('total dictionary of an item', 'to_dict')).nameCover, 1 / 3);
-});
-
-test('nameCover: how much of the query a name stands for, where nameParts is how much of the name the query explains', async () => {
-  writeFile(root, 'shop/completion.py', [
-    'def gen_zsh_completion_file(out):',
-    '    out.write("zsh")',
-    '',
-    'def gen_zsh_completion_file_no_desc(out):',
-    '    out.write("zsh, plain")',
-    '',
-  ].join('\n'));
-  await idx.indexer.updateFiles(['shop/completion.py']);
-  const res = await createRetriever(idx).retrieve('generates zsh completion file without descriptions', { k: 10 });
-  const f = (name: string) => recordOf(CHUNK_FEATURES, res.candidates.chunks.find((x) => x.chunk.qualifiedName === name)!.features);
-  const short = f('gen_zsh_completion_file');
-  const long = f('gen_zsh_completion_file_no_desc');
-  // Query words: generates, zsh, completion, file, without, descriptions. `gen` and `desc` abbreviate two of them.
-  assert.equal(short.nameCover, 4 / 6);
-  assert.equal(long.nameCover, 5 / 6);
-  assert.ok(short.nameParts > long.nameParts, 'the shorter name is all matched words');
 });
