@@ -1,0 +1,101 @@
+/**
+ * bench/questions: "where / how" questions about a codebase, asked offline, judged against the functions that
+ * answer them. The docstring and SWE-bench sets hold no questions of this kind, yet they are what `pinpoint ask`
+ * is asked. The set for this repository, bench/questions/pinpoint.jsonl, was written (questions and gold functions)
+ * before any of its questions was run.
+ *   node out/bench/questions.js [--set bench/questions/pinpoint.jsonl] [--workspace <repo root>] [--out F.json]
+ * Row: {"query": "...", "gold": ["path#QualifiedName", ...]}; any gold counts. A citation hits a gold when its
+ * lines lie inside the gold definition. Golds missing from the index (renamed code) are reported, never skipped
+ * silently. Records, per question, the rank of the first gold among the offline answer's citations and among the
+ * reranked search's top 10.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { answerOffline, workspaceFromIndex } from '../src/core/assistant';
+import { openWorkspaceIndex } from '../src/core/index/workspaceIndex';
+import type { Chunk } from '../src/core/types';
+import { arg, machine } from './common';
+
+interface Row {
+  query: string;
+  gold: string[];
+}
+interface Result {
+  query: string;
+  missing: string[];
+  answerRank: number;
+  searchRank: number;
+  answerTop: string | null;
+}
+interface Span {
+  path: string;
+  start: number;
+  end: number;
+}
+
+const root = path.join(__dirname, '..', '..');
+
+/** The definitions a gold names (path + qualified name, or a suffix of it at a `.`). */
+function goldSpans(chunks: Chunk[], gold: string): Span[] {
+  const [p, name] = gold.split('#');
+  return chunks
+    .filter((c) => c.path === p && (c.qualifiedName === name || c.qualifiedName.endsWith('.' + name)))
+    .map((c) => ({ path: c.path, start: c.startLine, end: c.endLine }));
+}
+
+const inside = (s: Span, golds: Span[]) => golds.some((g) => g.path === s.path && s.start >= g.start && s.end <= g.end);
+
+/** 1-based rank of the first span inside a gold, or 0. */
+const firstHit = (spans: Span[], golds: Span[]) => spans.findIndex((s) => inside(s, golds)) + 1;
+
+async function main() {
+  const set = arg('--set', path.join(root, 'bench', 'questions', 'pinpoint.jsonl'))!;
+  const ws = path.resolve(arg('--workspace', root)!);
+  const rows = readFileSync(set, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Row);
+  const idx = await openWorkspaceIndex({ root: ws, indexDir: path.join(root, 'bench', '.work', `questions-${path.basename(ws)}`), owner: 'bench/questions' });
+  try {
+    await idx.indexer.indexAll();
+    const workspace = workspaceFromIndex(idx);
+    const chunks = [...idx.indexer.store.chunks()];
+    const results: Result[] = [];
+    for (const r of rows) {
+      const golds = r.gold.flatMap((g) => goldSpans(chunks, g));
+      const missing = r.gold.filter((g) => !goldSpans(chunks, g).length);
+      const answer = await answerOffline({ question: r.query, workspace });
+      const cited = answer.citations.map((c) => ({ path: c.path, start: c.startLine, end: c.endLine }));
+      const hits = await workspace.retriever.search(r.query, 10);
+      const searched = hits.map((h) => ({ path: h.chunk.path, start: h.chunk.startLine, end: h.chunk.endLine }));
+      results.push({
+        query: r.query, missing, answerRank: firstHit(cited, golds), searchRank: firstHit(searched, golds),
+        answerTop: answer.citations[0] ? `${answer.citations[0].path}:${answer.citations[0].startLine}` : null,
+      });
+    }
+    const n = results.length;
+    const share = (f: (x: Result) => boolean) => results.filter(f).length / n;
+    const summary = {
+      questions: n,
+      answerAcc1: share((x) => x.answerRank === 1),
+      answerAcc5: share((x) => x.answerRank >= 1 && x.answerRank <= 5),
+      searchAcc1: share((x) => x.searchRank === 1),
+      searchAcc10: share((x) => x.searchRank >= 1),
+      searchMrr10: results.reduce((a, x) => a + (x.searchRank ? 1 / x.searchRank : 0), 0) / n,
+      missingGolds: results.flatMap((x) => x.missing),
+    };
+    const out = arg('--out');
+    if (out) writeFileSync(out, JSON.stringify({ machine: machine(), date: new Date().toISOString(), set: path.relative(root, set), summary, results }, null, 2));
+    for (const x of results) console.log(`${String(x.answerRank || '-').padStart(2)} ${String(x.searchRank || '-').padStart(2)}  ${x.query}${x.missing.length ? `  (missing gold: ${x.missing.join(', ')})` : ''}`);
+    const pct = (v: number) => (100 * v).toFixed(1);
+    console.log(
+      `\n| questions | answer: first citation right | answer: right one among its 5 | search Acc@1 | search Acc@10 | search MRR@10 |\n|---|---|---|---|---|---|\n` +
+        `| ${n} | ${pct(summary.answerAcc1)} | ${pct(summary.answerAcc5)} | ${pct(summary.searchAcc1)} | ${pct(summary.searchAcc10)} | ${summary.searchMrr10.toFixed(3)} |`,
+    );
+    if (summary.missingGolds.length) console.log(`\nGold definitions not in the index: ${summary.missingGolds.join(', ')}`);
+  } finally {
+    await idx.close();
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
