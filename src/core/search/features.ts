@@ -192,7 +192,17 @@ export function chunkFeatures(
   const cos = cosine(sig, c.id);
   const parts = partsOf(c.name);
   let partHits = 0;
-  for (const p of parts) if (nameWordInQuery(p, sig)) partHits++;
+  // nameParts: how much of the name the query explains. nameCover: how much of the query the name stands for (its
+  // matched parts with distinct stems over the query's words), so that of two siblings the more specific name that
+  // covers more of the query is not the one ranked lower (`save` vs `save_user_profile` for "saves user profiles").
+  let words = 0;
+  for (let i = 0; i < parts.length; i++) {
+    if (!nameWordInQuery(parts[i], sig)) continue;
+    partHits++;
+    let again = false;
+    for (let j = 0; j < i && !again; j++) again = parts[j].stem === parts[i].stem && nameWordInQuery(parts[j], sig);
+    if (!again) words++;
+  }
   if (parts.length) partHits /= parts.length;
   const m = sig.mentions.get(c.path);
   const long = sig.isLong ? 1 : 0;
@@ -211,6 +221,7 @@ export function chunkFeatures(
   out[at + C.nameQual] = sym?.qual ?? 0;
   out[at + C.nameSpec] = sym ? sym.spec * sym.exact : 0;
   out[at + C.nameParts] = partHits;
+  out[at + C.nameCover] = Math.min(1, words / sig.queryWordCount);
   out[at + C.frameFunc] = m?.frame && sig.parsed.frames.some((fr) => fr.func === c.name) ? 1 : 0;
   out[at + C.lineHit] = m?.lines.some((l) => l >= c.startLine && l <= c.endLine) ? 1 : 0;
   out[at + C.isTest] = info?.isTest ? 1 : 0;

@@ -70,6 +70,8 @@ export interface Signals {
   queryTokens: Set<string>;
   /** Their stems (src/core/text/stem.ts). */
   queryStems: Set<string>;
+  /** Distinct words of the query (parseQuery), at least 1: what a name's share of the query is counted in. */
+  queryWordCount: number;
   timings: Record<string, number>;
 }
 
@@ -170,7 +172,7 @@ export async function gatherSignals(src: SearchSources, view: RepoView, query: s
   }
   return {
     parsed, isLong, lex, lexRank, lexScore, lexCover, identLexRank, vec, vecRank, vecTop: vec[0]?.score ?? 0, queryVector, vecScoreOf, vecBestOfFile, fbm,
-    mentions, symbols, wordDefs, graph, queryTokens, queryStems, timings,
+    mentions, symbols, wordDefs, graph, queryTokens, queryStems, queryWordCount: Math.max(1, new Set(parsed.words).size), timings,
   };
 }
 

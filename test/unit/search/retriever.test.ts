@@ -2,6 +2,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { openWorkspaceIndex, type WorkspaceIndex } from '../../../src/core/index/workspaceIndex';
 import { createRetriever, type RankedHit } from '../../../src/core/search/retriever';
+import { CHUNK_FEATURES, recordOf } from '../../../src/core/search/model';
 import type { SearchHit } from '../../../src/core/search/hybrid';
 import { makeWorkspace, tempDir, writeFile } from '../../helpers/workspace';
 import { FIXTURE_FILES } from './fixtureRepo';
@@ -86,4 +87,31 @@ test('the context pack of the results respects its budget', async () => {
   const pack = r.contextPack(hits, 150);
   assert.ok(pack.tokens <= 150);
   assert.ok(pack.sections.length > 0);
+});
+
+test('nameCover: how much of the query a name stands for, where nameParts is how much of the name the query explains', async () => {
+  writeFile(root, 'shop/profiles.py', [
+    'def save(obj):',
+    '    return obj',
+    '',
+    'def save_user_profile(profile):',
+    '    return profile',
+    '',
+    'def save_saved_user(user):',
+    '    return user',
+    '',
+  ].join('\n'));
+  await idx.indexer.updateFiles(['shop/profiles.py']);
+  const res = await createRetriever(idx).retrieve('saves user profiles', { k: 10 });
+  const f = (name: string) => {
+    const c = res.candidates.chunks.find((x) => x.chunk.path === 'shop/profiles.py' && x.chunk.qualifiedName === name);
+    assert.ok(c, `${name} is a candidate`);
+    return recordOf(CHUNK_FEATURES, c.features);
+  };
+  // Query words: saves, user, profiles. Every part of each name is one of them (another form counts), so nameParts
+  // cannot tell the three apart; nameCover can. Two parts for the same word (`save`, `saved`) count once.
+  for (const name of ['save', 'save_user_profile', 'save_saved_user']) assert.equal(f(name).nameParts, 1, name);
+  assert.equal(f('save').nameCover, 1 / 3);
+  assert.equal(f('save_user_profile').nameCover, 1);
+  assert.equal(f('save_saved_user').nameCover, 2 / 3);
 });
