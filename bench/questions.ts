@@ -13,6 +13,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { answerOffline, workspaceFromIndex } from '../src/core/assistant';
 import { openWorkspaceIndex } from '../src/core/index/workspaceIndex';
+import { spanId, spanMatches } from '../src/core/search/eval/sets';
 import type { Chunk } from '../src/core/types';
 import { arg, machine } from './common';
 
@@ -35,12 +36,21 @@ interface Span {
 
 const root = path.join(__dirname, '..', '..');
 
-/** The definitions a gold names (path + qualified name, or a suffix of it at a `.`). */
-function goldSpans(chunks: Chunk[], gold: string): Span[] {
-  const [p, name] = gold.split('#');
-  return chunks
-    .filter((c) => c.path === p && (c.qualifiedName === name || c.qualifiedName.endsWith('.' + name)))
-    .map((c) => ({ path: c.path, start: c.startLine, end: c.endLine }));
+/**
+ * The definitions the golds name (`path#QualifiedName`, matched as the eval sets match gold spans: the qualified
+ * name or a suffix of it at a `.`), and the golds that name none.
+ */
+function resolveGolds(chunks: Chunk[], gold: string[]): { golds: Span[]; missing: string[] } {
+  const spans = gold.map((g) => ({ path: g.slice(0, g.indexOf('#')), name: g.slice(g.indexOf('#') + 1) }));
+  const found = new Set<string>();
+  const golds: Span[] = [];
+  for (const c of chunks) {
+    const ids = spanMatches(c, spans);
+    if (!ids.length) continue;
+    for (const id of ids) found.add(id);
+    golds.push({ path: c.path, start: c.startLine, end: c.endLine });
+  }
+  return { golds, missing: spans.map(spanId).filter((id) => !found.has(id)) };
 }
 
 const inside = (s: Span, golds: Span[]) => golds.some((g) => g.path === s.path && s.start >= g.start && s.end <= g.end);
@@ -59,8 +69,7 @@ async function main() {
     const chunks = [...idx.indexer.store.chunks()];
     const results: Result[] = [];
     for (const r of rows) {
-      const golds = r.gold.flatMap((g) => goldSpans(chunks, g));
-      const missing = r.gold.filter((g) => !goldSpans(chunks, g).length);
+      const { golds, missing } = resolveGolds(chunks, r.gold);
       const answer = await answerOffline({ question: r.query, workspace });
       const cited = answer.citations.map((c) => ({ path: c.path, start: c.startLine, end: c.endLine }));
       const hits = await workspace.retriever.search(r.query, 10);
