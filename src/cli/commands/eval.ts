@@ -13,8 +13,8 @@ export function register(program: Command): void {
   // `pinpoint eval answers …`: base vs fine-tuned models on the same questions (src/core/finetune).
   registerEvalAnswers(evalCmd);
   evalCmd
-    .description('measure retrieval on an eval set (SWE-bench issues or docstring→function pairs) against real repositories')
-    .argument('<set>', 'JSON lines: SWE-bench rows (problem_statement, base_commit, gold_files, gold_spans) or docstring rows (query, gold_path, …)')
+    .description('measure retrieval on an eval set (SWE-bench issues, docstring→function pairs or where/how questions) against real repositories')
+    .argument('<set>', 'JSON lines: SWE-bench rows (problem_statement, base_commit, gold_files, gold_spans), docstring rows (query, gold_path, …) or question rows (query, commit, gold)')
     .option('--repos <dir>', 'directory holding the repositories as <owner>__<name> git clones (required)')
     .option('--work-dir <dir>', 'working trees and indexes (reused across runs)', 'bench/.work')
     .option('--limit <n>', 'only the first n queries', parseIntOption('--limit', 1))

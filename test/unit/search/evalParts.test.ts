@@ -86,6 +86,10 @@ test('eval sets: both formats are detected by their fields; spans match qualifie
   assert.deepEqual(spanMatches({ ...c, qualifiedName: 'K.mm' }, items[0].goldSpans), []);
   assert.deepEqual(spanMatches({ path: 'b.go', qualifiedName: '(*T).Run', name: 'Run', startLine: 2, endLine: 4 }, items[1].goldSpans), ['b.go#T.Run']);
   assert.throws(() => parseEvalSet('{"x":1}'), /neither/);
+  const [q] = parseEvalSet(JSON.stringify({ repo: 'o/t', commit: 'fed', query: 'where is it saved?', gold: ['a.py#K.save', 'a.py#dump', 'b.py#write'] }));
+  assert.equal(q.set, 'questions');
+  assert.deepEqual(q.goldFiles, ['a.py', 'b.py']);
+  assert.deepEqual(spanMatches({ path: 'a.py', qualifiedName: 'pkg.K.save', name: 'save', startLine: 5, endLine: 9 }, q.goldSpans), ['a.py#K.save']);
 });
 
 test('doc-comment blanking keeps line numbers: Python docstrings, Go/TS comments above', () => {

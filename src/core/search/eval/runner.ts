@@ -3,7 +3,8 @@
  *  - SWE-bench: one working tree per repository (a `git clone --shared` of <repos>/<owner>__<name> under the
  *    work dir), instances in commit-date order; `git checkout --force <base_commit>` then `indexAll()` (the
  *    incremental catch-up a branch switch takes), then the query;
- *  - docstring: one tree per (repository, commit) with every gold function's doc comment blanked.
+ *  - docstring: one tree per (repository, commit) with every gold function's doc comment blanked;
+ *  - questions: one tree per (repository, commit), as it is.
  * Every system runs on the same index and files: the two BM25 baselines and the retriever's stages.
  * Optionally dumps every candidate's features with its labels (for bench/fit.ts).
  */
@@ -81,7 +82,7 @@ export async function runEval(items: EvalItem[], opts: EvalOptions): Promise<Eva
   if (opts.limit) todo = todo.slice(0, opts.limit);
   const groups = new Map<string, EvalItem[]>();
   for (const it of todo) {
-    const key = it.set === 'docstring' ? `${it.repo}@${it.commit}` : it.repo;
+    const key = isIssueSet(it.set) ? it.repo : `${it.repo}@${it.commit}`;
     (groups.get(key) ?? groups.set(key, []).get(key)!).push(it);
   }
   const stages = opts.ablation ? STAGES : (['rerank'] as Stage[]);
@@ -99,11 +100,11 @@ export async function runEval(items: EvalItem[], opts: EvalOptions): Promise<Eva
   for (const [key, group] of groups) {
     const repo = group[0].repo;
     const slug = repo.replace('/', '__');
-    const tree = path.join(opts.workDir, 'trees', set === 'docstring' ? `doc-${slug}-${group[0].commit.slice(0, 8)}` : slug);
+    const tree = path.join(opts.workDir, 'trees', isIssueSet(set) ? slug : `${set === 'docstring' ? 'doc' : 'q'}-${slug}-${group[0].commit.slice(0, 8)}`);
     ensureTree(opts.reposDir, repo, tree);
-    if (set === 'docstring') {
+    if (!isIssueSet(set)) {
       checkout(tree, group[0].commit);
-      await blankGold(tree, group);
+      if (set === 'docstring') await blankGold(tree, group);
     } else {
       const date = (c: string) => Number(git(tree, ['show', '-s', '--format=%ct', c]).trim());
       const dates = new Map(group.map((g) => [g.commit, date(g.commit)]));

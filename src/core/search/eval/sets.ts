@@ -4,6 +4,8 @@
  *
  *  - SWE-bench style: {instance_id, repo, base_commit, problem_statement, gold_files, gold_spans{path: [qualified names]}}
  *  - docstring style: {repo, commit, query, gold_path, gold_symbol, start_line, end_line}
+ *  - questions style: {repo, commit, query, gold: ["path#QualifiedName", …]}: a developer's "where / how" question
+ *    and the definitions that answer it (any of them counts), asked of the unmodified tree (bench/questions/).
  */
 import { readFileSync } from 'node:fs';
 import type { Chunk } from '../../types';
@@ -20,7 +22,7 @@ export interface GoldSpan {
 export interface EvalItem {
   id: string;
   /** `swebench-titles`: SWE-bench rows queried by their issue's first line (see `issueTitles`). */
-  set: 'swebench' | 'swebench-titles' | 'docstring';
+  set: 'swebench' | 'swebench-titles' | 'docstring' | 'questions';
   /** `owner/name`. */
   repo: string;
   commit: string;
@@ -46,6 +48,12 @@ interface DocRow {
   start_line: number;
   end_line: number;
 }
+interface QuestionRow {
+  repo: string;
+  commit: string;
+  query: string;
+  gold: string[];
+}
 
 export function parseEvalSet(text: string): EvalItem[] {
   const rows = text.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Record<string, unknown>);
@@ -62,7 +70,12 @@ export function parseEvalSet(text: string): EvalItem[] {
         goldSpans: [{ path: d.gold_path, name: d.gold_symbol, startLine: d.start_line, endLine: d.end_line }],
       };
     }
-    throw new Error(`eval set row ${i + 1}: neither SWE-bench (problem_statement, base_commit) nor docstring (query, gold_path) fields`);
+    if ('gold' in r && 'query' in r && 'commit' in r) {
+      const q = r as unknown as QuestionRow;
+      const spans = q.gold.map((g) => ({ path: g.slice(0, g.indexOf('#')), name: g.slice(g.indexOf('#') + 1) }));
+      return { id: `${q.repo}@${i + 1}`, set: 'questions', repo: q.repo, commit: q.commit, query: q.query, goldFiles: [...new Set(spans.map((g) => g.path))], goldSpans: spans };
+    }
+    throw new Error(`eval set row ${i + 1}: neither SWE-bench (problem_statement, base_commit), docstring (query, gold_path) nor question (query, commit, gold) fields`);
   });
 }
 
