@@ -4,6 +4,7 @@
  * (each repository's queries are ranked by a model that never saw that repository).
  *
  *   node out/bench/fit.js --dump bench/.work/dumps/swe.jsonl --dump bench/.work/dumps/doc.jsonl [--write] [--drop <feature>]…
+ *     [--eval-only <set>]…   (rows of that set, e.g. `questions`, are ranked in the cross-validation, never trained on)
  *
  * The L2 strength is chosen by the same cross-validation. Features that are zero throughout the data (editor
  * context: active/open/recent files) keep their prior weights.
@@ -30,6 +31,9 @@ for (const name of args('--drop')) {
   if (fi < 0 && ci < 0) throw new Error(`--drop: unknown feature "${name}"`);
   for (const r of rows) for (const c of fi >= 0 ? r.files : r.chunks) c.x[fi >= 0 ? fi : ci] = 0;
 }
+// `--eval-only s`: the set's rows are measured, never fitted on (what the weights do to a set they did not see).
+const evalOnly = new Set(args('--eval-only'));
+const trainable = (r: DumpRow) => !evalOnly.has(r.set);
 const l2Grid = args('--l2').length ? args('--l2').map(Number) : [0.0003, 0.003, 0.03];
 const iters = Number(args('--iters')[0] ?? 300);
 
@@ -74,15 +78,16 @@ function crossValidate(l2: number): Record<string, SetScores> {
   const pairs: { row: DumpRow; wFile: number[]; wChunk: number[] }[] = [];
   for (const cls of classes(rows)) {
     for (const repo of new Set(cls.map((r) => r.repo))) {
-      const { wFile, wChunk } = fit(cls.filter((r) => r.repo !== repo), l2);
+      const { wFile, wChunk } = fit(cls.filter((r) => r.repo !== repo && trainable(r)), l2);
       for (const row of cls.filter((r) => r.repo === repo)) pairs.push({ row, wFile, wChunk });
     }
   }
   return evaluate(pairs);
 }
 
+/** Mean over the trained-on sets of file MRR + function MRR + file Acc@5 + function Acc@10. */
 const objective = (s: Record<string, SetScores>) => {
-  const v = Object.values(s);
+  const v = Object.entries(s).filter(([set]) => !evalOnly.has(set)).map(([, x]) => x);
   return v.reduce((a, x) => a + x.file.mrr + x.func.mrr + x.file.acc[5] + x.func.acc[10], 0) / v.length;
 };
 
@@ -100,8 +105,8 @@ for (const l2 of l2Grid) {
   if (!best || obj > best.obj) best = { l2, cv, obj };
 }
 const [longRows, shortRows] = single ? [rows, []] : [rows.filter(isLong), rows.filter((r) => !isLong(r))];
-const final = fit(longRows, best!.l2);
-const finalShort = shortRows.length ? fit(shortRows, best!.l2) : undefined;
+const final = fit(longRows.filter(trainable), best!.l2);
+const finalShort = shortRows.length ? fit(shortRows.filter(trainable), best!.l2) : undefined;
 const inSample = evaluate(rows.map((row) => ({ row, ...(finalShort && !isLong(row) ? finalShort : final) })));
 console.log(`chosen l2=${best!.l2}; in-sample:`);
 for (const [s, v] of Object.entries(inSample)) console.log(`  ${s} file: ${fmt(v.file)}\n  ${s} func: ${fmt(v.func)}`);
@@ -109,7 +114,7 @@ for (const [s, v] of Object.entries(inSample)) console.log(`  ${s} file: ${fmt(v
 const round = (x: number) => Number(x.toFixed(4));
 const weights: RankWeights = {
   version: 1,
-  source: `bench/fit.ts ${new Date().toISOString().slice(0, 10)}: listwise softmax${single ? '' : ', separate models for long and short queries'}, L2 ${best!.l2}, on ${dumps.map((d) => path.basename(d)).join(' + ')} (${rows.length} queries, ${new Set(rows.map((r) => r.repo)).size} repositories)`,
+  source: `bench/fit.ts ${new Date().toISOString().slice(0, 10)}: listwise softmax${single ? '' : ', separate models for long and short queries'}, L2 ${best!.l2}, on ${dumps.map((d) => path.basename(d)).join(' + ')}${evalOnly.size ? ` (measured only: ${[...evalOnly].join(', ')})` : ''} (${rows.filter(trainable).length} queries, ${new Set(rows.filter(trainable).map((r) => r.repo)).size} repositories)`,
   file: { bias: 0, weights: Object.fromEntries(FILE_FEATURES.map((n, d) => [n, round(final.wFile[d])])) },
   chunk: { bias: 0, weights: Object.fromEntries(CHUNK_FEATURES.map((n, d) => [n, round(final.wChunk[d])])) },
   ...(finalShort
