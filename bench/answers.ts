@@ -1,7 +1,8 @@
 /**
  * bench/answers: the assistant's answers on the development questions, in `pinpoint eval`'s family.
- *   node out/bench/answers.js [--repos /work/repos] [--limit N]
- * Questions: the docstring→function set (../shared/eval/docstring2func_dev.jsonl), asked of each repository at
+ *   node out/bench/answers.js [--repos /work/repos] [--limit N] [--set F.jsonl] [--out F.json]
+ * Questions: the docstring→function set (../shared/eval/docstring2func_dev.jsonl) unless `--set` names another
+ * set of {repo, commit, query} rows (bench/questions/dev.jsonl: where/how questions), asked of each repository at
  * its pinned commit. With PINPOINT_BENCH_BASE_URL and PINPOINT_BENCH_MODEL (and PINPOINT_API_KEY) set, every
  * question runs through the tool-calling loop against that OpenAI-compatible model; without them, the offline
  * extractive answer is measured (its citation validity must be 100%).
@@ -24,7 +25,7 @@ interface Row {
 async function main() {
   const reposRoot = arg('--repos', '/work/repos')!;
   const limit = Number(arg('--limit', '0'));
-  const setFile = path.join(__dirname, '..', '..', '..', 'shared', 'eval', 'docstring2func_dev.jsonl');
+  const setFile = path.resolve(arg('--set', path.join(__dirname, '..', '..', '..', 'shared', 'eval', 'docstring2func_dev.jsonl'))!);
   let rows = readFileSync(setFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Row);
   if (limit) rows = rows.slice(0, limit);
   const baseURL = process.env.PINPOINT_BENCH_BASE_URL;
@@ -67,8 +68,9 @@ async function main() {
     latencyP50: percentile(lat, 50),
     latencyP95: percentile(lat, 95),
   };
-  mkdirSync(path.join(__dirname, '..', '..', 'bench', 'results'), { recursive: true });
-  writeFileSync(path.join(__dirname, '..', '..', 'bench', 'results', 'answers.json'), JSON.stringify({ machine: machine(), date: new Date().toISOString(), summary }, null, 2));
+  const out = path.resolve(arg('--out', path.join(__dirname, '..', '..', 'bench', 'results', 'answers.json'))!);
+  mkdirSync(path.dirname(out), { recursive: true });
+  writeFileSync(out, JSON.stringify({ machine: machine(), date: new Date().toISOString(), set: path.basename(setFile), summary }, null, 2));
   const pct = (x: number) => (Number.isFinite(x) ? `${(100 * x).toFixed(1)}%` : '—');
   console.log(
     [

@@ -3,7 +3,9 @@
  * answer them. The docstring and SWE-bench sets hold no questions of this kind, yet they are what `pinpoint ask`
  * is asked. The set for this repository, bench/questions/pinpoint.jsonl, was written (questions and gold functions)
  * before any of its questions was run.
- *   node out/bench/questions.js [--set bench/questions/pinpoint.jsonl] [--workspace <repo root>] [--out F.json]
+ *   node out/bench/questions.js [--set bench/questions/pinpoint.jsonl] [--workspace <repo root>] [--repo owner/name] [--out F.json]
+ * (`--repo`: only that repository's rows of a set that names one per row, such as bench/questions/dev.jsonl; the
+ * workspace must be that repository at the row's commit.)
  * Row: {"query": "...", "gold": ["path#QualifiedName", ...]}; any gold counts. A citation hits a gold when its
  * lines lie inside the gold definition. Golds missing from the index (renamed code) are reported, never skipped
  * silently. Records, per question, the rank of the first gold among the offline answer's citations and among the
@@ -20,6 +22,7 @@ import { arg, machine } from './common';
 interface Row {
   query: string;
   gold: string[];
+  repo?: string;
 }
 interface Result {
   query: string;
@@ -61,7 +64,9 @@ const firstHit = (spans: Span[], golds: Span[]) => spans.findIndex((s) => inside
 async function main() {
   const set = arg('--set', path.join(root, 'bench', 'questions', 'pinpoint.jsonl'))!;
   const ws = path.resolve(arg('--workspace', root)!);
-  const rows = readFileSync(set, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Row);
+  const repo = arg('--repo');
+  const rows = readFileSync(set, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Row).filter((r) => !repo || r.repo === repo);
+  if (!rows.length) throw new Error(`no questions in ${set}${repo ? ` for ${repo}` : ''}`);
   const idx = await openWorkspaceIndex({ root: ws, indexDir: path.join(root, 'bench', '.work', `questions-${path.basename(ws)}`), owner: 'bench/questions' });
   try {
     await idx.indexer.indexAll();
