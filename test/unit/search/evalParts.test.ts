@@ -89,6 +89,8 @@ test('eval sets: both formats are detected by their fields; spans match qualifie
   const [q] = parseEvalSet(JSON.stringify({ repo: 'o/t', commit: 'fed', query: 'where is it saved?', gold: ['a.py#K.save', 'a.py#dump', 'b.py#write'] }));
   assert.equal(q.set, 'questions');
   assert.deepEqual(q.goldFiles, ['a.py', 'b.py']);
+  assert.equal(parseEvalSet(JSON.stringify({ set: 'questions-natural', repo: 'o/t', commit: 'fed', query: 'q', gold: ['a.py#f'] }))[0].set, 'questions-natural');
+  assert.equal(parseEvalSet(JSON.stringify({ set: 'swebench', repo: 'o/t', commit: 'fed', query: 'q', gold: ['a.py#f'] }))[0].set, 'questions');
   assert.deepEqual(spanMatches({ path: 'a.py', qualifiedName: 'pkg.K.save', name: 'save', startLine: 5, endLine: 9 }, q.goldSpans), ['a.py#K.save']);
 });
 

@@ -4,8 +4,8 @@
  *
  *  - SWE-bench style: {instance_id, repo, base_commit, problem_statement, gold_files, gold_spans{path: [qualified names]}}
  *  - docstring style: {repo, commit, query, gold_path, gold_symbol, start_line, end_line}
- *  - questions style: {repo, commit, query, gold: ["path#QualifiedName", …]}: a developer's "where / how" question
- *    and the definitions that answer it (any of them counts), asked of the unmodified tree (bench/questions/).
+ *  - questions style: {repo, commit, query, gold: ["path#QualifiedName", …], set?: "questions-…"}: a developer's
+ *    "where / how" question and the definitions that answer it, asked of the unmodified tree (bench/questions/).
  */
 import { readFileSync } from 'node:fs';
 import type { Chunk } from '../../types';
@@ -22,7 +22,8 @@ export interface GoldSpan {
 export interface EvalItem {
   id: string;
   /** `swebench-titles`: SWE-bench rows queried by their issue's first line (see `issueTitles`). */
-  set: 'swebench' | 'swebench-titles' | 'docstring' | 'questions';
+  /** `questions…`: where/how question sets; a row may name its set (`questions-natural`) to be reported apart. */
+  set: 'swebench' | 'swebench-titles' | 'docstring' | `questions${string}`;
   /** `owner/name`. */
   repo: string;
   commit: string;
@@ -49,6 +50,7 @@ interface DocRow {
   end_line: number;
 }
 interface QuestionRow {
+  set?: string;
   repo: string;
   commit: string;
   query: string;
@@ -73,7 +75,8 @@ export function parseEvalSet(text: string): EvalItem[] {
     if ('gold' in r && 'query' in r && 'commit' in r) {
       const q = r as unknown as QuestionRow;
       const spans = q.gold.map((g) => ({ path: g.slice(0, g.indexOf('#')), name: g.slice(g.indexOf('#') + 1) }));
-      return { id: `${q.repo}@${i + 1}`, set: 'questions', repo: q.repo, commit: q.commit, query: q.query, goldFiles: [...new Set(spans.map((g) => g.path))], goldSpans: spans };
+      const set = typeof q.set === 'string' && /^questions(-[\w-]+)?$/.test(q.set) ? (q.set as `questions${string}`) : 'questions';
+      return { id: `${q.repo}@${i + 1}`, set, repo: q.repo, commit: q.commit, query: q.query, goldFiles: [...new Set(spans.map((g) => g.path))], goldSpans: spans };
     }
     throw new Error(`eval set row ${i + 1}: neither SWE-bench (problem_statement, base_commit), docstring (query, gold_path) nor question (query, commit, gold) fields`);
   });
