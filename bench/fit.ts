@@ -11,7 +11,8 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { CHUNK_BASE_FEATURES, CHUNK_FEATURES, FILE_FEATURES, DEFAULT_WEIGHTS, type RankWeights } from '../src/core/search/model';
+import { CHUNK_BASE_FEATURES, CHUNK_FEATURES, FILE_FEATURES, DEFAULT_WEIGHTS, type QueryClass, type RankWeights } from '../src/core/search/model';
+import { isQuestionText } from '../src/core/search/query';
 import { summarize, type QueryOutcome, type Summary } from '../src/core/search/eval/metrics';
 import { chunkGroups, chunkOutcome, DIMS, fileGroups, fileOutcome, fitListwise, normalizeRow, type DumpRow } from './fitLib';
 
@@ -69,10 +70,16 @@ function evaluate(pairs: { row: DumpRow; wFile: number[]; wChunk: number[] }[]):
   return Object.fromEntries(Object.entries(by).map(([s, o]) => [s, { file: summarize(o.file), func: summarize(o.func) }]));
 }
 
-/** Query class of a dumped row: long (issue / trace) or short (words / symbol). */
-const isLong = (r: DumpRow) => (r as DumpRow & { long?: boolean }).long ?? r.set === 'swebench';
+/** Query class of a dumped row, as the retriever decides it: long (`long`, issues / traces / naming code), else a question or short. */
+const classOf = (r: DumpRow): QueryClass => {
+  if ((r as DumpRow & { long?: boolean }).long ?? r.set === 'swebench') return 'long';
+  return isQuestionText(r.query ?? '') ? 'question' : 'short';
+};
 const single = process.argv.includes('--single');
-const classes = (data: DumpRow[]) => (single ? [data] : [data.filter(isLong), data.filter((r) => !isLong(r))].filter((c) => c.length));
+// `--no-question`: questions are ranked by the short model (weights before session 12).
+const CLASSES: QueryClass[] = process.argv.includes('--no-question') ? ['long', 'short'] : ['long', 'short', 'question'];
+const classKey = (r: DumpRow): QueryClass => (classOf(r) === 'question' && !CLASSES.includes('question') ? 'short' : classOf(r));
+const classes = (data: DumpRow[]) => (single ? [data] : CLASSES.map((c) => data.filter((r) => classKey(r) === c)).filter((c) => c.length));
 
 function crossValidate(l2: number): Record<string, SetScores> {
   const pairs: { row: DumpRow; wFile: number[]; wChunk: number[] }[] = [];
@@ -104,27 +111,29 @@ for (const l2 of l2Grid) {
   for (const [s, v] of Object.entries(cv)) console.log(`  ${s} file: ${fmt(v.file)}\n  ${s} func: ${fmt(v.func)}`);
   if (!best || obj > best.obj) best = { l2, cv, obj };
 }
-const [longRows, shortRows] = single ? [rows, []] : [rows.filter(isLong), rows.filter((r) => !isLong(r))];
-const final = fit(longRows.filter(trainable), best!.l2);
-const finalShort = shortRows.length ? fit(shortRows.filter(trainable), best!.l2) : undefined;
-const inSample = evaluate(rows.map((row) => ({ row, ...(finalShort && !isLong(row) ? finalShort : final) })));
+// One model per class with rows (`--single`: one for all); a class without rows falls back as modelsFor does.
+const finals = new Map<QueryClass, { wFile: number[]; wChunk: number[] }>();
+for (const c of single ? (['long'] as QueryClass[]) : CLASSES) {
+  const data = rows.filter((r) => (single || classKey(r) === c) && trainable(r));
+  if (data.length) finals.set(c, fit(data, best!.l2));
+}
+const final = finals.get('long') ?? [...finals.values()][0];
+const modelOf = (c: QueryClass) => finals.get(c) ?? (c === 'question' ? finals.get('short') : undefined) ?? final;
+const inSample = evaluate(rows.map((row) => ({ row, ...modelOf(single ? 'long' : classKey(row)) })));
 console.log(`chosen l2=${best!.l2}; in-sample:`);
 for (const [s, v] of Object.entries(inSample)) console.log(`  ${s} file: ${fmt(v.file)}\n  ${s} func: ${fmt(v.func)}`);
 
 const round = (x: number) => Number(x.toFixed(4));
+const models = (m: { wFile: number[]; wChunk: number[] }) => ({
+  file: { bias: 0, weights: Object.fromEntries(FILE_FEATURES.map((n, d) => [n, round(m.wFile[d])])) },
+  chunk: { bias: 0, weights: Object.fromEntries(CHUNK_FEATURES.map((n, d) => [n, round(m.wChunk[d])])) },
+});
 const weights: RankWeights = {
   version: 1,
-  source: `bench/fit.ts ${new Date().toISOString().slice(0, 10)}: listwise softmax${single ? '' : ', separate models for long and short queries'}, L2 ${best!.l2}, on ${dumps.map((d) => path.basename(d)).join(' + ')}${evalOnly.size ? ` (measured only: ${[...evalOnly].join(', ')})` : ''} (${rows.filter(trainable).length} queries, ${new Set(rows.filter(trainable).map((r) => r.repo)).size} repositories)`,
-  file: { bias: 0, weights: Object.fromEntries(FILE_FEATURES.map((n, d) => [n, round(final.wFile[d])])) },
-  chunk: { bias: 0, weights: Object.fromEntries(CHUNK_FEATURES.map((n, d) => [n, round(final.wChunk[d])])) },
-  ...(finalShort
-    ? {
-        short: {
-          file: { bias: 0, weights: Object.fromEntries(FILE_FEATURES.map((n, d) => [n, round(finalShort.wFile[d])])) },
-          chunk: { bias: 0, weights: Object.fromEntries(CHUNK_FEATURES.map((n, d) => [n, round(finalShort.wChunk[d])])) },
-        },
-      }
-    : {}),
+  source: `bench/fit.ts ${new Date().toISOString().slice(0, 10)}: listwise softmax${single ? '' : `, separate models for ${[...finals.keys()].join(' / ')} queries`}, L2 ${best!.l2}, on ${dumps.map((d) => path.basename(d)).join(' + ')}${evalOnly.size ? ` (measured only: ${[...evalOnly].join(', ')})` : ''} (${rows.filter(trainable).length} queries, ${new Set(rows.filter(trainable).map((r) => r.repo)).size} repositories)`,
+  ...models(final),
+  ...(!single && finals.has('short') ? { short: models(finals.get('short')!) } : {}),
+  ...(!single && finals.has('question') ? { question: models(finals.get('question')!) } : {}),
   cv: {
     method: 'leave-one-repository-out',
     ...Object.fromEntries(Object.entries(best!.cv).map(([s, v]) => [s, { file: brief(v.file), func: brief(v.func) }])),

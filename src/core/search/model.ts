@@ -45,6 +45,8 @@ export interface RankWeights {
    * above then serve long ones (issues, stack traces). Absent: one model for all queries.
    */
   short?: { file: LinearModel; chunk: LinearModel };
+  /** Models for short queries that are questions (`isQuestionText`); absent: `short` serves them. */
+  question?: { file: LinearModel; chunk: LinearModel };
   /** Cross-validated numbers reported by the fit, for reference. */
   cv?: unknown;
 }
@@ -56,7 +58,8 @@ export function validateWeights(w: RankWeights): RankWeights {
   if (!w || typeof w !== 'object' || !w.file?.weights || !w.chunk?.weights) throw new Error('weights: missing file/chunk models');
   const known = { file: new Set<string>(FILE_FEATURES), chunk: new Set<string>(CHUNK_FEATURES) };
   if (w.short && (!w.short.file?.weights || !w.short.chunk?.weights)) throw new Error('weights: short needs file and chunk models');
-  for (const [m, grain] of [[w, 'file'], [w, 'chunk'], [w.short, 'file'], [w.short, 'chunk']] as const) {
+  if (w.question && (!w.question.file?.weights || !w.question.chunk?.weights)) throw new Error('weights: question needs file and chunk models');
+  for (const [m, grain] of [[w, 'file'], [w, 'chunk'], [w.short, 'file'], [w.short, 'chunk'], [w.question, 'file'], [w.question, 'chunk']] as const) {
     if (!m) continue;
     for (const [name, v] of Object.entries(m[grain].weights)) {
       if (!known[grain].has(name)) throw new Error(`weights: unknown ${grain} feature "${name}"`);
@@ -66,9 +69,13 @@ export function validateWeights(w: RankWeights): RankWeights {
   return w;
 }
 
-/** The models for a query: the short-query models when the weights have them and the query is short. */
-export function modelsFor(w: RankWeights, isLong: boolean): { file: LinearModel; chunk: LinearModel } {
-  return !isLong && w.short ? w.short : { file: w.file, chunk: w.chunk };
+/** Which fitted models rank a query: long (issues, traces, queries naming code), short, or a short question. */
+export type QueryClass = 'long' | 'short' | 'question';
+
+/** The models for a query class, falling back from question to short to the base models when the weights lack them. */
+export function modelsFor(w: RankWeights, cls: QueryClass): { file: LinearModel; chunk: LinearModel } {
+  if (cls === 'question' && w.question) return w.question;
+  return cls !== 'long' && w.short ? w.short : { file: w.file, chunk: w.chunk };
 }
 
 /**

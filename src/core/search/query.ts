@@ -209,3 +209,12 @@ export function parseQuery(raw: string): ParsedQuery {
 
   return { raw, kind, frames, paths: [...paths.values()], dotted: [...dotted], code, identifiers, errors: [...errors], words, text };
 }
+
+/**
+ * A question in words ("where is the session saved?", "how does routing work", "… ?"): ranked by the model fitted
+ * on where/how questions (model.ts `question`), which weigh evidence differently from descriptions and titles.
+ */
+export function isQuestionText(query: string): boolean {
+  const q = query.trim();
+  return /^(where|how|what|which|why|when|who)\b/i.test(q) || /\?$/.test(q);
+}

@@ -15,11 +15,12 @@ import type { Chunk } from '../types';
 import type { SearchHit } from './hybrid';
 import { byKey, byValueThenKey, reciprocalRankFusion } from './fusion';
 import { RepoView } from './repoView';
+import { isQuestionText } from './query';
 import { gatherSignals, type SearchSources, type Signals } from './signals';
 import { chunkFeatures, fileCandidates, type FileCandidate, type Features, type SearchContext } from './features';
 import {
   CHUNK_FEATURES, compileModel, DEFAULT_WEIGHTS, explain, FILE_FEATURES, fileDerived, modelsFor, NO_FILE, recordOf, scoreVector, validateWeights,
-  type FileFeature, type LinearModel, type RankWeights,
+  type FileFeature, type LinearModel, type QueryClass, type RankWeights,
 } from './model';
 import { contextPack, type ContextPack, type PackOptions } from './pack';
 import type { Reranker } from './rerankers';
@@ -80,8 +81,8 @@ export interface Retrieval {
   timings: Record<string, number>;
   /** Set when the second-stage reranker failed and the model's order was kept. */
   rerankError?: string;
-  /** Which fitted model ranked (stage 'rerank'): the one for long queries / queries naming code, or for short ones. */
-  model?: 'long' | 'short';
+  /** Which fitted model ranked (stage 'rerank'): for long queries / queries naming code, short ones, or questions. */
+  model?: QueryClass;
 }
 
 export interface Retriever {
@@ -144,8 +145,8 @@ export function createRetriever(index: RetrieverIndex, opts: RetrieverOptions = 
   }
 
   function rankWithModel(files: FileCandidate[], sig: Signals, ctx: SearchContext, k: number, fileK: number) {
-    const long = usesLongModel(sig);
-    const models = modelsFor(weights, long);
+    const cls: QueryClass = usesLongModel(sig) ? 'long' : isQuestionText(sig.parsed.raw) ? 'question' : 'short';
+    const models = modelsFor(weights, cls);
     const fileModel = compileModel(models.file, FILE_FEATURES);
     const scored = files.map((f) => ({ f, s: scoreVector(fileModel, f.x) })).sort((a, b) => b.s - a.s || (a.f.path < b.f.path ? -1 : 1));
     const top = scored[0]?.s ?? 0;
@@ -177,7 +178,7 @@ export function createRetriever(index: RetrieverIndex, opts: RetrieverOptions = 
     return {
       chunks: hits.slice(0, k), files: fileHits,
       candidates: { files, get chunks() { return chunks.map(({ chunk, at }) => ({ chunk, features: featuresOf(at) })); } }, // built when read (eval dumps)
-      model: long ? ('long' as const) : ('short' as const),
+      model: cls,
     };
   }
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseQuery, isCodeShaped } from '../../../src/core/search/query';
+import { isCodeShaped, isQuestionText, parseQuery } from '../../../src/core/search/query';
 
 const names = (q: ReturnType<typeof parseQuery>) => q.identifiers.map((i) => i.name);
 
@@ -68,4 +68,11 @@ test('query kinds: words, symbol, issue', () => {
   assert.equal(parseQuery('A long issue.\n\nIt has several lines.\nAnd more.\nAnd more text here.').kind, 'issue');
   assert.ok(isCodeShaped('snake_case') && isCodeShaped('camelCase') && isCodeShaped('__eq__'));
   assert.ok(!isCodeShaped('hello') && !isCodeShaped('Hello'));
+});
+
+test('questions: a wh-word first or a question mark last', () => {
+  for (const q of ['where is the session saved?', 'How does routing work', 'what happens on a 404', 'the cache is flushed when?'])
+    assert.ok(isQuestionText(q), q);
+  for (const q of ['Writes a definition list into the buffer.', 'parse config file', 'Session data cannot be decoded', 'however the cache'])
+    assert.ok(!isQuestionText(q), q);
 });

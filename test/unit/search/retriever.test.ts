@@ -2,7 +2,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { openWorkspaceIndex, type WorkspaceIndex } from '../../../src/core/index/workspaceIndex';
 import { createRetriever, type RankedHit } from '../../../src/core/search/retriever';
-import { CHUNK_FEATURES, recordOf } from '../../../src/core/search/model';
+import { CHUNK_FEATURES, DEFAULT_WEIGHTS, modelsFor, recordOf, type RankWeights } from '../../../src/core/search/model';
 import type { SearchHit } from '../../../src/core/search/hybrid';
 import { makeWorkspace, tempDir, writeFile } from '../../helpers/workspace';
 import { FIXTURE_FILES } from './fixtureRepo';
@@ -114,4 +114,26 @@ test('nameCover: how much of the query a name stands for, where nameParts is how
   assert.equal(f('save').nameCover, 1 / 3);
   assert.equal(f('save_user_profile').nameCover, 1);
   assert.equal(f('save_saved_user').nameCover, 2 / 3);
+});
+
+test('each query class is ranked by its own fitted model: long, short, question (falling back to short)', async () => {
+  const traceback = 'Traceback (most recent call last):\n  File "shop/pricing.py", line 8, in compute_tax\nKeyError: 1';
+  const classOf = async (r: ReturnType<typeof createRetriever>, q: string) => (await r.retrieve(q, { k: 3 })).model;
+  // This question model scores by name words and test files only, so a question's scores can be checked exactly.
+  const base = DEFAULT_WEIGHTS;
+  const question = { file: base.short!.file, chunk: { weights: { nameParts: 5, isTest: -5 } } };
+  const withQ: RankWeights = { ...base, question };
+  const r = createRetriever(idx, { weights: withQ, explain: true });
+  assert.equal(await classOf(r, traceback), 'long');
+  assert.equal(await classOf(r, 'compute the tax for a region'), 'short');
+  assert.equal(await classOf(r, 'where is the tax computed?'), 'question');
+  const hits = (await r.retrieve('where is the tax computed?', { k: 5 })).chunks;
+  assert.ok(hits.length > 0);
+  for (const h of hits) assert.ok(Math.abs(h.score - (5 * h.features!.nameParts - 5 * h.features!.isTest)) < 1e-9, where(h));
+  const short = (await r.retrieve('compute the tax for a region', { k: 5 })).chunks;
+  assert.ok(short.some((h) => Math.abs(h.score - (5 * h.features!.nameParts - 5 * h.features!.isTest)) > 1e-6), 'the short model is another');
+  assert.equal(modelsFor(withQ, 'question'), question);
+  const { question: _q, ...withoutQ } = withQ;
+  assert.equal(modelsFor(withoutQ, 'question'), base.short, 'without a question model, questions use the short one');
+  assert.deepEqual(modelsFor(withoutQ, 'long'), { file: base.file, chunk: base.chunk });
 });

@@ -12,6 +12,9 @@ test('the shipped weights load and every feature they name is computed', () => {
 test('unknown features and non-numbers are rejected', () => {
   assert.throws(() => validateWeights({ version: 1, file: { weights: { nope: 1 } }, chunk: { weights: {} } }), /unknown file feature "nope"/);
   assert.throws(() => validateWeights({ version: 1, file: { weights: {} }, chunk: { weights: { lexS: Number.NaN } } }), /not a number/);
+  const ok = { version: 1, file: { weights: {} }, chunk: { weights: {} } };
+  assert.throws(() => validateWeights({ ...ok, question: { file: { weights: {} } } as never }), /question needs file and chunk models/);
+  assert.throws(() => validateWeights({ ...ok, question: { file: { weights: {} }, chunk: { weights: { nope: 1 } } } }), /unknown chunk feature "nope"/);
 });
 
 test('scoring is a pure weighted sum; explanations list the largest positive contributions', () => {
