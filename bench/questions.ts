@@ -15,7 +15,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { answerOffline, workspaceFromIndex } from '../src/core/assistant';
 import { openWorkspaceIndex } from '../src/core/index/workspaceIndex';
-import { spanId, spanMatches } from '../src/core/search/eval/sets';
+import { parseSpanId, spanId, spanMatches } from '../src/core/search/eval/sets';
 import type { Chunk } from '../src/core/types';
 import { arg, machine } from './common';
 
@@ -44,7 +44,7 @@ const root = path.join(__dirname, '..', '..');
  * name or a suffix of it at a `.`), and the golds that name none.
  */
 function resolveGolds(chunks: Chunk[], gold: string[]): { golds: Span[]; missing: string[] } {
-  const spans = gold.map((g) => ({ path: g.slice(0, g.indexOf('#')), name: g.slice(g.indexOf('#') + 1) }));
+  const spans = gold.map(parseSpanId);
   const found = new Set<string>();
   const golds: Span[] = [];
   for (const c of chunks) {

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Bm25Index } from '../../../src/core/search/bm25';
 import { firstPositions, summarize } from '../../../src/core/search/eval/metrics';
-import { blankDocComment, issueTitles, parseEvalSet, spanMatches } from '../../../src/core/search/eval/sets';
+import { blankDocComment, issueTitles, parseEvalSet, spanId, spanMatches } from '../../../src/core/search/eval/sets';
 import { windows } from '../../../src/core/search/eval/baselines';
 import { isTestPath, pythonModule } from '../../../src/core/search/repoView';
 
@@ -89,6 +89,7 @@ test('eval sets: both formats are detected by their fields; spans match qualifie
   const [q] = parseEvalSet(JSON.stringify({ repo: 'o/t', commit: 'fed', query: 'where is it saved?', gold: ['a.py#K.save', 'a.py#dump', 'b.py#write'] }));
   assert.equal(q.set, 'questions');
   assert.deepEqual(q.goldFiles, ['a.py', 'b.py']);
+  assert.deepEqual(q.goldSpans.map(spanId), ['a.py#K.save', 'a.py#dump', 'b.py#write']);
   assert.equal(parseEvalSet(JSON.stringify({ set: 'questions-natural', repo: 'o/t', commit: 'fed', query: 'q', gold: ['a.py#f'] }))[0].set, 'questions-natural');
   assert.equal(parseEvalSet(JSON.stringify({ set: 'swebench', repo: 'o/t', commit: 'fed', query: 'q', gold: ['a.py#f'] }))[0].set, 'questions');
   assert.deepEqual(spanMatches({ path: 'a.py', qualifiedName: 'pkg.K.save', name: 'save', startLine: 5, endLine: 9 }, q.goldSpans), ['a.py#K.save']);

@@ -74,7 +74,7 @@ export function parseEvalSet(text: string): EvalItem[] {
     }
     if ('gold' in r && 'query' in r && 'commit' in r) {
       const q = r as unknown as QuestionRow;
-      const spans = q.gold.map((g) => ({ path: g.slice(0, g.indexOf('#')), name: g.slice(g.indexOf('#') + 1) }));
+      const spans = q.gold.map(parseSpanId);
       const set = typeof q.set === 'string' && /^questions(-[\w-]+)?$/.test(q.set) ? (q.set as `questions${string}`) : 'questions';
       return { id: `${q.repo}@${i + 1}`, set, repo: q.repo, commit: q.commit, query: q.query, goldFiles: [...new Set(spans.map((g) => g.path))], goldSpans: spans };
     }
@@ -114,6 +114,8 @@ export function spanMatches(c: { path: string; qualifiedName: string; name: stri
 }
 
 export const spanId = (s: GoldSpan): string => `${s.path}#${s.name}`;
+/** The gold span a `path#QualifiedName` id names (the inverse of `spanId`). */
+export const parseSpanId = (id: string): GoldSpan => ({ path: id.slice(0, id.indexOf('#')), name: id.slice(id.indexOf('#') + 1) });
 
 /** Chunk-level gold matching, memo-free helper for ranked chunk lists. */
 export function rankedSpanMatches(chunks: readonly Chunk[], spans: GoldSpan[]): string[][] {
