@@ -57,11 +57,11 @@ export const DEFAULT_WEIGHTS = defaultWeightsJson as RankWeights;
 export function validateWeights(w: RankWeights): RankWeights {
   if (!w || typeof w !== 'object' || !w.file?.weights || !w.chunk?.weights) throw new Error('weights: missing file/chunk models');
   const known = { file: new Set<string>(FILE_FEATURES), chunk: new Set<string>(CHUNK_FEATURES) };
-  if (w.short && (!w.short.file?.weights || !w.short.chunk?.weights)) throw new Error('weights: short needs file and chunk models');
-  if (w.question && (!w.question.file?.weights || !w.question.chunk?.weights)) throw new Error('weights: question needs file and chunk models');
-  for (const [m, grain] of [[w, 'file'], [w, 'chunk'], [w.short, 'file'], [w.short, 'chunk'], [w.question, 'file'], [w.question, 'chunk']] as const) {
+  const classes = [['short', w.short], ['question', w.question]] as const;
+  for (const [cls, m] of classes) if (m && (!m.file?.weights || !m.chunk?.weights)) throw new Error(`weights: ${cls} needs file and chunk models`);
+  for (const m of [w, w.short, w.question]) {
     if (!m) continue;
-    for (const [name, v] of Object.entries(m[grain].weights)) {
+    for (const grain of ['file', 'chunk'] as const) for (const [name, v] of Object.entries(m[grain].weights)) {
       if (!known[grain].has(name)) throw new Error(`weights: unknown ${grain} feature "${name}"`);
       if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`weights: ${grain}.${name} is not a number`);
     }
