@@ -70,9 +70,13 @@ function evaluate(pairs: { row: DumpRow; wFile: number[]; wChunk: number[] }[]):
   return Object.fromEntries(Object.entries(by).map(([s, o]) => [s, { file: summarize(o.file), func: summarize(o.func) }]));
 }
 
-/** Query class of a dumped row, as the retriever decides it: long (`long`, issues / traces / naming code), else a question or short. */
+/**
+ * Query class of a dumped row: the model the retriever chose (`model`, dumps since session 13); older dumps carry
+ * only `long` (issues / traces / naming code), and their short queries are told apart by the retriever's own test.
+ */
 const classOf = (r: DumpRow): QueryClass => {
-  if ((r as DumpRow & { long?: boolean }).long ?? r.set === 'swebench') return 'long';
+  if (r.model) return r.model;
+  if (r.long ?? r.set === 'swebench') return 'long';
   return isQuestionText(r.query ?? '') ? 'question' : 'short';
 };
 const single = process.argv.includes('--single');

@@ -2,7 +2,7 @@
  * Training helpers for bench/fit.ts: a listwise (softmax over each query's candidates, several positives
  * allowed) linear ranker fitted by Adam with L2 regularisation, and ranking of dumped candidates.
  */
-import { CHUNK_BASE_FEATURES, CHUNK_FEATURES, FILE_FEATURES, fileDerived, NO_FILE } from '../src/core/search/model';
+import { CHUNK_BASE_FEATURES, CHUNK_FEATURES, FILE_FEATURES, fileDerived, NO_FILE, type QueryClass } from '../src/core/search/model';
 import { firstPositions, type QueryOutcome } from '../src/core/search/eval/metrics';
 
 export interface DumpRow {
@@ -11,6 +11,10 @@ export interface DumpRow {
   repo: string;
   /** The query text (dumps since session 10). */
   query?: string;
+  /** The model the retriever ranked with (dumps since session 13). */
+  model?: QueryClass;
+  /** Whether it was the long-query model (dumps before session 13). */
+  long?: boolean;
   goldFiles: string[];
   goldSpans: string[];
   files: { path: string; y: number; x: number[] }[];

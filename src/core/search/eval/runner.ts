@@ -203,7 +203,7 @@ function windowMatches(w: { path: string; startLine: number; endLine: number }, 
 
 function dumpRow(it: EvalItem, res: Awaited<ReturnType<Retriever['retrieve']>>) {
   return {
-    id: it.id, set: it.set, repo: it.repo, query: it.query, long: res.model === 'long', goldFiles: it.goldFiles, goldSpans: it.goldSpans.map(spanId), fileNames: FILE_FEATURES, chunkNames: CHUNK_BASE_FEATURES,
+    id: it.id, set: it.set, repo: it.repo, query: it.query, model: res.model, long: res.model === 'long', goldFiles: it.goldFiles, goldSpans: it.goldSpans.map(spanId), fileNames: FILE_FEATURES, chunkNames: CHUNK_BASE_FEATURES,
     files: res.candidates.files.map((f) => ({ path: f.path, y: it.goldFiles.includes(f.path) ? 1 : 0, x: Array.from(f.x) })),
     chunks: res.candidates.chunks.map(({ chunk, features }) => ({
       path: chunk.path, id: chunk.id, name: chunk.qualifiedName, spans: spanMatches(chunk, it.goldSpans), x: Array.from(features.subarray(0, CHUNK_BASE_FEATURES.length)),
