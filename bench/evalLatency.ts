@@ -1,11 +1,12 @@
 /**
  * Query + rerank latency on a large index, against ripgrep over the same tree for the same query words.
  *
- *   node out/bench/evalLatency.js [--repos django,sympy,scikit-learn] [--queries 200]
+ *   node out/bench/evalLatency.js [--repos django,sympy,scikit-learn] [--queries 200] [--questions]
  *
  * The tree is a `git archive` export of the named repositories (bench/repos.json commits) under
  * bench/.work/latency/; the index lives in bench/.work/index/latency (incremental across runs). Queries are the
- * dev sets' texts (SWE-bench issues and docstring sentences). rg gets the query's content words (identifiers
+ * dev sets' texts (SWE-bench issues and docstring sentences; `--questions` adds the 200 where/how questions of
+ * bench/questions/dev*.jsonl after them). rg gets the query's content words (identifiers
  * and words of ≥ 3 letters, at most 24) as fixed-string alternatives, case-insensitive, printing matching file
  * names (`rg -i -l -F -e w1 -e w2 …`): the cheapest useful grep for those words. rg runs right after each query.
  *
@@ -43,6 +44,10 @@ async function main(): Promise<void> {
     ...loadEvalSet(path.join(shared, 'swebench_verified_dev.jsonl')).map((i) => i.query),
     ...loadEvalSet(path.join(shared, 'docstring2func_dev.jsonl')).map((i) => i.query),
   ].slice(0, maxQueries);
+  // `--questions`: the where/how development questions too (their own ranking model; about other repositories, so
+  // only their latency means anything here).
+  if (process.argv.includes('--questions'))
+    for (const f of ['dev.jsonl', 'dev-natural.jsonl']) queries.push(...loadEvalSet(path.join(__dirname, '..', '..', 'bench', 'questions', f)).map((i) => i.query));
   const inProcess = process.argv.includes('--rg-in-process');
   const helper = inProcess ? undefined : fork(path.join(__dirname, 'rgHelper.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const runRg = (args: string[]): Promise<{ ms: number; status: number | null; error?: string }> => {
@@ -65,6 +70,7 @@ async function main(): Promise<void> {
   const rg: number[] = [];
   const stages: Record<string, number[]> = {};
   const faults: number[] = [];
+  const byModel: Record<string, number[]> = {};
   for (const q of queries) {
     const f0 = process.resourceUsage().minorPageFault;
     const t = performance.now();
@@ -74,6 +80,7 @@ async function main(): Promise<void> {
     for (const [stage, v] of Object.entries(res.timings)) (stages[stage] ??= []).push(v);
     ours.push(ms);
     if (q.length > 300) ourLong.push(ms);
+    (byModel[res.model ?? 'none'] ??= []).push(ms);
     const p = parseQuery(q);
     const words = [...new Set([...p.identifiers.map((i) => i.name), ...p.words])].filter((w) => w.length >= 3).slice(0, 24);
     const args = ['-i', '-l', '-F', ...words.flatMap((w) => ['-e', w]), '.'];
@@ -90,6 +97,8 @@ async function main(): Promise<void> {
     // Per stage of retrieve() (`files` is part of `rank`).
     stages: Object.fromEntries(Object.entries(stages).map(([k, xs]) => [k, fmt(xs)])),
     faults: fmt(faults), // minor page faults of the measured process per query
+    // By the ranking model that served the query (long / short / question), with the number of queries.
+    byModel: Object.fromEntries(Object.entries(byModel).map(([k, xs]) => [k, { n: xs.length, ...fmt(xs) }])),
   };
   await idx.close();
   console.log(JSON.stringify(out));
