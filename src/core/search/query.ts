@@ -218,3 +218,12 @@ export function isQuestionText(query: string): boolean {
   const q = query.trim();
   return /^(where|how|what|which|why|when|who)\b/i.test(q) || /\?$/.test(q);
 }
+
+/**
+ * The text a reader of the query sees: HTML comments (`<!-- … -->`, the instructions of GitHub issue templates,
+ * "This comments are hidden when you submit the issue…") are not shown where the issue was written and say nothing
+ * about the code, so they are dropped before any signal is taken. An unclosed `<!--` is kept as written.
+ */
+export function visibleQueryText(query: string): string {
+  return query.includes('<!--') ? query.replace(/<!--[\s\S]*?-->/g, ' ') : query;
+}

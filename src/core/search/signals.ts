@@ -14,7 +14,7 @@ import type { LexicalHit, LexicalIndex } from '../index/lexical';
 import type { VectorStore } from '../index/vectorStore';
 import { stem } from '../text/stem';
 import { tokenizeCode } from '../text/tokenize';
-import { parseQuery, type ParsedQuery } from './query';
+import { parseQuery, visibleQueryText, type ParsedQuery } from './query';
 import type { RepoView } from './repoView';
 import { byKey, byValueThenKey, reciprocalRankFusion } from './fusion';
 
@@ -115,6 +115,7 @@ export async function gatherSignals(src: SearchSources, view: RepoView, query: s
     timings[name] = Number((now - t).toFixed(2));
     t = now;
   };
+  query = visibleQueryText(query);
   const parsed = parseQuery(query);
   const isLong = parsed.kind === 'issue' || parsed.kind === 'trace';
   const useSymbols = opts.useSymbols ?? true;

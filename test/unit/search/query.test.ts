@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isCodeShaped, isQuestionText, parseQuery } from '../../../src/core/search/query';
+import { isCodeShaped, isQuestionText, parseQuery, visibleQueryText } from '../../../src/core/search/query';
 
 const names = (q: ReturnType<typeof parseQuery>) => q.identifiers.map((i) => i.name);
 
@@ -75,4 +75,13 @@ test('questions: a wh-word first or a question mark last', () => {
     assert.ok(isQuestionText(q), q);
   for (const q of ['Writes a definition list into the buffer.', 'parse config file', 'Session data cannot be decoded', 'however the cache'])
     assert.ok(!isQuestionText(q), q);
+});
+
+test('visible text: HTML comments (issue-template instructions) dropped, an unclosed one kept', () => {
+  const issue = '<!-- This comments are hidden when you submit the issue -->\n### Description\n`Quantity.to` fails <!-- inline -->here';
+  assert.equal(visibleQueryText(issue), ' \n### Description\n`Quantity.to` fails  here');
+  assert.ok(!parseQuery(visibleQueryText(issue)).words.includes('hidden'));
+  assert.ok(parseQuery(issue).words.includes('hidden'));
+  assert.equal(visibleQueryText('a <!-- never closed'), 'a <!-- never closed');
+  assert.equal(visibleQueryText('plain words'), 'plain words');
 });

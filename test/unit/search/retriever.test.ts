@@ -36,6 +36,18 @@ KeyError: 'asia'`;
   assert.ok(hits[0].reasons.length > 0, 'a hit carries its reasons');
 });
 
+test('an issue template\'s hidden comments are not part of the query: the same ranking as without them', async () => {
+  const r = createRetriever(idx);
+  const q = 'KeyError in compute_tax when the region is asia\n\nThe tax lookup fails for regions missing from the rates table.';
+  // A template whose hidden instructions name other code ("`QuerySet.bulk_create`", an http client).
+  const withTemplate = `<!-- Please describe the bug. Check \`QuerySet.bulk_create\` and send an http request with retries first. -->\n${q}\n<!-- Thanks for submitting an issue! -->`;
+  const plain = await r.retrieve(q, { k: 10 });
+  const templated = await r.retrieve(withTemplate, { k: 10 });
+  assert.equal(where(plain.chunks[0]), 'shop/pricing.py#compute_tax');
+  assert.deepEqual(templated.chunks.map(where), plain.chunks.map(where));
+  assert.deepEqual(templated.chunks.map((h) => h.score), plain.chunks.map((h) => h.score));
+});
+
 test('a backticked qualified name finds the definition', async () => {
   const r = createRetriever(idx);
   const hits = await r.search('`QuerySet.bulk_create` ignores the batch size when it is larger than the list', 5);
