@@ -4,7 +4,8 @@
  * A query can be a few words, a symbol name, a pasted stack trace or a whole GitHub issue. `parseQuery`
  * extracts, each as the signal it is:
  *  - `frames`: traceback frames (Python `File "x.py", line 3, in f`, JS `at f (x.js:3:7)`, `x.py:12` style);
- *  - `paths`: file paths (`src/a/b.py`, `./lib/x.ts`, `a/b.go:12`), with a line when one is given;
+ *  - `paths`: file paths (`src/a/b.py`, `./lib/x.ts`, `a/b.go:12`) and links to files on a code host
+ *    (`https://github.com/o/r/blob/main/a/b.py#L12`), with a line when one is given;
  *  - `dotted`: dotted names (`django.db.models.query.QuerySet`, `QuerySet.bulk_create`);
  *  - `code`: backticked / quoted code spans;
  *  - `identifiers`: code-shaped names (camelCase, snake_case, dotted parts, names written as calls `f()`,
@@ -25,6 +26,8 @@ export interface Frame {
 export interface PathMention {
   path: string;
   line?: number;
+  /** From a link to a code host (`…/blob/<ref>/<path>`): it names a workspace file only if that file's whole path ends it. */
+  linked?: boolean;
 }
 
 export interface IdentMention {
@@ -57,6 +60,12 @@ const PATH_RE = new RegExp(
 );
 const PY_FRAME_RE = /File "([^"]+)", line (\d+)(?:, in ([\w.<>]+))?/g;
 const JS_FRAME_RE = /\bat (?:(?:async )?([\w$.<>[\]]+) )?\(?((?:file:\/\/)?[^\s()]+?\.(?:[cm]?[jt]sx?)):(\d+)(?::\d+)?\)?/g;
+/**
+ * A link to a file in a code host's web view: `…/owner/repo/blob/<ref>/<path>#L10-L20` (GitHub, Gitea),
+ * `…/-/blob/<ref>/<path>#L10` (GitLab), `…/src/<ref>/<path>#lines-10` (Bitbucket). A ref with slashes leaves its
+ * tail in the path (`stable/2.2.x` → `2.2.x/django/…`), which path resolution matches by suffix anyway.
+ */
+const SOURCE_URL_RE = /\bhttps?:\/\/[^\s/]+\/[^\s/]+\/[^\s/]+\/(?:-\/)?(?:blob|src)\/[^\s/]+\/([^\s?#)\]>"'`]+)(?:\?[^\s#)\]>"'`]*)?(?:#(?:L|lines-)(\d+))?/g;
 /** IPython-style frames: `/path/core.py in __eq__(self, other)`. */
 const IPY_FRAME_RE = /([^\s"']+\.py) in ([\w<>]+)\(/g;
 const DOTTED_RE = /\b[A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)+\b/g;
@@ -91,6 +100,17 @@ export function isCodeShaped(name: string): boolean {
   return false;
 }
 
+/** A linked file worth a path mention: one with a known extension (not a directory, an image or a README badge). */
+const PATH_IN_URL = new RegExp(`\\.(?:${FILE_EXT})$`, 'i');
+
+function decodeURIComponentSafe(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
 function normalizePath(p: string): string {
   let s = p.replace(/\\/g, '/').replace(/^file:\/\//, '');
   s = s.replace(/^\.\//, '');
@@ -113,11 +133,11 @@ export function parseQuery(raw: string): ParsedQuery {
       cur.strength = Math.max(cur.strength, strength);
     } else idents.set(name, { name, strength, count: 1 });
   };
-  const addPath = (p: string, line?: number) => {
+  const addPath = (p: string, line?: number, linked = false) => {
     const path = normalizePath(p);
     if (!path || /^https?:/.test(path)) return;
     const cur = paths.get(path);
-    if (!cur) paths.set(path, { path, line });
+    if (!cur) paths.set(path, linked ? { path, line, linked } : { path, line });
     else if (line && !cur.line) cur.line = line;
   };
 
@@ -136,6 +156,7 @@ export function parseQuery(raw: string): ParsedQuery {
     addPath(m[1]);
     if (!m[2].startsWith('<')) addIdent(m[2], 3);
   }
+  for (const m of raw.matchAll(SOURCE_URL_RE)) if (PATH_IN_URL.test(m[1])) addPath(decodeURIComponentSafe(m[1]), m[2] ? Number(m[2]) : undefined, true);
   const urlFree = raw.replace(/\bhttps?:\/\/\S+/g, ' ');
   for (const m of urlFree.matchAll(PATH_RE)) {
     const whole = m[0];

@@ -15,7 +15,7 @@ import type { Chunk } from '../types';
 import type { SearchHit } from './hybrid';
 import { byKey, byValueThenKey, reciprocalRankFusion } from './fusion';
 import { RepoView } from './repoView';
-import { isQuestionText } from './query';
+import { isQuestionText, visibleQueryText } from './query';
 import { gatherSignals, type SearchSources, type Signals } from './signals';
 import { chunkFeatures, fileCandidates, type FileCandidate, type Features, type SearchContext } from './features';
 import {
@@ -112,8 +112,9 @@ export function createRetriever(index: RetrieverIndex, opts: RetrieverOptions = 
   const stage = opts.stage ?? 'rerank';
   const view = opts.view ?? new RepoView(src.store, { fileIndex: opts.fileIndex, lexical: src.lexical });
 
-  async function retrieve(query: string, ro: RetrieveOptions = {}): Promise<Retrieval> {
+  async function retrieve(asked: string, ro: RetrieveOptions = {}): Promise<Retrieval> {
     const t0 = performance.now();
+    const query = visibleQueryText(asked); // every stage, the second-stage reranker too, sees what the asker saw
     await view.syncAsync();
     const tSync = performance.now() - t0;
     const sig = await gatherSignals(src, view, query, {

@@ -14,7 +14,7 @@ import type { LexicalHit, LexicalIndex } from '../index/lexical';
 import type { VectorStore } from '../index/vectorStore';
 import { stem } from '../text/stem';
 import { tokenizeCode } from '../text/tokenize';
-import { parseQuery, visibleQueryText, type ParsedQuery } from './query';
+import { parseQuery, type ParsedQuery } from './query';
 import type { RepoView } from './repoView';
 import { byKey, byValueThenKey, reciprocalRankFusion } from './fusion';
 
@@ -115,7 +115,6 @@ export async function gatherSignals(src: SearchSources, view: RepoView, query: s
     timings[name] = Number((now - t).toFixed(2));
     t = now;
   };
-  query = visibleQueryText(query);
   const parsed = parseQuery(query);
   const isLong = parsed.kind === 'issue' || parsed.kind === 'trace';
   const useSymbols = opts.useSymbols ?? true;
@@ -185,7 +184,9 @@ const FBM_STOP = new Set(
 
 function resolveMentions(view: RepoView, parsed: ParsedQuery, mentions: Map<string, FileMention>): void {
   for (const p of parsed.paths) {
-    const files = view.resolvePath(p.path);
+    // A link's path must end with the whole workspace path (`…/blob/stable/2.2.x/django/db/models/query.py` names
+    // django/db/models/query.py); a link into another repository (`lib/cartopy/mpl/contour.py`) names nothing here.
+    const files = view.resolvePath(p.path).filter((f) => !p.linked || p.path === f || p.path.endsWith(`/${f}`));
     if (!files.length || files.length > 3) continue;
     for (const f of files) {
       const m = mention(mentions, f);

@@ -47,6 +47,20 @@ test('paths and file:line mentions', () => {
   assert.ok(!q.paths.some((p) => p.path.startsWith('http')));
 });
 
+test('links to a file in a code host are path mentions, with the linked line', () => {
+  const q = parseQuery(
+    'Broken since https://github.com/o/r/blob/3f2a9c1/src/pkg/mod.py#L42-L50 (and https://gitlab.com/g/p/-/blob/v1/lib/x.ts?plain=1#L7); ' +
+      'compare https://bitbucket.org/a/b/src/abc123/pkg/a%20b.go#lines-3, https://github.com/django/django/blob/stable/2.2.x/django/db/models/query.py#L1197. ' +
+      'Not files: https://github.com/o/r/tree/main/src, https://github.com/o/r/blob/main/docs/logo.png, https://example.com/a/b.py',
+  );
+  assert.deepEqual(q.paths, [
+    { path: 'src/pkg/mod.py', line: 42, linked: true },
+    { path: 'lib/x.ts', line: 7, linked: true },
+    { path: 'pkg/a b.go', line: 3, linked: true },
+    { path: '2.2.x/django/db/models/query.py', line: 1197, linked: true },
+  ]);
+});
+
 test('dotted modules and qualified names, backticked code, identifiers', () => {
   const q = parseQuery('Calling `QuerySet.bulk_create()` from django.db.models.query.QuerySet with update_fields crashes; e.g. see getHTTPResponse');
   assert.ok(q.dotted.includes('django.db.models.query.QuerySet'));

@@ -47,8 +47,9 @@ test('the retriever applies a second-stage reranker and falls back to its own or
     server.script('/v1/rerank', [(req) => ({ json: { results: (req.json as { documents: string[] }).documents.map((_, index) => ({ index, relevance_score: index })) } })]);
     const reranker = httpReranker({ baseURL: server.baseURL, model: 'x' });
     const r = createRetriever(idx, { reranker, rerankTop: 5 });
-    const res = await r.retrieve('cart discount', { k: 5 });
+    const res = await r.retrieve('<!-- issue template: describe the bug -->cart discount', { k: 5 });
     assert.equal(res.chunks[0].chunk.id, plain.chunks[4].chunk.id, 'the cross-encoder\'s favourite is first');
+    assert.equal((server.requestsTo('/v1/rerank').at(-1)!.json as { query: string }).query, ' cart discount', 'it sees the query without hidden comments');
     assert.match(res.chunks[0].reasons[0], /^http:x /);
     server.script('/v1/rerank', [{ status: 503, json: {} }]);
     const fallback = await r.retrieve('cart discount', { k: 5 });

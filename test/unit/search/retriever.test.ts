@@ -48,6 +48,22 @@ test('an issue template\'s hidden comments are not part of the query: the same r
   assert.deepEqual(templated.chunks.map((h) => h.score), plain.chunks.map((h) => h.score));
 });
 
+test('a permalink to a file and line puts that file and the definition at that line first', async () => {
+  const r = createRetriever(idx);
+  const ask = (link: string) => r.retrieve(`This returns the wrong value for some inputs, see ${link}`, { k: 5 });
+  const lookup = await ask('https://github.com/acme/shop/blob/0a1b2c3/shop/pricing.py#L16');
+  assert.equal(lookup.files[0].path, 'shop/pricing.py');
+  assert.equal(where(lookup.chunks[0]), 'shop/pricing.py#PriceTable.lookup');
+  const filter = await ask('https://github.com/acme/shop/blob/0a1b2c3/shop/db/models.py#L9');
+  assert.equal(filter.files[0].path, 'shop/db/models.py');
+  assert.equal(where(filter.chunks[0]), 'shop/db/models.py#QuerySet.filter');
+  // A link whose path does not end with a workspace file's whole path (another repository's pricing.py) names none.
+  const mentioned = (res: Awaited<ReturnType<typeof ask>>) => res.candidates.files.filter((c) => c.features.pathMention > 0).map((c) => c.path);
+  assert.deepEqual(mentioned(lookup), ['shop/pricing.py']);
+  assert.deepEqual(mentioned(await ask('https://github.com/other/lib/blob/main/lib/other/pricing.py#L16')), []);
+  assert.deepEqual(mentioned(await ask('https://github.com/acme/shop/blob/release/1.x/shop/pricing.py')), ['shop/pricing.py']);
+});
+
 test('a backticked qualified name finds the definition', async () => {
   const r = createRetriever(idx);
   const hits = await r.search('`QuerySet.bulk_create` ignores the batch size when it is larger than the list', 5);
