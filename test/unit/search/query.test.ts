@@ -50,7 +50,8 @@ test('paths and file:line mentions', () => {
 test('links to a file in a code host are path mentions, with the linked line', () => {
   const q = parseQuery(
     'Broken since https://github.com/o/r/blob/3f2a9c1/src/pkg/mod.py#L42-L50 (and https://gitlab.com/g/p/-/blob/v1/lib/x.ts?plain=1#L7); ' +
-      'compare https://bitbucket.org/a/b/src/abc123/pkg/a%20b.go#lines-3, https://github.com/django/django/blob/stable/2.2.x/django/db/models/query.py#L1197. ' +
+      'compare https://bitbucket.org/a/b/src/abc123/pkg/a%20b.go#lines-3, https://github.com/django/django/blob/stable/2.2.x/django/db/models/query.py#L1197, ' +
+      'https://gitlab.com/grp/sub/proj/-/blob/main/app/models/user.rb#L5. ' +
       'Not files: https://github.com/o/r/tree/main/src, https://github.com/o/r/blob/main/docs/logo.png, https://example.com/a/b.py',
   );
   assert.deepEqual(q.paths, [
@@ -58,6 +59,7 @@ test('links to a file in a code host are path mentions, with the linked line', (
     { path: 'lib/x.ts', line: 7, linked: true },
     { path: 'pkg/a b.go', line: 3, linked: true },
     { path: '2.2.x/django/db/models/query.py', line: 1197, linked: true },
+    { path: 'app/models/user.rb', line: 5, linked: true },
   ]);
 });
 
