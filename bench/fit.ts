@@ -82,7 +82,10 @@ const classOf = (r: DumpRow): QueryClass => {
 const single = process.argv.includes('--single');
 // `--no-question`: questions are ranked by the short model (weights before session 12).
 const CLASSES: QueryClass[] = process.argv.includes('--no-question') ? ['long', 'short'] : ['long', 'short', 'question'];
-const classKey = (r: DumpRow): QueryClass => (classOf(r) === 'question' && !CLASSES.includes('question') ? 'short' : classOf(r));
+const classKey = (r: DumpRow): QueryClass => {
+  const c = classOf(r);
+  return c === 'question' && !CLASSES.includes('question') ? 'short' : c;
+};
 const classes = (data: DumpRow[]) => (single ? [data] : CLASSES.map((c) => data.filter((r) => classKey(r) === c)).filter((c) => c.length));
 
 function crossValidate(l2: number): Record<string, SetScores> {

@@ -62,8 +62,9 @@ const PY_FRAME_RE = /File "([^"]+)", line (\d+)(?:, in ([\w.<>]+))?/g;
 const JS_FRAME_RE = /\bat (?:(?:async )?([\w$.<>[\]]+) )?\(?((?:file:\/\/)?[^\s()]+?\.(?:[cm]?[jt]sx?)):(\d+)(?::\d+)?\)?/g;
 /**
  * A link to a file in a code host's web view: `…/owner/repo/blob/<ref>/<path>#L10-L20` (GitHub, Gitea),
- * `…/-/blob/<ref>/<path>#L10` (GitLab, subgroups too), `…/src/<ref>/<path>#lines-10` (Bitbucket). A ref with slashes leaves its
- * tail in the path (`stable/2.2.x` → `2.2.x/django/…`), which path resolution matches by suffix anyway.
+ * `…/-/blob/<ref>/<path>#L10` (GitLab, subgroups too), `…/src/<ref>/<path>#lines-10` (Bitbucket). A ref with
+ * slashes leaves its tail in the path (`stable/2.2.x` → `2.2.x/django/…`); resolution (signals.ts) accepts a workspace
+ * file whose whole path ends the link's.
  */
 const SOURCE_URL_RE =
   /\bhttps?:\/\/[^\s/]+\/(?:[^\s/]+\/[^\s/]+\/(?:-\/)?(?:blob|src)|(?:[^\s/]+\/){3,}?-\/blob)\/[^\s/]+\/([^\s?#)\]>"'`]+)(?:\?[^\s#)\]>"'`]*)?(?:#(?:L|lines-)(\d+))?/g;
