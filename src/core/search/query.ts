@@ -140,7 +140,10 @@ export function parseQuery(raw: string): ParsedQuery {
     if (!path || /^https?:/.test(path)) return;
     const cur = paths.get(path);
     if (!cur) paths.set(path, linked ? { path, line, linked } : { path, line });
-    else if (line && !cur.line) cur.line = line;
+    else {
+      if (line && !cur.line) cur.line = line;
+      if (!linked) delete cur.linked; // also written out in the text: a plain mention, resolved as any other
+    }
   };
 
   for (const m of raw.matchAll(PY_FRAME_RE)) {

@@ -182,11 +182,19 @@ const FBM_STOP = new Set(
     'self none true false return def class import').split(' '),
 );
 
+/** Whether one of two `/`-separated paths is the other or ends with it at a segment boundary. */
+function oneEndsTheOther(a: string, b: string): boolean {
+  return a === b || a.endsWith(`/${b}`) || b.endsWith(`/${a}`);
+}
+
 function resolveMentions(view: RepoView, parsed: ParsedQuery, mentions: Map<string, FileMention>): void {
   for (const p of parsed.paths) {
-    // A link's path must end with the whole workspace path (`…/blob/stable/2.2.x/django/db/models/query.py` names
-    // django/db/models/query.py); a link into another repository (`lib/cartopy/mpl/contour.py`) names nothing here.
-    const files = view.resolvePath(p.path).filter((f) => !p.linked || p.path === f || p.path.endsWith(`/${f}`));
+    // A link names a workspace file only when one whole path ends the other: the link's path ends with the workspace
+    // path (`…/blob/stable/2.2.x/django/db/models/query.py` names django/db/models/query.py; a workspace opened
+    // inside the repository), or the workspace path ends with the whole link path (a workspace opened above the
+    // repository: `shop/pricing.py` names acme-shop/shop/pricing.py). A link into another repository that shares
+    // only a tail (`lib/cartopy/mpl/contour.py` against lib/matplotlib/contour.py) names nothing here.
+    const files = view.resolvePath(p.path).filter((f) => !p.linked || oneEndsTheOther(p.path, f));
     if (!files.length || files.length > 3) continue;
     for (const f of files) {
       const m = mention(mentions, f);

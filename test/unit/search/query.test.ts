@@ -63,6 +63,14 @@ test('links to a file in a code host are path mentions, with the linked line', (
   ]);
 });
 
+test('a path both linked and written out is a plain mention, whichever comes first', () => {
+  const linkFirst = parseQuery('See https://github.com/o/r/blob/main/lib/x.py#L3: lib/x.py breaks');
+  assert.deepEqual(linkFirst.paths, [{ path: 'lib/x.py', line: 3 }]);
+  const textFirst = parseQuery('lib/x.py breaks, see https://github.com/o/r/blob/main/lib/x.py#L3');
+  assert.deepEqual(textFirst.paths, [{ path: 'lib/x.py', line: 3 }]);
+  assert.deepEqual(parseQuery('see https://github.com/o/r/blob/main/lib/x.py').paths, [{ path: 'lib/x.py', line: undefined, linked: true }]);
+});
+
 test('dotted modules and qualified names, backticked code, identifiers', () => {
   const q = parseQuery('Calling `QuerySet.bulk_create()` from django.db.models.query.QuerySet with update_fields crashes; e.g. see getHTTPResponse');
   assert.ok(q.dotted.includes('django.db.models.query.QuerySet'));

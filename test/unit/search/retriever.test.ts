@@ -64,6 +64,24 @@ test('a permalink to a file and line puts that file and the definition at that l
   assert.deepEqual(mentioned(await ask('https://github.com/acme/shop/blob/release/1.x/shop/pricing.py')), ['shop/pricing.py']);
 });
 
+test('a permalink names its file when the workspace is opened one folder above the repository', async () => {
+  const nested = Object.fromEntries(Object.entries(FIXTURE_FILES).map(([p, text]) => [`acme-shop/${p}`, text]));
+  const above = await openWorkspaceIndex({ root: makeWorkspace(nested), indexDir: tempDir('search-above'), owner: 'test', workers: 0 });
+  try {
+    await above.indexer.indexAll();
+    const r = createRetriever(above);
+    const ask = (link: string) => r.retrieve(`This returns the wrong value for some inputs, see ${link}`, { k: 5 });
+    const mentioned = (res: Awaited<ReturnType<typeof ask>>) => res.candidates.files.filter((c) => c.features.pathMention > 0).map((c) => c.path);
+    const lookup = await ask('https://github.com/acme/shop/blob/0a1b2c3/shop/pricing.py#L16');
+    assert.deepEqual(mentioned(lookup), ['acme-shop/shop/pricing.py']);
+    assert.equal(where(lookup.chunks[0]), 'acme-shop/shop/pricing.py#PriceTable.lookup');
+    // Still nothing for a link into another repository that shares only the file name's tail.
+    assert.deepEqual(mentioned(await ask('https://github.com/other/lib/blob/main/lib/other/pricing.py#L16')), []);
+  } finally {
+    await above.close();
+  }
+});
+
 test('a backticked qualified name finds the definition', async () => {
   const r = createRetriever(idx);
   const hits = await r.search('`QuerySet.bulk_create` ignores the batch size when it is larger than the list', 5);
