@@ -3,7 +3,7 @@
  * and prints the Markdown tables: node out/bench/evalMerge.js a.json b.json
  */
 import { readFileSync } from 'node:fs';
-import { percentile, summarize } from '../src/core/search/eval/metrics';
+import { restrictOutcome, percentile, summarize } from '../src/core/search/eval/metrics';
 import { markdownReport } from '../src/core/search/eval/report';
 import type { EvalReport, SystemResult } from '../src/core/search/eval/runner';
 
@@ -15,7 +15,8 @@ export function mergeReports(parts: EvalReport[]): EvalReport {
   for (const sys of new Set(perQuery.flatMap((q) => Object.keys(q.file)))) {
     const file = perQuery.filter((q) => q.file[sys]).map((q) => fix(q.file[sys]));
     const func = perQuery.filter((q) => q.func[sys]).map((q) => fix(q.func[sys]));
-    systems[sys] = { file: summarize(file), ...(func.length ? { func: summarize(func) } : {}) };
+    const funcEdited = perQuery.filter((q) => q.func[sys] && q.edited?.length).map((q) => restrictOutcome(fix(q.func[sys]), q.edited!));
+    systems[sys] = { file: summarize(file), ...(func.length ? { func: summarize(func) } : {}), ...(funcEdited.length ? { funcEdited: summarize(funcEdited) } : {}) };
   }
   const ms = perQuery.map((q) => q.ms).filter((x) => x > 0);
   if (systems.rerank && ms.length) systems.rerank.latencyMs = { p50: percentile(ms, 50), p95: percentile(ms, 95), max: Math.max(...ms) };

@@ -13,7 +13,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { CHUNK_BASE_FEATURES, CHUNK_FEATURES, FILE_FEATURES, DEFAULT_WEIGHTS, type QueryClass, type RankWeights } from '../src/core/search/model';
 import { isQuestionText } from '../src/core/search/query';
-import { summarize, type QueryOutcome, type Summary } from '../src/core/search/eval/metrics';
+import { restrictOutcome, summarize, type QueryOutcome, type Summary } from '../src/core/search/eval/metrics';
 import { chunkGroups, chunkOutcome, DIMS, fileGroups, fileOutcome, fitListwise, normalizeRow, type DumpRow } from './fitLib';
 
 function args(name: string): string[] {
@@ -58,16 +58,22 @@ function fit(train: DumpRow[], l2: number): { wFile: number[]; wChunk: number[] 
 interface SetScores {
   file: Summary;
   func: Summary;
+  /** Issue sets whose dumps carry `editedSpans`: functions as CoRNStack counts them (see SystemResult.funcEdited). */
+  funcEdited?: Summary;
 }
 
 function evaluate(pairs: { row: DumpRow; wFile: number[]; wChunk: number[] }[]): Record<string, SetScores> {
-  const by: Record<string, { file: QueryOutcome[]; func: QueryOutcome[] }> = {};
+  const by: Record<string, { file: QueryOutcome[]; func: QueryOutcome[]; funcEdited: QueryOutcome[] }> = {};
   for (const { row, wFile, wChunk } of pairs) {
-    const o = (by[row.set] ??= { file: [], func: [] });
+    const o = (by[row.set] ??= { file: [], func: [], funcEdited: [] });
     o.file.push(fileOutcome(row, wFile));
-    o.func.push(chunkOutcome(row, wFile, wChunk));
+    const func = chunkOutcome(row, wFile, wChunk);
+    o.func.push(func);
+    if (row.editedSpans?.length) o.funcEdited.push(restrictOutcome(func, row.editedSpans));
   }
-  return Object.fromEntries(Object.entries(by).map(([s, o]) => [s, { file: summarize(o.file), func: summarize(o.func) }]));
+  return Object.fromEntries(
+    Object.entries(by).map(([s, o]) => [s, { file: summarize(o.file), func: summarize(o.func), ...(o.funcEdited.length ? { funcEdited: summarize(o.funcEdited) } : {}) }]),
+  );
 }
 
 /**
@@ -109,13 +115,18 @@ const fmt = (s: Summary) =>
   `Acc@1 ${(100 * s.acc[1]).toFixed(1)} Acc@3 ${(100 * s.acc[3]).toFixed(1)} Acc@5 ${(100 * s.acc[5]).toFixed(1)} Acc@10 ${(100 * s.acc[10]).toFixed(1)} ` +
   `Hit@5 ${(100 * s.hit[5]).toFixed(1)} R@10 ${(100 * s.recall[10]).toFixed(1)} MRR ${s.mrr.toFixed(3)} nDCG@10 ${s.ndcg10.toFixed(3)}`;
 
+function printScores(set: string, v: SetScores): void {
+  console.log(`  ${set} file: ${fmt(v.file)}\n  ${set} func: ${fmt(v.func)}`);
+  if (v.funcEdited) console.log(`  ${set} func (edited functions, ${v.funcEdited.n} issues): ${fmt(v.funcEdited)}`);
+}
+
 let best: { l2: number; cv: Record<string, SetScores>; obj: number } | undefined;
 for (const l2 of l2Grid) {
   const t0 = Date.now();
   const cv = crossValidate(l2);
   const obj = objective(cv);
   console.log(`l2=${l2}  objective ${obj.toFixed(4)}  (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
-  for (const [s, v] of Object.entries(cv)) console.log(`  ${s} file: ${fmt(v.file)}\n  ${s} func: ${fmt(v.func)}`);
+  for (const [s, v] of Object.entries(cv)) printScores(s, v);
   if (!best || obj > best.obj) best = { l2, cv, obj };
 }
 // One model per class with rows (`--single`: one for all); a class without rows falls back as modelsFor does.
@@ -128,7 +139,7 @@ const final = finals.get('long') ?? [...finals.values()][0];
 const modelOf = (c: QueryClass) => finals.get(c) ?? (c === 'question' ? finals.get('short') : undefined) ?? final;
 const inSample = evaluate(rows.map((row) => ({ row, ...modelOf(single ? 'long' : classKey(row)) })));
 console.log(`chosen l2=${best!.l2}; in-sample:`);
-for (const [s, v] of Object.entries(inSample)) console.log(`  ${s} file: ${fmt(v.file)}\n  ${s} func: ${fmt(v.func)}`);
+for (const [s, v] of Object.entries(inSample)) printScores(s, v);
 
 const round = (x: number) => Number(x.toFixed(4));
 const models = (m: { wFile: number[]; wChunk: number[] }) => ({

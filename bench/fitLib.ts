@@ -17,6 +17,8 @@ export interface DumpRow {
   long?: boolean;
   goldFiles: string[];
   goldSpans: string[];
+  /** Issue sets: indices of the gold spans that are functions or methods before the fix (dumps since session 14). */
+  editedSpans?: number[];
   files: { path: string; y: number; x: number[] }[];
   chunks: { path: string; id: string; name?: string; spans: string[]; x: number[] }[];
   fileNames?: string[];

@@ -18,6 +18,11 @@ export function firstPositions(ranked: readonly (readonly string[])[], gold: rea
   return { firstPos: gold.map((g) => pos.get(g) ?? Infinity) };
 }
 
+/** The outcome over a subset of the gold ids: those at `indices` of the outcome's gold list. */
+export function restrictOutcome(o: QueryOutcome, indices: readonly number[]): QueryOutcome {
+  return { firstPos: indices.map((i) => o.firstPos[i]) };
+}
+
 export const KS = [1, 3, 5, 10] as const;
 
 export interface Summary {

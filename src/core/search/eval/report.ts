@@ -28,6 +28,11 @@ export function markdownReport(r: EvalReport): string {
   for (const [s, res] of systems) out.push(row(NAMES[s] ?? s, res.file));
   out.push('', 'Function grain:', '', HEAD);
   for (const [s, res] of systems) out.push(row(NAMES[s] ?? s, res.func));
+  const edited = systems.find(([, res]) => res.funcEdited)?.[1].funcEdited;
+  if (edited) {
+    out.push('', `Function grain as CoRNStack counts it (the published CodeRankEmbed numbers): gold = the functions and methods the fix changed that exist before it; ${edited.n} of ${r.n} issues have one:`, '', HEAD);
+    for (const [s, res] of systems) out.push(row(NAMES[s] ?? s, res.funcEdited));
+  }
   const lat = r.systems.rerank?.latencyMs;
   if (lat) out.push('', `Query + rerank latency (excluding index catch-up): p50 ${lat.p50.toFixed(1)} ms, p95 ${lat.p95.toFixed(1)} ms, max ${lat.max.toFixed(1)} ms.`);
   return out.join('\n');

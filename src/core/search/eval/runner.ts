@@ -17,7 +17,7 @@ import { FILE_FEATURES, CHUNK_BASE_FEATURES, type RankWeights } from '../model';
 import { RepoView } from '../repoView';
 import { createRetriever, type Retriever, type Stage } from '../retriever';
 import { Baselines } from './baselines';
-import { firstPositions, percentile, summarize, type QueryOutcome, type Summary } from './metrics';
+import { firstPositions, restrictOutcome, percentile, summarize, type QueryOutcome, type Summary } from './metrics';
 import { blankDocComment, isIssueSet, spanId, spanMatches, type EvalItem, type GoldSpan } from './sets';
 
 export interface EvalOptions {
@@ -43,6 +43,13 @@ export interface EvalOptions {
 export interface SystemResult {
   file: Summary;
   func?: Summary;
+  /**
+   * Issue sets: function grain over the gold functions and methods that exist before the fix (a chunk of kind
+   * function or method in the gold file at the base commit matches), and only for issues that have one. This is
+   * how CoRNStack's SWE-bench evaluation counts (the published CodeRankEmbed 58.8): a changed import block, a
+   * class body outside its methods, and a function the fix added are not gold. `func` counts every gold span.
+   */
+  funcEdited?: Summary;
   latencyMs?: { p50: number; p95: number; max: number };
 }
 
@@ -50,7 +57,11 @@ export interface EvalReport {
   set: string;
   n: number;
   systems: Record<string, SystemResult>;
-  perQuery: { id: string; repo: string; file: Record<string, number[]>; func: Record<string, number[]>; ms: number }[];
+  perQuery: {
+    id: string; repo: string; file: Record<string, number[]>; func: Record<string, number[]>; ms: number;
+    /** Issue sets: indices (into `func` ranks) of the gold spans that are functions or methods before the fix. */
+    edited?: number[];
+  }[];
   indexMs: number;
 }
 
@@ -86,15 +97,16 @@ export async function runEval(items: EvalItem[], opts: EvalOptions): Promise<Eva
     (groups.get(key) ?? groups.set(key, []).get(key)!).push(it);
   }
   const stages = opts.ablation ? STAGES : (['rerank'] as Stage[]);
-  const outcomes: Record<string, { file: QueryOutcome[]; func: QueryOutcome[] }> = {};
+  const outcomes: Record<string, { file: QueryOutcome[]; func: QueryOutcome[]; funcEdited: QueryOutcome[] }> = {};
   const latency: number[] = [];
   const perQuery: EvalReport['perQuery'] = [];
   const dump = opts.dumpFile ? await fs.open(opts.dumpFile, 'w') : undefined;
   let indexMs = 0;
-  const record = (sys: string, file: QueryOutcome, func?: QueryOutcome) => {
-    const o = (outcomes[sys] ??= { file: [], func: [] });
+  const record = (sys: string, file: QueryOutcome, func?: QueryOutcome, edited?: number[]) => {
+    const o = (outcomes[sys] ??= { file: [], func: [], funcEdited: [] });
     o.file.push(file);
     if (func) o.func.push(func);
+    if (func && edited?.length) o.funcEdited.push(restrictOutcome(func, edited));
   };
 
   for (const [key, group] of groups) {
@@ -137,8 +149,9 @@ export async function runEval(items: EvalItem[], opts: EvalOptions): Promise<Eva
         const dt = performance.now() - t0;
         indexMs += dt;
         log(`${it.id}: index +${rep.added} ~${rep.updated} -${rep.removed} (${Math.round(dt)} ms)`);
-        const pq = { id: it.id, repo: it.repo, file: {} as Record<string, number[]>, func: {} as Record<string, number[]>, ms: 0 };
         const spans = resolveSpans(idx.indexer.store, it.goldSpans);
+        const edited = isIssueSet(set) ? spans.flatMap((s, i) => (s.callable ? [i] : [])) : undefined;
+        const pq: EvalReport['perQuery'][number] = { id: it.id, repo: it.repo, file: {}, func: {}, ms: 0, ...(edited ? { edited } : {}) };
         const goldSpanIds = it.goldSpans.map(spanId);
         const fileOut = (ranked: string[]) => firstPositions(ranked.map((p) => (it.goldFiles.includes(p) ? [p] : [])), it.goldFiles);
 
@@ -147,7 +160,7 @@ export async function runEval(items: EvalItem[], opts: EvalOptions): Promise<Eva
         const wf = fileOut([...new Set(wins.map((w) => w.path))]);
         const wfn = firstPositions(wins.map((w) => windowMatches(w, spans)), goldSpanIds);
         record('bm25-files', bf);
-        record('bm25-windows', wf, wfn);
+        record('bm25-windows', wf, wfn, edited);
         Object.assign(pq.file, { 'bm25-files': bf.firstPos, 'bm25-windows': wf.firstPos });
         pq.func['bm25-windows'] = wfn.firstPos;
 
@@ -155,13 +168,13 @@ export async function runEval(items: EvalItem[], opts: EvalOptions): Promise<Eva
           const res = await r.retrieve(it.query, { k: 50, fileK: 50 });
           const fo = fileOut(res.files.map((f) => f.path));
           const co = firstPositions(res.chunks.map((h) => spanMatches(h.chunk, it.goldSpans)), goldSpanIds);
-          record(stage, fo, co);
+          record(stage, fo, co, edited);
           pq.file[stage] = fo.firstPos;
           pq.func[stage] = co.firstPos;
           if (stage === 'rerank') {
             pq.ms = res.timings.total - res.timings.sync;
             latency.push(pq.ms);
-            if (dump) await dump.write(JSON.stringify(dumpRow(it, res)) + '\n');
+            if (dump) await dump.write(JSON.stringify(dumpRow(it, res, edited)) + '\n');
           }
         }
         perQuery.push(pq);
@@ -175,7 +188,7 @@ export async function runEval(items: EvalItem[], opts: EvalOptions): Promise<Eva
   await dump?.close();
   const systems: Record<string, SystemResult> = {};
   for (const [sys, o] of Object.entries(outcomes)) {
-    systems[sys] = { file: summarize(o.file), ...(o.func.length ? { func: summarize(o.func) } : {}) };
+    systems[sys] = { file: summarize(o.file), ...(o.func.length ? { func: summarize(o.func) } : {}), ...(o.funcEdited.length ? { funcEdited: summarize(o.funcEdited) } : {}) };
   }
   if (systems.rerank) systems.rerank.latencyMs = { p50: percentile(latency, 50), p95: percentile(latency, 95), max: Math.max(...latency) };
   return { set, n: todo.length, systems, perQuery, indexMs: Math.round(indexMs) };
@@ -183,17 +196,23 @@ export async function runEval(items: EvalItem[], opts: EvalOptions): Promise<Eva
 
 const fmtPos = (p: number) => (Number.isFinite(p) ? String(p) : '-');
 
-/** Gold spans with line ranges from the indexed chunks (for window matching). */
-function resolveSpans(store: VectorStore, spans: GoldSpan[]): (GoldSpan & { ranges: [number, number][] })[] {
+/**
+ * Gold spans with line ranges from the indexed chunks (for window matching), and whether a function or method
+ * chunk of the indexed tree matches the span (it exists before the fix).
+ */
+function resolveSpans(store: VectorStore, spans: GoldSpan[]): (GoldSpan & { ranges: [number, number][]; callable: boolean })[] {
   return spans.map((s) => {
-    if (s.startLine !== undefined) return { ...s, ranges: [[s.startLine, s.endLine!]] };
+    if (s.startLine !== undefined) return { ...s, ranges: [[s.startLine, s.endLine!]], callable: true };
     const f = store.getFile(s.path);
     const ranges: [number, number][] = [];
+    let callable = false;
     for (const id of f?.chunkIds ?? []) {
       const c = store.getChunk(id);
-      if (c && spanMatches(c, [s]).length) ranges.push([c.startLine, c.endLine]);
+      if (!c || !spanMatches(c, [s]).length) continue;
+      ranges.push([c.startLine, c.endLine]);
+      if (c.kind === 'function' || c.kind === 'method') callable = true;
     }
-    return { ...s, ranges };
+    return { ...s, ranges, callable };
   });
 }
 
@@ -201,9 +220,10 @@ function windowMatches(w: { path: string; startLine: number; endLine: number }, 
   return spans.filter((s) => s.path === w.path && s.ranges.some(([a, b]) => w.startLine <= b && w.endLine >= a)).map(spanId);
 }
 
-function dumpRow(it: EvalItem, res: Awaited<ReturnType<Retriever['retrieve']>>) {
+function dumpRow(it: EvalItem, res: Awaited<ReturnType<Retriever['retrieve']>>, edited: number[] | undefined) {
   return {
-    id: it.id, set: it.set, repo: it.repo, query: it.query, model: res.model, long: res.model === 'long', goldFiles: it.goldFiles, goldSpans: it.goldSpans.map(spanId), fileNames: FILE_FEATURES, chunkNames: CHUNK_BASE_FEATURES,
+    id: it.id, set: it.set, repo: it.repo, query: it.query, model: res.model, long: res.model === 'long', goldFiles: it.goldFiles, goldSpans: it.goldSpans.map(spanId),
+    ...(edited ? { editedSpans: edited } : {}), fileNames: FILE_FEATURES, chunkNames: CHUNK_BASE_FEATURES,
     files: res.candidates.files.map((f) => ({ path: f.path, y: it.goldFiles.includes(f.path) ? 1 : 0, x: Array.from(f.x) })),
     chunks: res.candidates.chunks.map(({ chunk, features }) => ({
       path: chunk.path, id: chunk.id, name: chunk.qualifiedName, spans: spanMatches(chunk, it.goldSpans), x: Array.from(features.subarray(0, CHUNK_BASE_FEATURES.length)),
