@@ -10,7 +10,7 @@ import { identifierParts } from '../text/tokenize';
 import { CHUNK_FEATURES, FILE_FEATURES, recordOf, type ChunkFeature, type FileFeature } from './model';
 import { byValueThenKey } from './fusion';
 import type { FileInfo, RepoView } from './repoView';
-import type { Signals } from './signals';
+import { symbolsByFile, type Signals } from './signals';
 
 export interface SearchContext {
   /** Workspace-relative path of the file in the active editor. */
@@ -71,16 +71,7 @@ export function fileCandidates(view: RepoView, store: VectorStore, sig: Signals,
     const c = store.getChunk(id);
     if (c) identBy.set(c.path, Math.min(identBy.get(c.path) ?? Infinity, r));
   }
-  const symBy = new Map<string, { def: number; strong: number; qual: number }>();
-  for (const [id, m] of sig.symbols) {
-    const c = store.getChunk(id);
-    if (!c) continue;
-    const s = symBy.get(c.path) ?? { def: 0, strong: 0, qual: 0 };
-    s.def += m.exact * m.spec;
-    s.strong = Math.max(s.strong, m.strong * m.spec);
-    s.qual = Math.max(s.qual, m.qual);
-    symBy.set(c.path, s);
-  }
+  const symBy = symbolsByFile(store, sig.symbols);
   const fbmTop = sig.fbm[0]?.score || 1;
   const fbmBy = new Map(sig.fbm.map((h, i) => [h.key, { s: h.score / fbmTop, r: i + 1 }]));
 
@@ -138,6 +129,13 @@ export function fileCandidates(view: RepoView, store: VectorStore, sig: Signals,
     x[F.nonCode] = info.isCode ? 0 : 1;
     x[F.isInit] = PACKAGE_INIT.test(p) ? 1 : 0;
     x[F.sizeLog] = Math.log1p(info.chunkIds.length) / 5;
+    const t = sig.title;
+    if (t) {
+      x[F.titleLex] = t.lex.get(p) ?? 0;
+      x[F.titleVec] = t.vec.get(p) ?? 0;
+      x[F.titleFbm] = t.fbm.get(p) ?? 0;
+      x[F.titleSym] = Math.log1p(t.sym.get(p) ?? 0);
+    }
     x[F.longLex] = long * lx;
     x[F.longVec] = long * vrel;
     x[F.longFbm] = long * (fb?.s ?? 0);

@@ -253,3 +253,24 @@ export function isQuestionText(query: string): boolean {
 export function visibleQueryText(query: string): string {
   return query.includes('<!--') ? query.replace(/<!--[\s\S]*?-->/g, ' ') : query;
 }
+
+/** The first line of a text with anything but white space on it, trimmed. */
+export function firstNonEmptyLine(text: string): string | undefined {
+  for (const line of text.split('\n', 64)) if (line.trim()) return line.trim();
+  return undefined;
+}
+
+/** GitHub's limit on an issue title. */
+const MAX_TITLE = 256;
+
+/**
+ * The title of an issue-like text: its first non-empty line, when more text follows it and it is no longer than an
+ * issue title can be. A pasted issue starts with its title, the writer's own summary of the problem, and a search
+ * for it alone is a sharper query than the whole text (gatherSignals' `title`).
+ */
+export function issueTitle(text: string): string | undefined {
+  const first = firstNonEmptyLine(text);
+  if (!first || first.length > MAX_TITLE) return undefined;
+  const rest = text.slice(text.indexOf(first) + first.length);
+  return rest.trim() ? first : undefined;
+}

@@ -122,6 +122,7 @@ export function createRetriever(index: RetrieverIndex, opts: RetrieverOptions = 
       useVector: stage !== 'lexical',
       useSymbols: stage === 'fusion' || stage === 'rerank',
       useFileIndex: stage === 'fusion' || stage === 'rerank',
+      useTitle: stage === 'rerank',
     });
     const t1 = performance.now();
     const ctx = ro.context ?? {};

@@ -6,7 +6,8 @@
  *  - file BM25: the RepoView's file-grain index;
  *  - mentions: paths, `file:line`, traceback frames and dotted modules resolved to indexed files;
  *  - symbols: definitions whose name (or qualified name) the query mentions, weighted by how specific they are;
- *  - graph: files defining the identifiers used by the best early matches.
+ *  - graph: files defining the identifiers used by the best early matches;
+ *  - title: for an issue-like query, what its title line (issueTitle) retrieves on its own.
  */
 import type { Chunk } from '../types';
 import type { Embedder } from '../embed/embedder';
@@ -14,7 +15,7 @@ import type { LexicalHit, LexicalIndex } from '../index/lexical';
 import type { VectorStore } from '../index/vectorStore';
 import { stem } from '../text/stem';
 import { tokenizeCode } from '../text/tokenize';
-import { parseQuery, type ParsedQuery } from './query';
+import { issueTitle, parseQuery, type ParsedQuery } from './query';
 import type { RepoView } from './repoView';
 import { byKey, byValueThenKey, reciprocalRankFusion } from './fusion';
 
@@ -41,6 +42,19 @@ export interface FileMention {
   frameLast: number;
   /** Lines mentioned in this file (frames, `file:line`). */
   lines: number[];
+}
+
+/**
+ * What the title of an issue-like query retrieves on its own, per file, in the forms the whole query's file
+ * features take: `lex` the best chunk's lexical score over the title's best, `vec` the best raw cosine among the
+ * title's vector hits, `fbm` file BM25 over the title's best, `sym` Σ exact × specificity of its symbol matches.
+ */
+export interface TitleSignals {
+  text: string;
+  lex: Map<string, number>;
+  vec: Map<string, number>;
+  fbm: Map<string, number>;
+  sym: Map<string, number>;
 }
 
 export interface Signals {
@@ -72,6 +86,8 @@ export interface Signals {
   queryStems: Set<string>;
   /** Distinct words of the query (parseQuery), at least 1: what a name's share of the query is counted in. */
   queryWordCount: number;
+  /** Issue-like queries with a title line (rerank stage only). */
+  title?: TitleSignals;
   timings: Record<string, number>;
 }
 
@@ -80,6 +96,8 @@ export interface GatherOptions {
   useVector?: boolean;
   useSymbols?: boolean;
   useFileIndex?: boolean;
+  /** Gather `title` (what only the reranker's features use). */
+  useTitle?: boolean;
 }
 
 const GRAPH_STOP = new Set(
@@ -118,6 +136,8 @@ export async function gatherSignals(src: SearchSources, view: RepoView, query: s
   const parsed = parseQuery(query);
   const isLong = parsed.kind === 'issue' || parsed.kind === 'trace';
   const useSymbols = opts.useSymbols ?? true;
+  const useFileIndex = (opts.useFileIndex ?? true) && !!view.fileBm25;
+  const title = isLong && (opts.useTitle ?? true) ? issueTitle(parsed.raw) : undefined;
   lap('parse');
 
   const lex = src.lexical.search(parsed.text, pool);
@@ -134,20 +154,17 @@ export async function gatherSignals(src: SearchSources, view: RepoView, query: s
 
   let vec: { id: string; score: number }[] = [];
   let queryVector: Float32Array | undefined;
+  let titleVector: Float32Array | undefined;
   let vecScoreOf: Signals['vecScoreOf'];
   let vecBestOfFile: Signals['vecBestOfFile'];
   if (opts.useVector ?? true) {
-    [queryVector] = await src.embedder.embed([query], { kind: 'query' });
+    [queryVector, titleVector] = await src.embedder.embed(title ? [query, title] : [query], { kind: 'query' });
     ({ hits: vec, scoreOf: vecScoreOf, bestOfFile: vecBestOfFile } = src.store.searchWithScores(queryVector, pool));
   }
   const vecRank = new Map(vec.map((h, i) => [h.id, i + 1]));
   lap('vector');
 
-  let fbm: { key: string; score: number }[] = [];
-  if ((opts.useFileIndex ?? true) && view.fileBm25) {
-    const terms = view.fileBm25.plan(tokenizeCode(parsed.text, { minLength: 2 }), { maxTerms: 48, postingBudget: 150_000, stop: FBM_STOP });
-    fbm = view.fileBm25.search(terms, 100);
-  }
+  const fbm = useFileIndex ? fileBm25(view, parsed.text) : [];
   lap('fileBm25');
 
   const mentions = new Map<string, FileMention>();
@@ -170,10 +187,63 @@ export async function gatherSignals(src: SearchSources, view: RepoView, query: s
     graphScores(src.store, view, seeds, graph);
     lap('graph');
   }
+  let titleSig: TitleSignals | undefined;
+  if (title) {
+    titleSig = titleSignals(src, view, title, titleVector, pool, useSymbols, useFileIndex);
+    lap('title');
+  }
   return {
     parsed, isLong, lex, lexRank, lexScore, lexCover, identLexRank, vec, vecRank, vecTop: vec[0]?.score ?? 0, queryVector, vecScoreOf, vecBestOfFile, fbm,
-    mentions, symbols, wordDefs, graph, queryTokens, queryStems, queryWordCount: Math.max(1, new Set(parsed.words).size), timings,
+    mentions, symbols, wordDefs, graph, queryTokens, queryStems, queryWordCount: Math.max(1, new Set(parsed.words).size), title: titleSig, timings,
   };
+}
+
+/** File-grain BM25 of a query text (RepoView.fileBm25), best first. */
+function fileBm25(view: RepoView, text: string): { key: string; score: number }[] {
+  const terms = view.fileBm25!.plan(tokenizeCode(text, { minLength: 2 }), { maxTerms: 48, postingBudget: 150_000, stop: FBM_STOP });
+  return view.fileBm25!.search(terms, 100);
+}
+
+/** Per file, the best of its chunks' scores (each divided by `top` when given). */
+function bestPerFile(store: VectorStore, hits: readonly { id: string; score: number }[], top = 1): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const h of hits) {
+    const c = store.getChunk(h.id);
+    if (c) out.set(c.path, Math.max(out.get(c.path) ?? -Infinity, h.score / top));
+  }
+  return out;
+}
+
+/** Symbol matches summed per file: Σ exact × specificity, the strongest quoted one, the best qualified one. */
+export function symbolsByFile(store: VectorStore, symbols: Map<string, SymbolMatch>): Map<string, { def: number; strong: number; qual: number }> {
+  const out = new Map<string, { def: number; strong: number; qual: number }>();
+  for (const [id, m] of symbols) {
+    const c = store.getChunk(id);
+    if (!c) continue;
+    const s = out.get(c.path) ?? { def: 0, strong: 0, qual: 0 };
+    s.def += m.exact * m.spec;
+    s.strong = Math.max(s.strong, m.strong * m.spec);
+    s.qual = Math.max(s.qual, m.qual);
+    out.set(c.path, s);
+  }
+  return out;
+}
+
+/** The title searched on its own: lexical, vector (its own scan, leaving the query's kept scores alone), file BM25, symbols. */
+function titleSignals(
+  src: SearchSources, view: RepoView, title: string, vector: Float32Array | undefined, pool: number, useSymbols: boolean, useFileIndex: boolean,
+): TitleSignals {
+  const parsed = parseQuery(title);
+  const lex = src.lexical.search(parsed.text, pool);
+  const vec = vector ? src.store.search(vector, pool) : [];
+  const fbm = useFileIndex ? fileBm25(view, parsed.text) : [];
+  const sym = new Map<string, number>();
+  if (useSymbols) {
+    const symbols = new Map<string, SymbolMatch>();
+    resolveSymbols(src.store, view, parsed, symbols, new Map());
+    for (const [p, s] of symbolsByFile(src.store, symbols)) sym.set(p, s.def);
+  }
+  return { text: title, lex: bestPerFile(src.store, lex, lex[0]?.score || 1), vec: bestPerFile(src.store, vec), fbm: new Map(fbm.map((h) => [h.key, h.score / (fbm[0]?.score || 1)])), sym };
 }
 
 const FBM_STOP = new Set(

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isCodeShaped, isQuestionText, parseQuery, visibleQueryText } from '../../../src/core/search/query';
+import { firstNonEmptyLine, isCodeShaped, isQuestionText, issueTitle, parseQuery, visibleQueryText } from '../../../src/core/search/query';
 
 const names = (q: ReturnType<typeof parseQuery>) => q.identifiers.map((i) => i.name);
 
@@ -69,6 +69,14 @@ test('a path both linked and written out is a plain mention, whichever comes fir
   const textFirst = parseQuery('lib/x.py breaks, see https://github.com/o/r/blob/main/lib/x.py#L3');
   assert.deepEqual(textFirst.paths, [{ path: 'lib/x.py', line: 3 }]);
   assert.deepEqual(parseQuery('see https://github.com/o/r/blob/main/lib/x.py').paths, [{ path: 'lib/x.py', line: undefined, linked: true }]);
+});
+
+test('an issue title is the first non-empty line when more text follows and it is title-sized', () => {
+  assert.equal(issueTitle('\n  Session data cannot be decoded  \nDescription\n\tIn 3.1 we changed the format.'), 'Session data cannot be decoded');
+  assert.equal(issueTitle('Session data cannot be decoded'), undefined, 'one line: the whole query, no title');
+  assert.equal(issueTitle('Session data cannot be decoded\n   \n'), undefined, 'only blank lines follow');
+  assert.equal(issueTitle(`${'x'.repeat(300)}\nmore`), undefined, 'longer than a GitHub title can be');
+  assert.equal(firstNonEmptyLine('\n\n  a b  \nc'), 'a b');
 });
 
 test('dotted modules and qualified names, backticked code, identifiers', () => {

@@ -9,6 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Chunk } from '../../types';
+import { firstNonEmptyLine } from '../query';
 
 export interface GoldSpan {
   path: string;
@@ -89,7 +90,7 @@ export function parseEvalSet(text: string): EvalItem[] {
  */
 export function issueTitles(items: EvalItem[]): EvalItem[] {
   return items.map((it) =>
-    it.set === 'swebench' ? { ...it, set: 'swebench-titles', query: it.query.split('\n').find((l) => l.trim())?.trim() ?? it.query } : it,
+    it.set === 'swebench' ? { ...it, set: 'swebench-titles', query: firstNonEmptyLine(it.query) ?? it.query } : it,
   );
 }
 
