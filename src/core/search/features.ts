@@ -132,7 +132,6 @@ export function fileCandidates(view: RepoView, store: VectorStore, sig: Signals,
     const t = sig.title;
     if (t) {
       x[F.titleLex] = t.lex.get(p) ?? 0;
-      x[F.titleVec] = t.vec.get(p) ?? 0;
       x[F.titleFbm] = t.fbm.get(p) ?? 0;
       x[F.titleSym] = Math.log1p(t.sym.get(p) ?? 0);
     }

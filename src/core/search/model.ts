@@ -14,7 +14,7 @@ export const FILE_FEATURES = [
   'graph', 'identLexRR', 'isTest', 'isDoc', 'isExample', 'nonCode', 'isInit', 'sizeLog',
   'longLex', 'longVec', 'longFbm',
   'ctxActive', 'ctxOpen', 'ctxRecent',
-  'titleLex', 'titleVec', 'titleFbm', 'titleSym',
+  'titleLex', 'titleFbm', 'titleSym',
 ] as const;
 
 /** Chunk features computed from the chunk itself; `fileScore` and `fileRR` are appended from the file model. */
@@ -145,7 +145,7 @@ const LABELS: Record<string, string> = {
   lineHit: 'line mentioned', fileScore: 'in a top file', fileRR: 'in a top file', fileTop: 'in the top file',
   longLex: 'keyword match', longVec: 'semantic match', longFbm: 'file keyword match',
   ctxActive: 'active file', ctxOpen: 'open file', ctxRecent: 'recently edited', isFunc: 'a function',
-  titleLex: 'matches the title', titleVec: 'matches the title', titleFbm: 'matches the title', titleSym: 'defines a symbol in the title',
+  titleLex: 'matches the title', titleFbm: 'matches the title', titleSym: 'defines a symbol in the title',
 };
 
 /** Query-independent priors: they move scores but are not a reason a result matches the query. */

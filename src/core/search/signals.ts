@@ -46,13 +46,13 @@ export interface FileMention {
 
 /**
  * What the title of an issue-like query retrieves on its own, per file, in the forms the whole query's file
- * features take: `lex` the best chunk's lexical score over the title's best, `vec` the best raw cosine among the
- * title's vector hits, `fbm` file BM25 over the title's best, `sym` Σ exact × specificity of its symbol matches.
+ * features take: `lex` the best chunk's lexical score over the title's best, `fbm` file BM25 over the title's
+ * best, `sym` Σ exact × specificity of its symbol matches. No vector search: a second scan of the store cost
+ * ~3 ms per issue at 105k chunks and, in cross-validation, bought ~1 issue in 136 (bench/RESULTS.md, session 14).
  */
 export interface TitleSignals {
   text: string;
   lex: Map<string, number>;
-  vec: Map<string, number>;
   fbm: Map<string, number>;
   sym: Map<string, number>;
 }
@@ -154,11 +154,10 @@ export async function gatherSignals(src: SearchSources, view: RepoView, query: s
 
   let vec: { id: string; score: number }[] = [];
   let queryVector: Float32Array | undefined;
-  let titleVector: Float32Array | undefined;
   let vecScoreOf: Signals['vecScoreOf'];
   let vecBestOfFile: Signals['vecBestOfFile'];
   if (opts.useVector ?? true) {
-    [queryVector, titleVector] = await src.embedder.embed(title ? [query, title] : [query], { kind: 'query' });
+    [queryVector] = await src.embedder.embed([query], { kind: 'query' });
     ({ hits: vec, scoreOf: vecScoreOf, bestOfFile: vecBestOfFile } = src.store.searchWithScores(queryVector, pool));
   }
   const vecRank = new Map(vec.map((h, i) => [h.id, i + 1]));
@@ -189,7 +188,7 @@ export async function gatherSignals(src: SearchSources, view: RepoView, query: s
   }
   let titleSig: TitleSignals | undefined;
   if (title) {
-    titleSig = titleSignals(src, view, title, titleVector, pool, useSymbols, useFileIndex);
+    titleSig = titleSignals(src, view, title, pool, useSymbols, useFileIndex);
     lap('title');
   }
   return {
@@ -204,8 +203,8 @@ function fileBm25(view: RepoView, text: string): { key: string; score: number }[
   return view.fileBm25!.search(terms, 100);
 }
 
-/** Per file, the best of its chunks' scores (each divided by `top` when given). */
-function bestPerFile(store: VectorStore, hits: readonly { id: string; score: number }[], top = 1): Map<string, number> {
+/** Per file, the best of its chunks' scores, each divided by `top`. */
+function bestPerFile(store: VectorStore, hits: readonly { id: string; score: number }[], top: number): Map<string, number> {
   const out = new Map<string, number>();
   for (const h of hits) {
     const c = store.getChunk(h.id);
@@ -229,13 +228,10 @@ export function symbolsByFile(store: VectorStore, symbols: Map<string, SymbolMat
   return out;
 }
 
-/** The title searched on its own: lexical, vector (its own scan, leaving the query's kept scores alone), file BM25, symbols. */
-function titleSignals(
-  src: SearchSources, view: RepoView, title: string, vector: Float32Array | undefined, pool: number, useSymbols: boolean, useFileIndex: boolean,
-): TitleSignals {
+/** The title searched on its own: lexical, file BM25, symbols. */
+function titleSignals(src: SearchSources, view: RepoView, title: string, pool: number, useSymbols: boolean, useFileIndex: boolean): TitleSignals {
   const parsed = parseQuery(title);
   const lex = src.lexical.search(parsed.text, pool);
-  const vec = vector ? src.store.search(vector, pool) : [];
   const fbm = useFileIndex ? fileBm25(view, parsed.text) : [];
   const sym = new Map<string, number>();
   if (useSymbols) {
@@ -243,7 +239,7 @@ function titleSignals(
     resolveSymbols(src.store, view, parsed, symbols, new Map());
     for (const [p, s] of symbolsByFile(src.store, symbols)) sym.set(p, s.def);
   }
-  return { text: title, lex: bestPerFile(src.store, lex, lex[0]?.score || 1), vec: bestPerFile(src.store, vec), fbm: new Map(fbm.map((h) => [h.key, h.score / (fbm[0]?.score || 1)])), sym };
+  return { text: title, lex: bestPerFile(src.store, lex, lex[0]?.score || 1), fbm: new Map(fbm.map((h) => [h.key, h.score / (fbm[0]?.score || 1)])), sym };
 }
 
 const FBM_STOP = new Set(

@@ -90,7 +90,7 @@ test('an issue\'s title line is searched on its own: the title\'s file gets titl
     'is what the customer pays, and the cart is then checked out. With a cart of two items and a discount of 50 the',
     'cart total is right, but the amount charged for the cart is not what the cart total says.',
   ].join('\n');
-  const titleOnly: RankWeights = { version: 1, file: { weights: { titleFbm: 1, titleLex: 1, titleVec: 1, titleSym: 1, isTest: -5, isDoc: -5 } }, chunk: DEFAULT_WEIGHTS.chunk };
+  const titleOnly: RankWeights = { version: 1, file: { weights: { titleFbm: 1, titleLex: 1, titleSym: 1, isTest: -5, isDoc: -5 } }, chunk: DEFAULT_WEIGHTS.chunk };
   const bodyOnly: RankWeights = { version: 1, file: { weights: { lexMax: 1, fbm: 1, isTest: -5, isDoc: -5 } }, chunk: DEFAULT_WEIGHTS.chunk };
   const byTitle = await createRetriever(idx, { weights: titleOnly }).retrieve(issue, { k: 5 });
   const byBody = await createRetriever(idx, { weights: bodyOnly }).retrieve(issue, { k: 5 });
@@ -99,10 +99,10 @@ test('an issue\'s title line is searched on its own: the title\'s file gets titl
   assert.equal(byTitle.files[0].path, 'shop/pricing.py', 'its title is about taxes and rates');
   const pricing = byTitle.candidates.files.find((c) => c.path === 'shop/pricing.py')!.features;
   assert.equal(pricing.titleFbm, 1);
-  assert.ok(pricing.titleLex > 0 && pricing.titleVec > 0, JSON.stringify(pricing));
+  assert.ok(pricing.titleLex > 0, JSON.stringify(pricing));
   // One line is not an issue with a title: nothing is searched twice.
   const oneLine = await createRetriever(idx).retrieve('Tax is wrong for regions missing from the rates table, the cart total is charged wrong', { k: 5 });
-  for (const c of oneLine.candidates.files) assert.equal(c.features.titleFbm + c.features.titleLex + c.features.titleVec + c.features.titleSym, 0, c.path);
+  for (const c of oneLine.candidates.files) assert.equal(c.features.titleFbm + c.features.titleLex + c.features.titleSym, 0, c.path);
 });
 
 test('a backticked qualified name finds the definition', async () => {
