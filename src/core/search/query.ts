@@ -262,15 +262,21 @@ export function firstNonEmptyLine(text: string): string | undefined {
 
 /** GitHub's limit on an issue title. */
 const MAX_TITLE = 256;
+/**
+ * First lines that summarise nothing: a traceback's header or frame, a console prompt, a code fence. A pasted stack
+ * trace starts with one of these, and its "best match" would be whatever happens to share those words.
+ */
+const NOT_A_TITLE = /^(?:Traceback \(most recent call last\)|File "[^"]+", line \d|at \S+ \(|at \S+:\d|>>>|\$ |In \[\d*\]:|```)/;
 
 /**
- * The title of an issue-like text: its first non-empty line, when more text follows it and it is no longer than an
- * issue title can be. A pasted issue starts with its title, the writer's own summary of the problem, and a search
- * for it alone is a sharper query than the whole text (gatherSignals' `title`).
+ * The title of an issue-like text: its first non-empty line, when more text follows it, it is no longer than an
+ * issue title can be, and it is not the start of a stack trace, a console session or a code block. A pasted issue
+ * starts with its title, the writer's own summary of the problem, and a search for it alone is a sharper query than
+ * the whole text (gatherSignals' `title`).
  */
 export function issueTitle(text: string): string | undefined {
   const first = firstNonEmptyLine(text);
-  if (!first || first.length > MAX_TITLE) return undefined;
+  if (!first || first.length > MAX_TITLE || NOT_A_TITLE.test(first) || !/[A-Za-z]{2}/.test(first)) return undefined;
   const rest = text.slice(text.indexOf(first) + first.length);
   return rest.trim() ? first : undefined;
 }

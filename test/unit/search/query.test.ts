@@ -77,6 +77,15 @@ test('an issue title is the first non-empty line when more text follows and it i
   assert.equal(issueTitle('Session data cannot be decoded\n   \n'), undefined, 'only blank lines follow');
   assert.equal(issueTitle(`${'x'.repeat(300)}\nmore`), undefined, 'longer than a GitHub title can be');
   assert.equal(firstNonEmptyLine('\n\n  a b  \nc'), 'a b');
+  // A pasted stack trace, console session or code block has no title; a line that introduces one does.
+  const trace = 'Traceback (most recent call last):\n  File "shop/pricing.py", line 8, in compute_tax\nKeyError: 1';
+  assert.equal(issueTitle(trace), undefined);
+  assert.equal(issueTitle('  File "shop/pricing.py", line 8, in compute_tax\nKeyError: 1'), undefined);
+  assert.equal(issueTitle('    at parseConfig (src/config.ts:12:5)\n    at main (src/main.ts:3:1)'), undefined);
+  assert.equal(issueTitle('>>> Cart().total({})\n0'), undefined);
+  assert.equal(issueTitle('```python\nCart().total({})\n```'), undefined);
+  assert.equal(issueTitle('----\nmore'), undefined, 'no words');
+  assert.equal(issueTitle(`KeyError when the region is missing\n${trace}`), 'KeyError when the region is missing');
 });
 
 test('dotted modules and qualified names, backticked code, identifiers', () => {
