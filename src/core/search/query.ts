@@ -26,7 +26,7 @@ export interface Frame {
 export interface PathMention {
   path: string;
   line?: number;
-  /** From a link to a code host (`…/blob/<ref>/<path>`): it names a workspace file only if that file's whole path ends it. */
+  /** From a link to a code host (`…/blob/<ref>/<path>`): it names a workspace file only if one whole path ends the other. */
   linked?: boolean;
 }
 
@@ -64,7 +64,7 @@ const JS_FRAME_RE = /\bat (?:(?:async )?([\w$.<>[\]]+) )?\(?((?:file:\/\/)?[^\s(
  * A link to a file in a code host's web view: `…/owner/repo/blob/<ref>/<path>#L10-L20` (GitHub, Gitea),
  * `…/-/blob/<ref>/<path>#L10` (GitLab, subgroups too), `…/src/<ref>/<path>#lines-10` (Bitbucket). A ref with
  * slashes leaves its tail in the path (`stable/2.2.x` → `2.2.x/django/…`); resolution (signals.ts) accepts a workspace
- * file whose whole path ends the link's.
+ * file when one whole path ends the other.
  */
 const SOURCE_URL_RE =
   /\bhttps?:\/\/[^\s/]+\/(?:[^\s/]+\/[^\s/]+\/(?:-\/)?(?:blob|src)|(?:[^\s/]+\/){3,}?-\/blob)\/[^\s/]+\/([^\s?#)\]>"'`]+)(?:\?[^\s#)\]>"'`]*)?(?:#(?:L|lines-)(\d+))?/g;
