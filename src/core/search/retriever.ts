@@ -97,13 +97,15 @@ export interface Retriever {
 export type RetrieverIndex = SearchSources | { indexer: { store: SearchSources['store']; lexical: SearchSources['lexical'] }; embedder: SearchSources['embedder'] };
 
 /**
- * The short-query model learned from plain-language descriptions; a long query (an issue, a stack trace) or one
- * that names code (a symbol, a quoted identifier, a path or a frame) is ranked by the model that learned what
- * such mentions are worth.
+ * The long-query model learned from issues and stack traces; it also ranks a bare symbol and a short query that
+ * names a path or a frame, whose worth that model learned. A short sentence that quotes an identifier (a title
+ * like "`SparseCoder` doesn't expose `max_iter`", a doc line citing :meth:`invoke`) is a short query: the short
+ * models learn from such sentences, and routing them to the long model (until session 15) cost the issues'
+ * model accuracy in cross-validation (bench/RESULTS.md, "Query classes").
  */
 export function usesLongModel(sig: Signals): boolean {
   const p = sig.parsed;
-  return sig.isLong || p.kind === 'symbol' || p.paths.length > 0 || p.frames.length > 0 || p.identifiers.some((i) => i.strength >= 3);
+  return sig.isLong || p.kind === 'symbol' || p.paths.length > 0 || p.frames.length > 0;
 }
 
 export function createRetriever(index: RetrieverIndex, opts: RetrieverOptions = {}): Retriever {

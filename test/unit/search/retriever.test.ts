@@ -196,6 +196,11 @@ test('each query class is ranked by its own fitted model: long, short, question 
   assert.equal(await classOf(r, traceback), 'long');
   assert.equal(await classOf(r, 'compute the tax for a region'), 'short');
   assert.equal(await classOf(r, 'where is the tax computed?'), 'question');
+  // A short sentence quoting code is still a short query; a bare symbol, a path or a frame goes to the long model.
+  assert.equal(await classOf(r, '`compute_tax` ignores the region'), 'short');
+  assert.equal(await classOf(r, 'why does `compute_tax` ignore the region?'), 'question');
+  assert.equal(await classOf(r, 'compute_tax'), 'long');
+  assert.equal(await classOf(r, 'rounding in shop/pricing.py'), 'long');
   const hits = (await r.retrieve('where is the tax computed?', { k: 5 })).chunks;
   assert.ok(hits.length > 0);
   for (const h of hits) assert.ok(Math.abs(h.score - (5 * h.features!.nameParts - 5 * h.features!.isTest)) < 1e-9, where(h));
