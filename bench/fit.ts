@@ -12,7 +12,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { CHUNK_BASE_FEATURES, CHUNK_FEATURES, FILE_FEATURES, DEFAULT_WEIGHTS, type QueryClass, type RankWeights } from '../src/core/search/model';
-import { isQuestionText } from '../src/core/search/query';
+import { parseQuery, visibleQueryText } from '../src/core/search/query';
+import { queryClassOf } from '../src/core/search/retriever';
 import { restrictOutcome, summarize, type QueryOutcome, type Summary } from '../src/core/search/eval/metrics';
 import { chunkGroups, chunkOutcome, DIMS, fileGroups, fileOutcome, fitListwise, normalizeRow, type DumpRow } from './fitLib';
 
@@ -77,13 +78,13 @@ function evaluate(pairs: { row: DumpRow; wFile: number[]; wChunk: number[] }[]):
 }
 
 /**
- * Query class of a dumped row: the model the retriever chose (`model`, dumps since session 13); older dumps carry
- * only `long` (issues / traces / naming code), and their short queries are told apart by the retriever's own test.
+ * Query class of a dumped row: the retriever's own rule (`queryClassOf`) on the row's query text, so old dumps are
+ * classed as the product classes them now (session 15 moved short sentences quoting code to the short models).
+ * Dumps without the query text (before session 10) fall back to the model they recorded, or `long`.
  */
 const classOf = (r: DumpRow): QueryClass => {
-  if (r.model) return r.model;
-  if (r.long ?? r.set === 'swebench') return 'long';
-  return isQuestionText(r.query ?? '') ? 'question' : 'short';
+  if (r.query !== undefined) return queryClassOf(parseQuery(visibleQueryText(r.query)));
+  return r.model ?? (r.long ?? r.set === 'swebench' ? 'long' : 'short');
 };
 const single = process.argv.includes('--single');
 // `--no-question`: questions are ranked by the short model (weights before session 12).

@@ -13,7 +13,7 @@ export interface DumpRow {
   query?: string;
   /** The model the retriever ranked with (dumps since session 13). */
   model?: QueryClass;
-  /** Whether it was the long-query model (dumps before session 13). */
+  /** Whether it was the long-query model (dumps before session 13; fit.ts classes rows with a query by the current rule). */
   long?: boolean;
   goldFiles: string[];
   goldSpans: string[];

@@ -70,7 +70,7 @@ export function validateWeights(w: RankWeights): RankWeights {
   return w;
 }
 
-/** Which fitted models rank a query: long (issues, traces, queries naming code), short, or a short question. */
+/** Which fitted models rank a query: long (issues, traces, a bare symbol, a path or a frame), short, or a short question (`queryClassOf`). */
 export type QueryClass = 'long' | 'short' | 'question';
 
 /** The models for a query class, falling back from question to short to the base models when the weights lack them. */

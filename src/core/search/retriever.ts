@@ -15,7 +15,7 @@ import type { Chunk } from '../types';
 import type { SearchHit } from './hybrid';
 import { byKey, byValueThenKey, reciprocalRankFusion } from './fusion';
 import { RepoView } from './repoView';
-import { isQuestionText, visibleQueryText } from './query';
+import { isQuestionText, visibleQueryText, type ParsedQuery } from './query';
 import { gatherSignals, type SearchSources, type Signals } from './signals';
 import { chunkFeatures, fileCandidates, type FileCandidate, type Features, type SearchContext } from './features';
 import {
@@ -81,7 +81,7 @@ export interface Retrieval {
   timings: Record<string, number>;
   /** Set when the second-stage reranker failed and the model's order was kept. */
   rerankError?: string;
-  /** Which fitted model ranked (stage 'rerank'): for long queries / queries naming code, short ones, or questions. */
+  /** Which fitted model ranked (stage 'rerank'): see `queryClassOf`. */
   model?: QueryClass;
 }
 
@@ -97,15 +97,16 @@ export interface Retriever {
 export type RetrieverIndex = SearchSources | { indexer: { store: SearchSources['store']; lexical: SearchSources['lexical'] }; embedder: SearchSources['embedder'] };
 
 /**
- * The long-query model learned from issues and stack traces; it also ranks a bare symbol and a short query that
- * names a path or a frame, whose worth that model learned. A short sentence that quotes an identifier (a title
- * like "`SparseCoder` doesn't expose `max_iter`", a doc line citing :meth:`invoke`) is a short query: the short
- * models learn from such sentences, and routing them to the long model (until session 15) cost the issues'
- * model accuracy in cross-validation (bench/RESULTS.md, "Query classes").
+ * Which fitted model ranks a query. The long-query model learned from issues and stack traces; it also ranks a bare
+ * symbol and a short query that names a path or a frame, whose worth that model learned. A short sentence that quotes
+ * an identifier (a title like "`SparseCoder` doesn't expose `max_iter`", a doc line citing :meth:`invoke`) is a short
+ * query, or a question: the short models learn from such sentences, and routing them to the long model (until
+ * session 15) cost the issues' model accuracy in cross-validation (bench/RESULTS.md, session 15). A function of the
+ * query text alone, so bench/fit.ts classes old dumps by it too.
  */
-export function usesLongModel(sig: Signals): boolean {
-  const p = sig.parsed;
-  return sig.isLong || p.kind === 'symbol' || p.paths.length > 0 || p.frames.length > 0;
+export function queryClassOf(p: ParsedQuery): QueryClass {
+  const long = p.kind === 'issue' || p.kind === 'trace' || p.kind === 'symbol' || p.paths.length > 0 || p.frames.length > 0;
+  return long ? 'long' : isQuestionText(p.raw) ? 'question' : 'short';
 }
 
 export function createRetriever(index: RetrieverIndex, opts: RetrieverOptions = {}): Retriever {
@@ -149,7 +150,7 @@ export function createRetriever(index: RetrieverIndex, opts: RetrieverOptions = 
   }
 
   function rankWithModel(files: FileCandidate[], sig: Signals, ctx: SearchContext, k: number, fileK: number) {
-    const cls: QueryClass = usesLongModel(sig) ? 'long' : isQuestionText(sig.parsed.raw) ? 'question' : 'short';
+    const cls = queryClassOf(sig.parsed);
     const models = modelsFor(weights, cls);
     const fileModel = compileModel(models.file, FILE_FEATURES);
     const scored = files.map((f) => ({ f, s: scoreVector(fileModel, f.x) })).sort((a, b) => b.s - a.s || (a.f.path < b.f.path ? -1 : 1));
