@@ -14,7 +14,7 @@
 import type { Chunk } from '../types';
 import type { SearchHit } from './hybrid';
 import { byKey, byValueThenKey, reciprocalRankFusion } from './fusion';
-import { RepoView } from './repoView';
+import { definedNames, RepoView } from './repoView';
 import { isQuestionText, visibleQueryText, type ParsedQuery } from './query';
 import { gatherSignals, type SearchSources, type Signals } from './signals';
 import { chunkFeatures, fileCandidates, type FileCandidate, type Features, type SearchContext } from './features';
@@ -109,6 +109,20 @@ export function queryClassOf(p: ParsedQuery): QueryClass {
   return long ? 'long' : isQuestionText(p.raw) ? 'question' : 'short';
 }
 
+/**
+ * For a bare-symbol query (`Postings`, `LexicalIndex.rebuild`, `compute_tax()`), a test of whether a chunk defines
+ * it: its own name is the symbol's last part, and a dotted symbol's whole path ends its qualified name. Otherwise
+ * undefined.
+ */
+export function symbolDefinitions(p: ParsedQuery): ((c: Chunk) => boolean) | undefined {
+  if (p.kind !== 'symbol') return undefined;
+  const parts = p.raw.trim().replace(/\(\)$/, '').split(/[.:#/\\]+/).filter(Boolean);
+  const name = parts[parts.length - 1];
+  if (!name) return undefined;
+  const qual = parts.join('.');
+  return (c) => definedNames(c).includes(name) && (parts.length === 1 || c.qualifiedName === qual || c.qualifiedName.endsWith(`.${qual}`));
+}
+
 export function createRetriever(index: RetrieverIndex, opts: RetrieverOptions = {}): Retriever {
   const src: SearchSources = 'indexer' in index ? { store: index.indexer.store, lexical: index.indexer.lexical, embedder: index.embedder } : index;
   const weights = validateWeights(opts.weights ?? DEFAULT_WEIGHTS);
@@ -170,8 +184,19 @@ export function createRetriever(index: RetrieverIndex, opts: RetrieverOptions = 
       chunks.push({ chunk: c, at, s: scoreVector(chunkModel, buf, at) });
     }
     chunks.sort((a, b) => b.s - a.s || (a.chunk.id < b.chunk.id ? -1 : 1));
+    const defines = symbolDefinitions(sig.parsed);
+    if (defines) {
+      // A bare symbol asks for its definition (go-to-symbol): the definitions it names come first, in the model's
+      // order, then the rest. No development set holds such queries, so no fitted weight can say this; the fitted
+      // models learned from issues to prefer methods over their class, and `Postings` ranked its class 21st.
+      const first = chunks.filter((c) => defines(c.chunk));
+      if (first.length) chunks.splice(0, chunks.length, ...first, ...chunks.filter((c) => !defines(c.chunk)));
+    }
     const featuresOf = (at: number) => buf.subarray(at, at + NF);
-    const hits = chunks.slice(0, Math.max(k, 50)).map(({ chunk, at, s }) => toHit(chunk, s, sig, models.chunk, recordOf(CHUNK_FEATURES, featuresOf(at))));
+    const hits = chunks.slice(0, Math.max(k, 50)).map(({ chunk, at, s }) => {
+      const hit = toHit(chunk, s, sig, models.chunk, recordOf(CHUNK_FEATURES, featuresOf(at)));
+      return defines?.(chunk) ? { ...hit, reasons: ['defines the symbol', ...hit.reasons] } : hit;
+    });
     const fileHits: FileHit[] = scored.slice(0, fileK).map(({ f, s }) => {
       const features = f.features;
       const e = explain(models.file, features, !!opts.explain);

@@ -185,6 +185,26 @@ test('nameCover: how much of the query a name stands for, where nameParts is how
   assert.equal(f('save_saved_user').nameCover, 2 / 3);
 });
 
+test('a bare symbol puts the definitions it names first, whatever the fitted weights prefer', async () => {
+  // Weights that rank a class below everything: a bare class name must still return the class first.
+  const noClasses: RankWeights = { ...DEFAULT_WEIGHTS, chunk: { weights: { ...DEFAULT_WEIGHTS.chunk.weights, isClass: -50 } } };
+  const r = createRetriever(idx, { weights: noClasses });
+  const cls = await r.retrieve('PriceTable', { k: 5 });
+  assert.equal(cls.model, 'long');
+  assert.equal(where(cls.chunks[0]), 'shop/pricing.py#PriceTable');
+  assert.equal(cls.chunks[0].reasons[0], 'defines the symbol');
+  assert.ok(cls.chunks.slice(1).every((h) => h.chunk.qualifiedName !== 'PriceTable' && !h.reasons.includes('defines the symbol')));
+  // The same model without the rule (a sentence naming the class and its file is no bare symbol, and it is
+  // ranked by the long model too) does not put the class first: the order above is the rule's.
+  const sentence = await r.retrieve('PriceTable in shop/pricing.py', { k: 50 });
+  assert.equal(sentence.model, 'long');
+  const at = sentence.chunks.findIndex((h) => where(h) === 'shop/pricing.py#PriceTable');
+  assert.ok(at !== 0, `without the rule the class is not first (at ${at})`);
+  // A dotted symbol names one method; `name()` is the same symbol.
+  assert.equal(where((await r.retrieve('QuerySet.filter', { k: 3 })).chunks[0]), 'shop/db/models.py#QuerySet.filter');
+  assert.equal(where((await r.retrieve('compute_tax()', { k: 3 })).chunks[0]), 'shop/pricing.py#compute_tax');
+});
+
 test('each query class is ranked by its own fitted model: long, short, question (falling back to short)', async () => {
   const traceback = 'Traceback (most recent call last):\n  File "shop/pricing.py", line 8, in compute_tax\nKeyError: 1';
   const classOf = async (r: ReturnType<typeof createRetriever>, q: string) => (await r.retrieve(q, { k: 3 })).model;
