@@ -110,17 +110,24 @@ export function queryClassOf(p: ParsedQuery): QueryClass {
 }
 
 /**
- * For a bare-symbol query (`Postings`, `LexicalIndex.rebuild`, `compute_tax()`), a test of whether a chunk defines
- * it: its own name is the symbol's last part, and a dotted symbol's whole path ends its qualified name. Otherwise
- * undefined.
+ * For a bare-symbol query (`Postings`, `LexicalIndex.rebuild`, `compute_tax()`, `shop.pricing.compute_tax`), a test
+ * of whether a chunk defines it: its own name is the symbol's last part, and a dotted symbol's whole path ends the
+ * chunk's qualified name, or its module path and qualified name together (`moduleOf`: a Python file's dotted module).
+ * Otherwise undefined.
  */
-export function symbolDefinitions(p: ParsedQuery): ((c: Chunk) => boolean) | undefined {
+export function symbolDefinitions(p: ParsedQuery, moduleOf: (path: string) => string | undefined = () => undefined): ((c: Chunk) => boolean) | undefined {
   if (p.kind !== 'symbol') return undefined;
   const parts = p.raw.trim().replace(/\(\)$/, '').split(/[.:#/\\]+/).filter(Boolean);
   const name = parts[parts.length - 1];
   if (!name) return undefined;
   const qual = parts.join('.');
-  return (c) => definedNames(c).includes(name) && (parts.length === 1 || c.qualifiedName === qual || c.qualifiedName.endsWith(`.${qual}`));
+  const ends = (full: string) => full === qual || full.endsWith(`.${qual}`);
+  return (c) => {
+    if (!definedNames(c).includes(name)) return false;
+    if (parts.length === 1 || ends(c.qualifiedName)) return true;
+    const mod = moduleOf(c.path);
+    return mod !== undefined && ends(`${mod}.${c.qualifiedName}`);
+  };
 }
 
 export function createRetriever(index: RetrieverIndex, opts: RetrieverOptions = {}): Retriever {
@@ -184,7 +191,7 @@ export function createRetriever(index: RetrieverIndex, opts: RetrieverOptions = 
       chunks.push({ chunk: c, at, s: scoreVector(chunkModel, buf, at) });
     }
     chunks.sort((a, b) => b.s - a.s || (a.chunk.id < b.chunk.id ? -1 : 1));
-    const defines = symbolDefinitions(sig.parsed);
+    const defines = symbolDefinitions(sig.parsed, (path) => view.files.get(path)?.module);
     if (defines) {
       // A bare symbol asks for its definition (go-to-symbol): the definitions it names come first, in the model's
       // order, then the rest. No development set holds such queries, so no fitted weight can say this; the fitted

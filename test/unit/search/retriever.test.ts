@@ -203,6 +203,11 @@ test('a bare symbol puts the definitions it names first, whatever the fitted wei
   // A dotted symbol names one method; `name()` is the same symbol.
   assert.equal(where((await r.retrieve('QuerySet.filter', { k: 3 })).chunks[0]), 'shop/db/models.py#QuerySet.filter');
   assert.equal(where((await r.retrieve('compute_tax()', { k: 3 })).chunks[0]), 'shop/pricing.py#compute_tax');
+  // A Python module path before the name: the class in that module, not a method, not a namesake elsewhere.
+  const dotted = await r.retrieve('shop.pricing.PriceTable', { k: 5 });
+  assert.equal(where(dotted.chunks[0]), 'shop/pricing.py#PriceTable');
+  assert.equal(dotted.chunks[0].reasons[0], 'defines the symbol');
+  assert.ok(!(await r.retrieve('shop.cart.PriceTable', { k: 5 })).chunks.some((h) => h.reasons.includes('defines the symbol')), 'another module defines no PriceTable');
 });
 
 test('each query class is ranked by its own fitted model: long, short, question (falling back to short)', async () => {
