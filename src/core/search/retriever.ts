@@ -196,8 +196,8 @@ export function createRetriever(index: RetrieverIndex, opts: RetrieverOptions = 
       // A bare symbol asks for its definition (go-to-symbol): the definitions it names come first, in the model's
       // order, then the rest. No development set holds such queries, so no fitted weight can say this; the fitted
       // models learned from issues to prefer methods over their class, and `Postings` ranked its class 21st.
-      const first = chunks.filter((c) => defines(c.chunk));
-      if (first.length) chunks.splice(0, chunks.length, ...first, ...chunks.filter((c) => !defines(c.chunk)));
+      const order = [...chunks.filter((c) => defines(c.chunk)), ...chunks.filter((c) => !defines(c.chunk))];
+      order.forEach((c, i) => (chunks[i] = c)); // no spread into a call: a pool can hold thousands
     }
     const featuresOf = (at: number) => buf.subarray(at, at + NF);
     const hits = chunks.slice(0, Math.max(k, 50)).map(({ chunk, at, s }) => {
