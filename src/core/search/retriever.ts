@@ -182,27 +182,23 @@ export function createRetriever(index: RetrieverIndex, opts: RetrieverOptions = 
     const chunkModel = compileModel(models.chunk, CHUNK_FEATURES);
     const NF = CHUNK_FEATURES.length;
     const buf = new Float64Array(ids.size * NF); // every candidate's features, one vector after another
-    const chunks: { chunk: Chunk; at: number; s: number }[] = [];
+    // A bare symbol asks for its definition (go-to-symbol): the definitions it names come first, in the model's order,
+    // then the rest. No development set holds such queries, so no fitted weight can say this; the fitted models
+    // learned from issues to prefer methods over their class, and `Postings` ranked its class 21st.
+    const defines = symbolDefinitions(sig.parsed, (path) => view.files.get(path)?.module);
+    const chunks: { chunk: Chunk; at: number; s: number; def: number }[] = [];
     for (const id of ids) {
       const c = src.store.getChunk(id);
       if (!c) continue;
       const at = chunks.length * NF;
       chunkFeatures(c, view.files.get(c.path), sig, ctx, fileRank.get(c.path) ?? NO_FILE, buf, at);
-      chunks.push({ chunk: c, at, s: scoreVector(chunkModel, buf, at) });
+      chunks.push({ chunk: c, at, s: scoreVector(chunkModel, buf, at), def: defines?.(c) ? 1 : 0 });
     }
-    chunks.sort((a, b) => b.s - a.s || (a.chunk.id < b.chunk.id ? -1 : 1));
-    const defines = symbolDefinitions(sig.parsed, (path) => view.files.get(path)?.module);
-    if (defines) {
-      // A bare symbol asks for its definition (go-to-symbol): the definitions it names come first, in the model's
-      // order, then the rest. No development set holds such queries, so no fitted weight can say this; the fitted
-      // models learned from issues to prefer methods over their class, and `Postings` ranked its class 21st.
-      const order = [...chunks.filter((c) => defines(c.chunk)), ...chunks.filter((c) => !defines(c.chunk))];
-      order.forEach((c, i) => (chunks[i] = c)); // no spread into a call: a pool can hold thousands
-    }
+    chunks.sort((a, b) => b.def - a.def || b.s - a.s || (a.chunk.id < b.chunk.id ? -1 : 1));
     const featuresOf = (at: number) => buf.subarray(at, at + NF);
-    const hits = chunks.slice(0, Math.max(k, 50)).map(({ chunk, at, s }) => {
+    const hits = chunks.slice(0, Math.max(k, 50)).map(({ chunk, at, s, def }) => {
       const hit = toHit(chunk, s, sig, models.chunk, recordOf(CHUNK_FEATURES, featuresOf(at)));
-      return defines?.(chunk) ? { ...hit, reasons: ['defines the symbol', ...hit.reasons] } : hit;
+      return def ? { ...hit, reasons: ['defines the symbol', ...hit.reasons] } : hit;
     });
     const fileHits: FileHit[] = scored.slice(0, fileK).map(({ f, s }) => {
       const features = f.features;
