@@ -219,7 +219,7 @@ export function chunkFeatures(
   out[at + C.nameSpec] = sym ? sym.spec * sym.exact : 0;
   out[at + C.nameParts] = partHits;
   out[at + C.nameCover] = Math.min(1, words / sig.queryWordCount);
-  out[at + C.frameFunc] = m?.frame && sig.parsed.frames.some((fr) => fr.func === c.name) ? 1 : 0;
+  out[at + C.frameFunc] = m?.frame && sig.parsed.frames.some((fr) => fr.func === c.name || fr.func === c.qualifiedName) ? 1 : 0; // Python: `in name`; JS: `at Class.method`
   out[at + C.lineHit] = m?.lines.some((l) => l >= c.startLine && l <= c.endLine) ? 1 : 0;
   out[at + C.isTest] = info?.isTest ? 1 : 0;
   out[at + C.isDoc] = info?.isDoc ? 1 : 0;

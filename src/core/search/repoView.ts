@@ -246,17 +246,36 @@ export class RepoView {
     this.files.delete(info.path);
   }
 
-  /** Indexed files whose path ends with the given (normalized) path, longest matching suffix first. */
+  /**
+   * Indexed files whose path ends with the given (normalized) path, longest matching suffix first; for a compiled
+   * `.js` / `.mjs` / `.cjs` / `.jsx` path that is not indexed, its TypeScript source's.
+   */
   resolvePath(mention: string): string[] {
     const segs = mention.split('/').filter((s) => s && s !== '.' && s !== '..');
     if (!segs.length) return [];
-    const cands = this.byBasename.get(segs[segs.length - 1].toLowerCase());
+    const base = segs[segs.length - 1].toLowerCase();
+    const found = this.resolveTail(segs, base);
+    if (found.length) return found;
+    // Compiled JavaScript that is not indexed (a Node stack trace through out/ or dist/) names its TypeScript
+    // source: `…/out/src/core/search/features.js` → src/core/search/features.ts.
+    const js = /^(.+)\.([mc]?)js(x?)$/.exec(base);
+    if (!js) return [];
+    for (const ext of js[3] ? ['tsx'] : js[2] ? [`${js[2]}ts`, 'ts'] : ['ts', 'tsx']) {
+      const source = this.resolveTail(segs, `${js[1]}.${ext}`);
+      if (source.length) return source;
+    }
+    return [];
+  }
+
+  /** The indexed files named `base` whose paths end with the most of `segs` before it. */
+  private resolveTail(segs: string[], base: string): string[] {
+    const cands = this.byBasename.get(base);
     if (!cands || !cands.size) return [];
     let best: string[] = [];
     let bestLen = 0;
     for (const p of cands) {
       const ps = p.toLowerCase().split('/');
-      let n = 0;
+      let n = 1;
       while (n < segs.length && n < ps.length && ps[ps.length - 1 - n] === segs[segs.length - 1 - n].toLowerCase()) n++;
       if (n > bestLen) {
         best = [p];

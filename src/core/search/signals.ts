@@ -248,6 +248,11 @@ const FBM_STOP = new Set(
     'self none true false return def class import').split(' '),
 );
 
+/** A mention's line is a line of the file it names, not of the TypeScript source a compiled `.js` came from. */
+function sameBasename(mentioned: string, file: string): boolean {
+  return mentioned.slice(mentioned.lastIndexOf('/') + 1).toLowerCase() === file.slice(file.lastIndexOf('/') + 1).toLowerCase();
+}
+
 /** Whether one of two `/`-separated paths is the other or ends with it at a segment boundary. */
 function oneEndsTheOther(a: string, b: string): boolean {
   return a === b || a.endsWith(`/${b}`) || b.endsWith(`/${a}`);
@@ -265,7 +270,7 @@ function resolveMentions(view: RepoView, parsed: ParsedQuery, mentions: Map<stri
     for (const f of files) {
       const m = mention(mentions, f);
       m.path = Math.max(m.path, 1 / files.length);
-      if (p.line) m.lines.push(p.line);
+      if (p.line && sameBasename(p.path, f)) m.lines.push(p.line);
     }
   }
   const resolved = parsed.frames.map((fr) => ({ fr, files: view.resolvePath(fr.path) })).filter((x) => x.files.length && x.files.length <= 3);
@@ -273,7 +278,7 @@ function resolveMentions(view: RepoView, parsed: ParsedQuery, mentions: Map<stri
     for (const f of files) {
       const m = mention(mentions, f);
       m.frame = 1;
-      if (fr.line) m.lines.push(fr.line);
+      if (fr.line && sameBasename(fr.path, f)) m.lines.push(fr.line);
     }
   });
   if (resolved.length) {

@@ -86,3 +86,29 @@ test('RepoView: the first build sums the lexical index\'s postings per file, and
     await idx.close();
   }
 });
+
+test('RepoView.resolvePath: a compiled .js path that is not indexed resolves to its TypeScript source', async () => {
+  const files: Record<string, string> = {
+    'src/core/a.ts': 'export const a = 1;\n',
+    'src/ui/view.tsx': 'export const v = 1;\n',
+    'src/esm/m.mts': 'export const m = 1;\n',
+    'lib/plain.js': 'exports.p = 1;\n',
+    'src/plain.ts': 'export const p = 1;\n',
+    'pkg/tool.py': 'x = 1\n',
+  };
+  const idx = await openWorkspaceIndex({ root: makeWorkspace(files), indexDir: tempDir('view-js'), owner: 'test', workers: 0 });
+  try {
+    await idx.indexer.indexAll();
+    const view = new RepoView(idx.indexer.store);
+    view.sync();
+    assert.deepEqual(view.resolvePath('/home/u/app/out/src/core/a.js'), ['src/core/a.ts']);
+    assert.deepEqual(view.resolvePath('dist/ui/view.jsx'), ['src/ui/view.tsx']);
+    assert.deepEqual(view.resolvePath('build/esm/m.mjs'), ['src/esm/m.mts']);
+    // An indexed .js is the file named, even with a TypeScript namesake.
+    assert.deepEqual(view.resolvePath('lib/plain.js'), ['lib/plain.js']);
+    assert.deepEqual(view.resolvePath('out/core/missing.js'), []);
+    assert.deepEqual(view.resolvePath('pkg/tool.pyc'), []);
+  } finally {
+    await idx.close();
+  }
+});

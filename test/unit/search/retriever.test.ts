@@ -236,3 +236,31 @@ test('each query class is ranked by its own fitted model: long, short, question 
   assert.equal(modelsFor(withoutQ, 'question'), base.short, 'without a question model, questions use the short one');
   assert.deepEqual(modelsFor(withoutQ, 'long'), { file: base.file, chunk: base.chunk });
 });
+
+test('a Node stack trace through compiled JavaScript names the TypeScript source, and its compiled lines are not used', async () => {
+  const r = createRetriever(idx);
+  const fileOf = (res: Awaited<ReturnType<typeof r.retrieve>>, p: string) => res.candidates.files.find((f) => f.path === p)?.features;
+  const chunkOf = (res: Awaited<ReturnType<typeof r.retrieve>>, name: string) => {
+    const c = res.candidates.chunks.find((x) => x.chunk.path === 'shop/http/client.ts' && x.chunk.qualifiedName === name);
+    assert.ok(c, `${name} is a candidate`);
+    return recordOf(CHUNK_FEATURES, c.features);
+  };
+  // client.js is not in the workspace (a build output): the frame names shop/http/client.ts. Line 16 of the
+  // compiled file is not line 16 of the source (there, fetchWithTimeout's body), so no chunk gets that line.
+  const compiled = await r.retrieve('Error: request failed\n    at sendRequest (/srv/shop/dist/shop/http/client.js:16:11)\n    at async main (/srv/shop/dist/main.js:3:3)', { k: 5 });
+  assert.equal(compiled.files[0].path, 'shop/http/client.ts');
+  assert.equal(fileOf(compiled, 'shop/http/client.ts')?.frameLast, 1);
+  assert.equal(chunkOf(compiled, 'sendRequest').frameFunc, 1);
+  assert.equal(chunkOf(compiled, 'fetchWithTimeout').lineHit, 0);
+  // Run from the TypeScript itself (ts-node, tsx), the same frame's line is a line of the source.
+  const source = await r.retrieve('Error: request failed\n    at fetchWithTimeout (/srv/shop/shop/http/client.ts:16:11)', { k: 5 });
+  assert.equal(chunkOf(source, 'fetchWithTimeout').lineHit, 1);
+  // A JS frame names a method by its qualified name (`at ConnectionPool.acquire`).
+  writeFile(root, 'shop/http/pool.ts', 'export class ConnectionPool {\n  acquire(): number {\n    return 1;\n  }\n\n  release(): void {}\n}\n');
+  await idx.indexer.updateFiles(['shop/http/pool.ts']);
+  const method = await r.retrieve('TypeError: x is not a function\n    at ConnectionPool.acquire (/srv/shop/dist/shop/http/pool.js:3:12)', { k: 5 });
+  const member = (name: string) => method.candidates.chunks.find((x) => x.chunk.qualifiedName === name);
+  assert.equal(method.files[0].path, 'shop/http/pool.ts');
+  assert.equal(recordOf(CHUNK_FEATURES, member('ConnectionPool.acquire')!.features).frameFunc, 1);
+  assert.equal(recordOf(CHUNK_FEATURES, member('ConnectionPool.release')!.features).frameFunc, 0);
+});
