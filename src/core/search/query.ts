@@ -3,7 +3,8 @@
  *
  * A query can be a few words, a symbol name, a pasted stack trace or a whole GitHub issue. `parseQuery`
  * extracts, each as the signal it is:
- *  - `frames`: traceback frames (Python `File "x.py", line 3, in f`, JS `at f (x.js:3:7)`, `x.py:12` style);
+ *  - `frames`: traceback frames (Python `File "x.py", line 3, in f`, JS `at f (x.js:3:7)`, `x.py:12` style; Java and
+ *    Kotlin, C#, Go, Rust, Ruby and PHP stack traces too, see OTHER_FRAMES);
  *  - `paths`: file paths (`src/a/b.py`, `./lib/x.ts`, `a/b.go:12`) and links to files on a code host
  *    (`https://github.com/o/r/blob/main/a/b.py#L12`), with a line when one is given;
  *  - `dotted`: dotted names (`django.db.models.query.QuerySet`, `QuerySet.bulk_create`);
@@ -68,6 +69,53 @@ const JS_FRAME_RE = /\bat (?:(?:async )?([\w$.<>[\]]+) )?\(?((?:file:\/\/)?[^\s(
  */
 const SOURCE_URL_RE =
   /\bhttps?:\/\/[^\s/]+\/(?:[^\s/]+\/[^\s/]+\/(?:-\/)?(?:blob|src)|(?:[^\s/]+\/){3,}?-\/blob)\/[^\s/]+\/([^\s?#)\]>"'`]+)(?:\?[^\s#)\]>"'`]*)?(?:#(?:L|lines-)(\d+))?/g;
+/**
+ * Stack frames of other runtimes, each as printed (innermost first, like JS; Python's innermost comes last). `func` is
+ * `Class.method` or a plain name, the way chunks are qualified.
+ */
+const OTHER_FRAMES: { re: RegExp; frame: (m: RegExpMatchArray) => Frame }[] = [
+  // JVM: `at com.example.shop.Cart.total(Cart.java:42)`: the package gives the file's directories.
+  {
+    re: /\bat ((?:[\w$]+\.)+)([\w$<>]+)\(([\w$-]+\.(?:java|kt|kts|scala|groovy)):(\d+)\)/g,
+    frame: (m) => {
+      const parts = m[1].split('.').filter(Boolean);
+      const cls = parts.pop()!.replace(/\$/g, '.');
+      return { path: [...parts, m[3]].join('/'), line: Number(m[4]), func: m[2] === '<init>' ? cls : `${cls}.${m[2]}` };
+    },
+  },
+  // .NET: `at Shop.Cart.Total() in C:\src\Shop\Cart.cs:line 42`.
+  {
+    re: /\bat (?:[\w`<>]+\.)*?([\w`<>]+)\.([\w`<>]+)\([^)\n]*\) in ([^\n]+?\.cs):line (\d+)/g,
+    frame: (m) => ({ path: m[3], line: Number(m[4]), func: `${m[1]}.${m[2]}` }),
+  },
+  // Go: `main.(*Server).handle(…)` then, indented, `/src/server.go:42 +0x1d`.
+  {
+    re: /^\S+?\.(?:\(\*?(\w+)\)\.)?(\w+)\([^\n]*\)\n\s+(\S+\.go):(\d+)/gm,
+    frame: (m) => ({ path: m[3], line: Number(m[4]), func: m[1] ? `${m[1]}.${m[2]}` : m[2] }),
+  },
+  // Rust backtraces: `  3: app::lexer::Lexer::next_token` then `at ./src/lexer.rs:120:9`.
+  {
+    re: /^\s*\d+: ((?:[\w<>]+::)*[\w<>]+)\n\s+at (\S+\.rs):(\d+)/gm,
+    frame: (m) => {
+      const segs = m[1].split('::');
+      const owner = segs.length > 1 && /^[A-Z]/.test(segs[segs.length - 2]) ? `${segs[segs.length - 2]}.` : '';
+      return { path: m[2], line: Number(m[3]), func: owner + segs[segs.length - 1] };
+    },
+  },
+  // Ruby: ``app/models/cart.rb:10:in `checkout'``, `in 'Cart#checkout'`, `in 'block in checkout'`.
+  {
+    re: /([^\s:'"`]+\.rb):(\d+):in [`']([^'`\n]+)'/g,
+    frame: (m) => {
+      const label = m[3].replace(/^(?:(?:block|rescue|ensure)(?: \(\d+ levels\))? in )+/, '');
+      return { path: m[1], line: Number(m[2]), ...(label.startsWith('<') ? {} : { func: label.replace(/[#]/g, '.') }) };
+    },
+  },
+  // PHP: where it was thrown (`… in /var/www/src/Cart.php:42`, `on line 42`), then `#0 /var/www/src/Checkout.php(17):
+  // Cart->checkout()`, whose line is the call's, in the caller.
+  { re: /\bin (\S+\.php)(?::| on line )(\d+)/g, frame: (m) => ({ path: m[1], line: Number(m[2]) }) },
+  { re: /#\d+ (\S+\.php)\((\d+)\): /g, frame: (m) => ({ path: m[1], line: Number(m[2]) }) },
+];
+
 /** IPython-style frames: `/path/core.py in __eq__(self, other)`. */
 const IPY_FRAME_RE = /([^\s"']+\.py) in ([\w<>]+)\(/g;
 const DOTTED_RE = /\b[A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)+\b/g;
@@ -156,6 +204,16 @@ export function parseQuery(raw: string): ParsedQuery {
     addPath(m[2], Number(m[3]));
     if (m[1]) for (const part of m[1].split('.')) if (part && !/^(Object|async|new|<anonymous>)$/.test(part)) addIdent(part, 3);
   }
+  const framed = new Set<string>(); // basenames of these frames' files: a bare `Cart.java:42` beside them is the same file
+  for (const { re, frame } of OTHER_FRAMES) {
+    for (const m of raw.matchAll(re)) {
+      const f = frame(m);
+      frames.push({ ...f, path: normalizePath(f.path) });
+      framed.add(normalizePath(f.path).split('/').pop()!.toLowerCase());
+      addPath(f.path, f.line);
+      if (f.func) for (const part of f.func.split('.')) if (!part.startsWith('<')) addIdent(part, 3);
+    }
+  }
   for (const m of raw.matchAll(IPY_FRAME_RE)) {
     frames.push({ path: normalizePath(m[1]), func: m[2] });
     addPath(m[1]);
@@ -168,6 +226,7 @@ export function parseQuery(raw: string): ParsedQuery {
     const p = whole.replace(/(?::\d+){1,2}$/, '');
     // A bare `name.py` counts; a dotted identifier ending in a file-ish word (`self.json`) mostly does not.
     if (!/[\\/]/.test(p) && /^[a-z_]\w*\.(json|md|txt|html|css|xml|sql|m|h|c|sh|cfg|ini)$/i.test(p) && !/:\d/.test(whole)) continue;
+    if (!/[\\/]/.test(p) && framed.has(p.toLowerCase())) continue;
     addPath(p, m[1] ? Number(m[1]) : undefined);
   }
 

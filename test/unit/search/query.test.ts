@@ -39,6 +39,43 @@ test('JS stack traces: `at fn (file:line:col)` and bare `at file:line:col`', () 
   assert.ok(q.errors.includes('TypeError'));
 });
 
+test('stack traces of other runtimes: Java, C#, Go, Rust, Ruby, PHP give frames (innermost first) with a Class.method', () => {
+  const frames = (text: string) => {
+    const q = parseQuery(text);
+    assert.equal(q.kind, 'trace', text);
+    return q.frames.map((f) => [f.path, f.line, f.func]);
+  };
+  const java = parseQuery('Exception in thread "main" java.lang.NullPointerException\n\tat com.example.shop.Cart.total(Cart.java:42)\n\tat com.example.shop.Cart$Line.<init>(Cart.java:9)\n\tat java.base/java.lang.Thread.run(Thread.java)');
+  assert.deepEqual(java.frames.map((f) => [f.path, f.line, f.func]), [
+    ['com/example/shop/Cart.java', 42, 'Cart.total'],
+    ['com/example/shop/Cart.java', 9, 'Cart.Line'],
+  ]);
+  // The bare Cart.java inside the frames is their file, not another mention; a frame without a line is a plain path.
+  assert.deepEqual(java.paths.map((p) => p.path), ['com/example/shop/Cart.java', 'Thread.java']);
+  assert.ok(names(java).includes('total'));
+  assert.deepEqual(frames('System.NullReferenceException: Object reference not set\n   at Shop.Cart.Total() in C:\\src\\Shop\\Cart.cs:line 42\n   at Shop.Program.Main(String[] args) in C:\\src\\Shop\\Program.cs:line 10'), [
+    ['C:/src/Shop/Cart.cs', 42, 'Cart.Total'],
+    ['C:/src/Shop/Program.cs', 10, 'Program.Main'],
+  ]);
+  assert.deepEqual(frames('panic: runtime error: index out of range [3] with length 3\n\ngoroutine 1 [running]:\ngithub.com/acme/shop/http.(*Server).handle(0xc000010000)\n\t/home/me/shop/http/server.go:42 +0x1d\nmain.main()\n\t/home/me/shop/cmd/main.go:17 +0x25'), [
+    ['/home/me/shop/http/server.go', 42, 'Server.handle'],
+    ['/home/me/shop/cmd/main.go', 17, 'main'],
+  ]);
+  assert.deepEqual(frames("thread 'main' panicked at src/lexer.rs:120:9:\nstack backtrace:\n   3: shop::lexer::Lexer::next_token\n             at ./src/lexer.rs:120:9\n   4: shop::main\n             at ./src/main.rs:5:3"), [
+    ['src/lexer.rs', 120, 'Lexer.next_token'],
+    ['src/main.rs', 5, 'main'],
+  ]);
+  assert.deepEqual(frames("NoMethodError: undefined method 'total' for nil\n  app/models/cart.rb:10:in `block in checkout'\n  app/models/cart.rb:4:in 'Cart#save'\n  bin/run.rb:1:in '<main>'"), [
+    ['app/models/cart.rb', 10, 'checkout'],
+    ['app/models/cart.rb', 4, 'Cart.save'],
+    ['bin/run.rb', 1, undefined],
+  ]);
+  assert.deepEqual(frames('PHP Fatal error:  Uncaught Error: Call to undefined method Cart::total() in /var/www/src/Cart.php:42\nStack trace:\n#0 /var/www/src/Checkout.php(17): Cart->checkout()'), [
+    ['/var/www/src/Cart.php', 42, undefined],
+    ['/var/www/src/Checkout.php', 17, undefined],
+  ]);
+});
+
 test('paths and file:line mentions', () => {
   const q = parseQuery('The bug is in src/core/index/lexical.ts:120 and also ./lib/util.py, see README.md');
   const byPath = new Map(q.paths.map((p) => [p.path, p.line]));

@@ -264,3 +264,21 @@ test('a Node stack trace through compiled JavaScript names the TypeScript source
   assert.equal(recordOf(CHUNK_FEATURES, member('ConnectionPool.acquire')!.features).frameFunc, 1);
   assert.equal(recordOf(CHUNK_FEATURES, member('ConnectionPool.release')!.features).frameFunc, 0);
 });
+
+test('a Java stack trace names its file by package (of two Cart.java) and the method that threw', async () => {
+  const cart = (pkg: string) => `package com.example.${pkg};\n\npublic class Cart {\n  private int[] items = new int[0];\n\n  public int total() {\n    int sum = 0;\n    for (int i : items) sum += i;\n    return sum;\n  }\n\n  public void clear() {\n    items = new int[0];\n  }\n}\n`;
+  writeFile(root, 'src/main/java/com/example/shop/Cart.java', cart('shop'));
+  writeFile(root, 'src/main/java/com/example/billing/Cart.java', cart('billing'));
+  await idx.indexer.updateFiles(['src/main/java/com/example/shop/Cart.java', 'src/main/java/com/example/billing/Cart.java']);
+  const res = await createRetriever(idx).retrieve('Exception in thread "main" java.lang.NullPointerException\n\tat com.example.shop.Cart.total(Cart.java:8)\n\tat com.example.shop.Main.main(Main.java:3)', { k: 5 });
+  assert.equal(res.model, 'long');
+  assert.equal(res.files[0].path, 'src/main/java/com/example/shop/Cart.java');
+  const f = (path: string) => res.candidates.files.find((c) => c.path === path)?.features;
+  assert.equal(f('src/main/java/com/example/shop/Cart.java')?.frameLast, 1);
+  assert.ok(!f('src/main/java/com/example/billing/Cart.java')?.frame, 'the namesake in another package is not in the trace');
+  assert.equal(where(res.chunks[0]), 'src/main/java/com/example/shop/Cart.java#Cart.total');
+  const total = res.candidates.chunks.find((c) => where({ chunk: c.chunk } as RankedHit) === 'src/main/java/com/example/shop/Cart.java#Cart.total');
+  const feats = recordOf(CHUNK_FEATURES, total!.features);
+  assert.equal(feats.frameFunc, 1);
+  assert.equal(feats.lineHit, 1);
+});
