@@ -55,8 +55,10 @@ export interface ParsedQuery {
 const FILE_EXT =
   'py|pyi|pyx|js|jsx|mjs|cjs|ts|tsx|mts|cts|go|rs|java|kt|scala|rb|php|c|h|cc|cpp|hpp|cxx|cs|swift|m|mm|lua|sh|' +
   'json|ya?ml|toml|ini|cfg|md|rst|txt|html|css|scss|vue|svelte|sql|proto|gradle|xml';
+// Every pattern that scans free text starts only where a token starts (a lookbehind), or it re-scans each token
+// from every position inside it: quadratic, minutes for a pasted 100 KB minified line (bench: see the test).
 const PATH_RE = new RegExp(
-  String.raw`(?:[A-Za-z]:)?(?:[\w.@~-]*[\\/])*[\w.@-]+\.(?:${FILE_EXT})(?![\w])(?::(\d+))?(?::\d+)?`,
+  String.raw`(?<![\w.@~/\\-])(?:[A-Za-z]:)?(?:[\w.@~-]*[\\/])*[\w.@-]+\.(?:${FILE_EXT})(?![\w])(?::(\d+))?(?::\d+)?`,
   'g',
 );
 const PY_FRAME_RE = /File "([^"]+)", line (\d+)(?:, in ([\w.<>]+))?/g;
@@ -104,7 +106,7 @@ const OTHER_FRAMES: { re: RegExp; frame: (m: RegExpMatchArray) => Frame }[] = [
   },
   // Ruby: ``app/models/cart.rb:10:in `checkout'``, `in 'Cart#checkout'`, `in 'block in checkout'`.
   {
-    re: /([^\s:'"`]+\.rb):(\d+):in [`']([^'`\n]+)'/g,
+    re: /(?<![^\s:'"`])([^\s:'"`]+\.rb):(\d+):in [`']([^'`\n]+)'/g,
     frame: (m) => {
       const label = m[3].replace(/^(?:(?:block|rescue|ensure)(?: \(\d+ levels\))? in )+/, '');
       return { path: m[1], line: Number(m[2]), ...(label.startsWith('<') ? {} : { func: label.replace(/[#]/g, '.') }) };
@@ -117,8 +119,10 @@ const OTHER_FRAMES: { re: RegExp; frame: (m: RegExpMatchArray) => Frame }[] = [
 ];
 
 /** IPython-style frames: `/path/core.py in __eq__(self, other)`. */
-const IPY_FRAME_RE = /([^\s"']+\.py) in ([\w<>]+)\(/g;
+const IPY_FRAME_RE = /(?<![^\s"'])([^\s"']+\.py) in ([\w<>]+)\(/g;
 const DOTTED_RE = /\b[A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)+\b/g;
+/** A longer chain of dots is data (a minified line, a version soup), not a module path: resolving it is quadratic. */
+const MAX_DOTTED_PARTS = 32;
 const IDENT_RE = /[A-Za-z_$][\w$]*/g;
 const CODE_RE = /```[\s\S]*?```|`([^`\n]+)`/g;
 const ERROR_RE = /\b([A-Z][A-Za-z0-9]*(?:Error|Exception|Warning|Exit|Interrupt|Fault))\b/g;
@@ -247,7 +251,7 @@ export function parseQuery(raw: string): ParsedQuery {
     const d = m[0];
     if (FILE_LIKE.test(d) || DOTTED_NOISE.test(d) || /^\d/.test(d)) continue;
     const parts = d.split('.');
-    if (parts.some((p) => p.length === 0)) continue;
+    if (parts.length > MAX_DOTTED_PARTS || parts.some((p) => p.length === 0)) continue;
     // `self.foo`, `np.array` are still useful: keep the part names, drop `self`/`cls` as a dotted head.
     const head = parts[0];
     const meaningful = /^(self|cls|this)$/.test(head) ? parts.slice(1) : parts;

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { setImmediate as tick } from 'node:timers/promises';
 import { firstNonEmptyLine, isCodeShaped, isQuestionText, issueTitle, parseQuery, visibleQueryText } from '../../../src/core/search/query';
 
 const names = (q: ReturnType<typeof parseQuery>) => q.identifiers.map((i) => i.name);
@@ -74,6 +75,28 @@ test('stack traces of other runtimes: Java, C#, Go, Rust, Ruby, PHP give frames 
     ['/var/www/src/Cart.php', 42, undefined],
     ['/var/www/src/Checkout.php', 17, undefined],
   ]);
+});
+
+// Not a benchmark, a guard with a 1000× margin: before each pattern started only at a token's start, a 40 KB token
+// took ~7 s to parse (a pasted 360 KB minified line 268 s); now each input below takes milliseconds. The test yields
+// after each parse, so the timeout fails a regression there instead of after minutes of the rest.
+test('a pasted minified bundle, a long dotted chain or one huge token parses in linear time, with sane results', { timeout: 3_000 }, async () => {
+  const long = 'x'.repeat(40_000);
+  assert.deepEqual(parseQuery(long).paths, []);
+  await tick();
+  assert.deepEqual(parseQuery(`${long}.rb`).paths.map((p) => p.path.length), [40_003]);
+  await tick();
+  assert.deepEqual(parseQuery(`${long}.py in f(`).frames.map((f) => [f.path.length, f.func]), [[40_003, 'f']]);
+  await tick();
+  assert.deepEqual(parseQuery(`at A.B() in ${long}`).frames, []);
+  await tick();
+  assert.deepEqual(parseQuery(`at ${'a.'.repeat(20_000)}b`).dotted, [], 'a chain of 20,001 names is no module path');
+  await tick();
+  const minified = parseQuery('var a=' + Array.from({ length: 20_000 }, (_, i) => `x${i}.f${i}(a,b)`).join(';'));
+  assert.ok(names(minified).includes('f19999'));
+  assert.equal(minified.frames.length, 0);
+  // The same patterns still find paths inside tokens that start with something else.
+  assert.deepEqual(parseQuery('see (src/a.py:3) and "lib/b.ts"').paths.map((p) => [p.path, p.line]), [['src/a.py', 3], ['lib/b.ts', undefined]]);
 });
 
 test('paths and file:line mentions', () => {
