@@ -80,7 +80,7 @@ test('stack traces of other runtimes: Java, C#, Go, Rust, Ruby, PHP give frames 
 // Not a benchmark, a guard with a 1000× margin: before each pattern started only at a token's start, a 40 KB token
 // took ~7 s to parse (a pasted 360 KB minified line 268 s); now each input below takes milliseconds. The test yields
 // after each parse, so the timeout fails a regression there instead of after minutes of the rest.
-test('a pasted minified bundle, a long dotted chain or one huge token parses in linear time, with sane results', { timeout: 3_000 }, async () => {
+test('a pasted minified bundle, a long dotted chain, one huge token or unclosed comments parse in linear time, with sane results', { timeout: 3_000 }, async () => {
   const long = 'x'.repeat(40_000);
   assert.deepEqual(parseQuery(long).paths, []);
   await tick();
@@ -91,6 +91,10 @@ test('a pasted minified bundle, a long dotted chain or one huge token parses in 
   assert.deepEqual(parseQuery(`at A.B() in ${long}`).frames, []);
   await tick();
   assert.deepEqual(parseQuery(`at ${'a.'.repeat(20_000)}b`).dotted, [], 'a chain of 20,001 names is no module path');
+  await tick();
+  const unclosed = `${'<!--'.repeat(60_000)} text`;
+  assert.equal(visibleQueryText(unclosed), unclosed, 'an unclosed comment is shown as written');
+  assert.equal(visibleQueryText(`a<!-- hidden -->b${unclosed}`), `a b${unclosed}`);
   await tick();
   const minified = parseQuery('var a=' + Array.from({ length: 20_000 }, (_, i) => `x${i}.f${i}(a,b)`).join(';'));
   assert.ok(names(minified).includes('f19999'));
