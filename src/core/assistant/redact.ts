@@ -10,7 +10,15 @@ interface Rule {
 }
 
 const RULES: Rule[] = [
-  { kind: 'private-key', re: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----/g },
+  // A whole block, BEGIN to END within 16 KB (indented, or one JSON line with `\n` escapes, too). Unbounded, the lazy
+  // scan ran from every BEGIN without an END to the end of the text: quadratic.
+  { kind: 'private-key', re: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----[\s\S]{0,16384}?-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----/g },
+  // A block cut before its END (a read of part of a file): the key-shaped lines after BEGIN (base64, `Proc-Type:`
+  // headers, blank), up to the first line that is not one. Such a block was sent as it was.
+  {
+    kind: 'private-key',
+    re: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----(?:(?:\r?\n|\\n)[ \t]*(?:[A-Za-z0-9+/=]+|[A-Za-z-]+: [^\r\n\\]*)?(?=\r?\n|\\n|["'`]|$))*/g,
+  },
   { kind: 'openai-key', re: /\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}/g },
   { kind: 'anthropic-key', re: /\bsk-ant-[A-Za-z0-9_-]{20,}/g },
   { kind: 'stripe-key', re: /\b[rs]k_(?:live|test)_[A-Za-z0-9]{16,}/g },
@@ -24,7 +32,9 @@ const RULES: Rule[] = [
   // password = "…", api_key: '…', "secret": "…" — only the value
   {
     kind: 'assignment',
-    re: /\b(?:[A-Za-z0-9_]*?(?:password|passwd|pwd|secret|api[_-]?key|access[_-]?key|auth[_-]?token|client[_-]?secret|private[_-]?key)[A-Za-z0-9_]*)["']?\s*(?::=|=>|[:=])\s*(["'`])((?:(?!\1)[^\\\n]|\\.){4,})\1/gi,
+    // The name around the keyword is bounded (64 characters each side): unbounded, a long run of word characters was
+    // matched again from each of its positions (quadratic).
+    re: /\b(?:[A-Za-z0-9_]{0,64}?(?:password|passwd|pwd|secret|api[_-]?key|access[_-]?key|auth[_-]?token|client[_-]?secret|private[_-]?key)[A-Za-z0-9_]{0,64})["']?\s*(?::=|=>|[:=])\s*(["'`])((?:(?!\1)[^\\\n]|\\.){4,})\1/gi,
     group: 2,
   },
 ];

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { setImmediate as tick } from 'node:timers/promises';
 import { groundedness, parseCitations, verifyCitations } from '../../../src/core/assistant/citations';
 import { normaliseRelPath, PathError } from '../../../src/core/assistant/files';
 import { globMatcher } from '../../../src/core/assistant/glob';
@@ -89,6 +90,30 @@ test('redaction: each kind, line structure kept, count reported', () => {
   assert.deepEqual(r.kinds, { 'private-key': 1, 'openai-key': 1, 'aws-access-key': 1, 'github-token': 1, 'slack-token': 1, jwt: 1, 'connection-string': 1, assignment: 2 });
   assert.match(r.text, /mysql:\/\/root:\[REDACTED:connection-string\]@localhost/);
   assert.equal(redactSecrets('plain code, no secrets').count, 0);
+});
+
+test('redaction: a private key cut before its END (a partial read) still loses its key lines, and the code after it stays', () => {
+  const cut = 'const fixture = 1;\n  -----BEGIN RSA PRIVATE KEY-----\n  Proc-Type: 4,ENCRYPTED\n\n  MIIEowIBAAKCAQEA75SECRET\n  q9Rk+/8xZ=\nconst next = parse(fixture);';
+  const r = redactSecrets(cut);
+  assert.equal(r.count, 1);
+  assert.equal(r.text.split('\n').length, cut.split('\n').length);
+  for (const s of ['MIIEowIBAAKCAQEA75SECRET', 'q9Rk+/8xZ=', 'ENCRYPTED']) assert.ok(!r.text.includes(s), `${s} redacted`);
+  assert.ok(r.text.startsWith('const fixture = 1;\n') && r.text.endsWith('\nconst next = parse(fixture);'));
+  // One JSON line with escaped newlines, cut or whole.
+  const json = '{"key": "-----BEGIN PRIVATE KEY-----\\nMIIEvSECRET\\nAAAB';
+  assert.ok(!redactSecrets(json).text.includes('MIIEvSECRET'));
+  assert.ok(!redactSecrets(`${json}\\n-----END PRIVATE KEY-----\\n", "n": 1}`).text.includes('MIIEvSECRET'));
+  // A PEM parser's marker string is not a key: only the marker is replaced.
+  assert.equal(redactSecrets("if (line === '-----BEGIN PRIVATE KEY-----') start = i;").text, "if (line === '[REDACTED:private-key]') start = i;");
+});
+
+// Not a benchmark, a guard: before the bounds these took 6.2 s (30,000 `password`s in one run of word characters,
+// matched again from each position) and 3.5 s (20,000 unclosed BEGIN lines, each scanned to the end of the text);
+// now milliseconds. The test yields between the two, so the timeout fails a regression.
+test('redaction runs in linear time on unclosed key blocks and long runs of keyword characters', { timeout: 3_000 }, async () => {
+  assert.equal(redactSecrets('password'.repeat(30_000)).count, 0);
+  await tick();
+  assert.equal(redactSecrets('-----BEGIN PRIVATE KEY-----\n'.repeat(20_000)).count, 20_000);
 });
 
 test('glob: list_files patterns', () => {
