@@ -87,17 +87,17 @@ const OTHER_FRAMES: { re: RegExp; frame: (m: RegExpMatchArray) => Frame }[] = [
   },
   // .NET: `at Shop.Cart.Total() in C:\src\Shop\Cart.cs:line 42`.
   {
-    re: /\bat (?:[\w`<>]+\.)*?([\w`<>]+)\.([\w`<>]+)\([^)\n]*\) in ([^\n]+?\.cs):line (\d+)/g,
+    re: /\bat (?:[\w`<>]+\.){0,32}?([\w`<>]+)\.([\w`<>]+)\([^()\n]{0,500}\) in ([^\n]{1,500}?\.cs):line (\d+)/g,
     frame: (m) => ({ path: m[3], line: Number(m[4]), func: `${m[1]}.${m[2]}` }),
   },
-  // Go: `main.(*Server).handle(…)` then, indented, `/src/server.go:42 +0x1d`.
+  // Go: `main.(*Server).handle(…)` then, indented, `/src/server.go:42 +0x1d` (arguments hold no parentheses).
   {
-    re: /^\S+?\.(?:\(\*?(\w+)\)\.)?(\w+)\([^\n]*\)\n\s+(\S+\.go):(\d+)/gm,
+    re: /^[\w./~%-]+?\.(?:\(\*?(\w+)\)\.)?(\w+)\([^()\n]*\)\r?\n[ \t]+(\S+\.go):(\d+)/gm,
     frame: (m) => ({ path: m[3], line: Number(m[4]), func: m[1] ? `${m[1]}.${m[2]}` : m[2] }),
   },
   // Rust backtraces: `  3: app::lexer::Lexer::next_token` then `at ./src/lexer.rs:120:9`.
   {
-    re: /^\s*\d+: ((?:[\w<>]+::)*[\w<>]+)\n\s+at (\S+\.rs):(\d+)/gm,
+    re: /^[ \t]*\d+: ((?:[\w<>]+::)*[\w<>]+)\r?\n[ \t]+at (\S+\.rs):(\d+)/gm,
     frame: (m) => {
       const segs = m[1].split('::');
       const owner = segs.length > 1 && /^[A-Z]/.test(segs[segs.length - 2]) ? `${segs[segs.length - 2]}.` : '';
@@ -126,7 +126,8 @@ const MAX_DOTTED_PARTS = 32;
 const IDENT_RE = /[A-Za-z_$][\w$]*/g;
 const CODE_RE = /```[\s\S]*?```|`([^`\n]+)`/g;
 const ERROR_RE = /\b([A-Z][A-Za-z0-9]*(?:Error|Exception|Warning|Exit|Interrupt|Fault))\b/g;
-const ERROR_LINE_RE = /^\s*(?:[\w.]+\.)?([A-Z]\w*(?:Error|Exception|Warning)):\s*(.+)$/gm;
+// `[ \t]*`, not `\s*`: from every line start, `\s*` ran over all the blank lines below (quadratic).
+const ERROR_LINE_RE = /^[ \t]*(?:[\w.]+\.)?([A-Z]\w*(?:Error|Exception|Warning)):\s*(.+)$/gm;
 
 const STOP = new Set(
   ('a an and are as at be but by can could did do does for from had has have how i if in into is it its me my no not ' +
@@ -283,7 +284,7 @@ export function parseQuery(raw: string): ParsedQuery {
 
   // Lexical text: drop installed-package path prefixes and caret/tilde marker lines, keep everything else.
   const text = raw
-    .replace(/(?:\/[\w.@-]+)+\/(?:site-packages|dist-packages|node_modules)\//g, ' ')
+    .replace(/(?:\/[\w.@-]+){1,64}\/(?:site-packages|dist-packages|node_modules)\//g, ' ') // {1,64}: `+` was quadratic on a long chain of segments
     .replace(/^[\s^~-]+$/gm, ' ');
 
   const identifiers = [...idents.values()];

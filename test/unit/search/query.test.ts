@@ -77,10 +77,10 @@ test('stack traces of other runtimes: Java, C#, Go, Rust, Ruby, PHP give frames 
   ]);
 });
 
-// Not a benchmark, a guard with a 1000× margin: before each pattern started only at a token's start, a 40 KB token
-// took ~7 s to parse (a pasted 360 KB minified line 268 s); now each input below takes milliseconds. The test yields
-// after each parse, so the timeout fails a regression there instead of after minutes of the rest.
-test('a pasted minified bundle, a long dotted chain, one huge token or unclosed comments parse in linear time, with sane results', { timeout: 3_000 }, async () => {
+// Not a benchmark, a guard with a 1000× margin: before each pattern started only at a token's start and bounded what
+// repeats, a 40 KB token took ~7 s to parse (a pasted 360 KB minified line 143 s); now each input below takes ms.
+// The test yields after each parse, so the timeout fails a regression there instead of after minutes of the rest.
+test('hostile input parses in linear time with sane results: minified code, long chains, huge tokens, blank lines, unclosed comments', { timeout: 3_000 }, async () => {
   const long = 'x'.repeat(40_000);
   assert.deepEqual(parseQuery(long).paths, []);
   await tick();
@@ -99,6 +99,17 @@ test('a pasted minified bundle, a long dotted chain, one huge token or unclosed 
   const minified = parseQuery('var a=' + Array.from({ length: 20_000 }, (_, i) => `x${i}.f${i}(a,b)`).join(';'));
   assert.ok(names(minified).includes('f19999'));
   assert.equal(minified.frames.length, 0);
+  await tick();
+  // No space at all (a Go frame's function line was tried from every `.`), 60,000 blank lines (an error line's
+  // leading `\s*` ran over all of them from each), a 40,000-segment path (site-packages stripping), `at a.b.c(` chains.
+  assert.equal(parseQuery(`${Array.from({ length: 20_000 }, (_, i) => `x${i}.f${i}(a,b)`).join(';')})\n`).frames.length, 0);
+  await tick();
+  assert.deepEqual(parseQuery(`${'\n'.repeat(60_000)}x`).errors, []);
+  await tick();
+  const segments = '/a'.repeat(40_000);
+  assert.equal(parseQuery(segments).text, segments);
+  await tick();
+  assert.deepEqual(parseQuery('at a.a.a.a.a.a.a('.repeat(20_000)).frames, []);
   // The same patterns still find paths inside tokens that start with something else.
   assert.deepEqual(parseQuery('see (src/a.py:3) and "lib/b.ts"').paths.map((p) => [p.path, p.line]), [['src/a.py', 3], ['lib/b.ts', undefined]]);
 });
