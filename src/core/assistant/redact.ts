@@ -28,7 +28,8 @@ const RULES: Rule[] = [
   { kind: 'google-api-key', re: /\bAIza[0-9A-Za-z_-]{35}\b/g },
   { kind: 'jwt', re: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g },
   // scheme://user:password@host — only the password
-  { kind: 'connection-string', re: /\b[a-zA-Z][a-zA-Z0-9+.-]*:\/\/[^\s:/@'"`]+:([^\s@/'"`]+)@[^\s'"`]/g, group: 1 },
+  // (a scheme is at most 32 characters: unbounded, `a-a-a-…` was re-scanned from each word start, quadratic)
+  { kind: 'connection-string', re: /\b[a-zA-Z][a-zA-Z0-9+.-]{0,31}:\/\/[^\s:/@'"`]+:([^\s@/'"`]+)@[^\s'"`]/g, group: 1 },
   // password = "…", api_key: '…', "secret": "…" — only the value
   {
     kind: 'assignment',

@@ -110,10 +110,12 @@ test('redaction: a private key cut before its END (a partial read) still loses i
 // Not a benchmark, a guard: before the bounds these took 6.2 s (30,000 `password`s in one run of word characters,
 // matched again from each position) and 3.5 s (20,000 unclosed BEGIN lines, each scanned to the end of the text);
 // now milliseconds. The test yields between the two, so the timeout fails a regression.
-test('redaction runs in linear time on unclosed key blocks and long runs of keyword characters', { timeout: 3_000 }, async () => {
+test('redaction runs in linear time on unclosed key blocks, long runs of keyword characters and scheme-like runs', { timeout: 3_000 }, async () => {
   assert.equal(redactSecrets('password'.repeat(30_000)).count, 0);
   await tick();
   assert.equal(redactSecrets('-----BEGIN PRIVATE KEY-----\n'.repeat(20_000)).count, 20_000);
+  await tick();
+  assert.equal(redactSecrets('a-'.repeat(50_000)).count, 0); // 4.9 s before the scheme was bounded
 });
 
 test('glob: list_files patterns', () => {
