@@ -131,6 +131,23 @@ test('glob: list_files patterns', () => {
   assert.deepEqual(m('**'), files);
 });
 
+// The model writes list_files globs. Compiled to a regular expression these took 49 s and 2 s (backtracking over
+// every way to split a name among the stars); the matcher walks segments instead. Not a benchmark: a guard.
+test('glob: classes, ranges and `**` inside a segment; patterns that made a regex backtrack for seconds', { timeout: 3_000 }, async () => {
+  const files = ['src/a.ts', 'src/deep/b.ts', 'lib/c.py', 'lib/d1.py', 'src/deep/c.test.ts'];
+  const m = (g: string) => files.filter(globMatcher(g));
+  assert.deepEqual(m('lib/[a-c]*.py'), ['lib/c.py']);
+  assert.deepEqual(m('lib/[!c]*.py'), ['lib/d1.py']);
+  assert.deepEqual(m('src/**.ts'), ['src/a.ts', 'src/deep/b.ts', 'src/deep/c.test.ts']);
+  assert.deepEqual(m('src/**'), ['src/a.ts', 'src/deep/b.ts', 'src/deep/c.test.ts']);
+  assert.deepEqual(m('**/deep/**'), ['src/deep/b.ts', 'src/deep/c.test.ts']);
+  assert.equal(globMatcher('*a*a*a*a*a*a*a*a*a*a*c')(`src/${'a'.repeat(40)}.ts`), false);
+  await tick();
+  assert.equal(globMatcher('**/**/**/**/**/**/**/**/x')(`${'a/'.repeat(30)}y`), false);
+  assert.equal(globMatcher('**/**/**/**/**/**/**/**/x')(`${'a/'.repeat(30)}x`), true);
+  assert.throws(() => globMatcher('{a,b}{c,d}{e,f}{g,h}{i,j}{k,l}{m,n}{o,p}{q,r}'), /more than 256 alternatives/);
+});
+
 test('prompt tools: strict parsing of the fenced block', () => {
   const fence = (info: string, body: string) => '```' + info + '\n' + body + '\n```';
   const ok = parsePromptToolCalls('Thinking.\n' + fence('json', '{"tool_calls":[{"name":"read_file","arguments":{"path":"a"}},{"name":"list_files","arguments":{"glob":null}}]}'));
