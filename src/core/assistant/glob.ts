@@ -1,3 +1,5 @@
+import { wildcardMatch, wildcardTokens, type WildTok } from '../text/wildcard';
+
 /**
  * A small glob matcher for `list_files`: `**` any number of path segments, `*` within one segment, `?` one
  * character, `{a,b}` alternatives, `[abc]` / `[!abc]` classes. A pattern without `/` matches the file name at any
@@ -5,12 +7,11 @@
  *
  * The model writes these patterns, so matching must not backtrack: compiled to a regular expression,
  * `*a*a*a*a*a*a*a*a*a*a*c` took 49 s against one 43-character file name. Here a segment is matched by the
- * two-pointer wildcard walk (time ≤ pattern × name) and `**` by a table over (pattern segment, path segment).
+ * wildcard walk of text/wildcard.ts (time ≤ pattern × name) and `**` by a table over (pattern segment, path segment).
  */
 
-type Tok = { k: 'lit'; c: string } | { k: 'any' } | { k: 'star' } | { k: 'class'; neg: boolean; set: string };
 /** A pattern segment: tokens, or '**' (any number of path segments). */
-type Seg = Tok[] | '**';
+type Seg = WildTok[] | '**';
 
 /** Brace alternatives expanded (`*.{py,md}` → `*.py`, `*.md`), at most MAX_ALTERNATIVES patterns. */
 const MAX_ALTERNATIVES = 256;
@@ -31,60 +32,6 @@ function expandBraces(p: string): string[] {
   return out;
 }
 
-function tokens(seg: string): Tok[] {
-  const out: Tok[] = [];
-  for (let i = 0; i < seg.length; i++) {
-    const ch = seg[i];
-    if (ch === '*') {
-      if (out[out.length - 1]?.k !== 'star') out.push({ k: 'star' });
-    } else if (ch === '?') out.push({ k: 'any' });
-    else if (ch === '[' && seg.indexOf(']', i + 2) > 0) {
-      const end = seg.indexOf(']', i + 2);
-      const body = seg.slice(i + 1, end);
-      out.push({ k: 'class', neg: body.startsWith('!') || body.startsWith('^'), set: body.replace(/^[!^]/, '') });
-      i = end;
-    } else out.push({ k: 'lit', c: ch });
-  }
-  return out;
-}
-
-function inClass(set: string, c: string): boolean {
-  for (let i = 0; i < set.length; i++) {
-    if (set[i + 1] === '-' && i + 2 < set.length) {
-      if (c >= set[i] && c <= set[i + 2]) return true;
-      i += 2;
-    } else if (set[i] === c) return true;
-  }
-  return false;
-}
-
-function one(t: Tok, c: string): boolean {
-  return t.k === 'any' || (t.k === 'lit' ? t.c === c : t.k === 'class' && inClass(t.set, c) !== t.neg);
-}
-
-/** Wildcard match of one segment: on a mismatch, the last `*` takes one more character (no nested backtracking). */
-function segMatch(t: Tok[], s: string): boolean {
-  let ti = 0;
-  let si = 0;
-  let starT = -1;
-  let starS = 0;
-  while (si < s.length) {
-    const tok = t[ti];
-    if (tok && tok.k === 'star') {
-      starT = ti++;
-      starS = si;
-    } else if (tok && one(tok, s[si])) {
-      ti++;
-      si++;
-    } else if (starT >= 0) {
-      ti = starT + 1;
-      si = ++starS;
-    } else return false;
-  }
-  while (t[ti]?.k === 'star') ti++;
-  return ti === t.length;
-}
-
 /** Pattern segments; `**` inside a segment (`**.ts`, `a**`) spans segments, as `**` / `*`. */
 function segments(p: string): Seg[] {
   const out: Seg[] = [];
@@ -92,10 +39,10 @@ function segments(p: string): Seg[] {
     if (part === '**') out.push('**');
     else if (part.includes('**')) {
       const at = part.indexOf('**');
-      if (at > 0) out.push(tokens(`${part.slice(0, at)}*`));
+      if (at > 0) out.push(wildcardTokens(`${part.slice(0, at)}*`));
       out.push('**');
-      if (at + 2 < part.length) out.push(tokens(`*${part.slice(at + 2)}`));
-    } else out.push(tokens(part));
+      if (at + 2 < part.length) out.push(wildcardTokens(`*${part.slice(at + 2)}`));
+    } else out.push(wildcardTokens(part));
   }
   return out;
 }
@@ -112,7 +59,7 @@ function pathMatch(pat: Seg[], path: string[]): boolean {
     const seg = pat[pi];
     let ok: boolean;
     if (seg === '**') ok = (pi + 1 < P || si < S) && ((pi + 1 < P && go(pi + 1, si)) || (si < S && (go(pi, si + 1) || go(pi + 1, si + 1))));
-    else ok = si < S && segMatch(seg, path[si]) && go(pi + 1, si + 1);
+    else ok = si < S && wildcardMatch(seg, path[si]) && go(pi + 1, si + 1);
     memo[key] = ok ? 2 : 1;
     return ok;
   };

@@ -14,7 +14,7 @@
 import ignore from 'ignore';
 import type { FileStat, Host } from '../host';
 import type { SkipReason, SkippedFile } from '../types';
-import { BUILTIN_RULES, BUILTIN_VCS, anchoredNegation, couldMatchBelow, formatBytes, parseIgnoreFile } from './rules';
+import { BUILTIN_RULES, BUILTIN_VCS, anchoredNegation, couldMatchBelow, formatBytes, parseIgnoreFile, type SegmentPattern } from './rules';
 import { matchSecretPattern, secretDetail } from './secrets';
 
 type Ignore = ignore.Ignore;
@@ -92,7 +92,7 @@ export class WorkspaceFilter {
   private readonly ignoreCase: boolean;
   /** Views of the root-level layers (everything but .gitignore files), highest precedence first. */
   private readonly baseViews: View[];
-  private readonly pinNegations: Array<Array<RegExp | '**'>>;
+  private readonly pinNegations: SegmentPattern[][];
   private readonly pin?: View;
   /** Directory states, and the exclusions of directories not descended into; '' is the root. */
   private readonly states = new Map<string, DirState | Exclusion>();

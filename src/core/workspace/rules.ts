@@ -3,6 +3,10 @@
  * with the reason reported for what they exclude. A root `.pinpointignore` can re-include any of them with `!`.
  */
 import type { SkipReason } from '../types';
+import { segmentMatcher } from '../text/wildcard';
+
+/** One segment of an anchored negation (matched without backtracking: see text/wildcard.ts), or `**`. */
+export type SegmentPattern = { test(s: string): boolean } | '**';
 
 export interface BuiltinRule {
   pattern: string;
@@ -76,47 +80,22 @@ export function formatBytes(n: number): string {
   return `${n} bytes`;
 }
 
-function segmentRegex(seg: string, ignoreCase: boolean): RegExp {
-  let re = '';
-  for (let i = 0; i < seg.length; i++) {
-    const ch = seg[i];
-    if (ch === '\\' && i + 1 < seg.length) {
-      const c = seg[++i];
-      re += /[\\^$.*+?()[\]{}|]/.test(c) ? '\\' + c : c;
-    } else if (ch === '*') re += '[^/]*';
-    else if (ch === '?') re += '[^/]';
-    else if (ch === '[') {
-      const end = seg.indexOf(']', i + 2);
-      if (end < 0) { re += '\\['; continue; }
-      let body = seg.slice(i + 1, end);
-      if (body.startsWith('!')) body = '^' + body.slice(1);
-      re += '[' + body + ']';
-      i = end;
-    } else re += /[\\^$.+()[\]{}|]/.test(ch) ? '\\' + ch : ch;
-  }
-  try {
-    return new RegExp('^' + re + '$', ignoreCase ? 'i' : '');
-  } catch {
-    return /^/; // malformed class: assume it may match (costs a descent, never loses a file)
-  }
-}
-
 /**
  * For a negation (`!dist/keep.js`), the per-segment matchers of its path when it is anchored (has a `/`
  * before its end and does not start with `**`); undefined otherwise. Used to decide whether an excluded
  * directory could hold something the negation re-includes.
  */
-export function anchoredNegation(pattern: string, ignoreCase: boolean): Array<RegExp | '**'> | undefined {
+export function anchoredNegation(pattern: string, ignoreCase: boolean): SegmentPattern[] | undefined {
   if (!pattern.startsWith('!')) return undefined;
   const body = pattern.slice(1).replace(/\/+$/, '');
   if (!body.includes('/')) return undefined;
   const segs = body.replace(/^\/+/, '').split('/').filter(Boolean);
   if (!segs.length || segs[0] === '**') return undefined;
-  return segs.map((s) => (s === '**' ? '**' : segmentRegex(s, ignoreCase)));
+  return segs.map((s) => (s === '**' ? '**' : segmentMatcher(s, ignoreCase)));
 }
 
 /** Whether an anchored negation's segments could match some path strictly below `dirSegs`. */
-export function couldMatchBelow(pat: Array<RegExp | '**'>, dirSegs: string[]): boolean {
+export function couldMatchBelow(pat: readonly SegmentPattern[], dirSegs: string[]): boolean {
   for (let i = 0; i < dirSegs.length; i++) {
     if (i >= pat.length) return false;
     const p = pat[i];
