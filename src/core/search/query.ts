@@ -55,8 +55,8 @@ export interface ParsedQuery {
 const FILE_EXT =
   'py|pyi|pyx|js|jsx|mjs|cjs|ts|tsx|mts|cts|go|rs|java|kt|scala|rb|php|c|h|cc|cpp|hpp|cxx|cs|swift|m|mm|lua|sh|' +
   'json|ya?ml|toml|ini|cfg|md|rst|txt|html|css|scss|vue|svelte|sql|proto|gradle|xml';
-// Every pattern that scans free text starts only where a token starts (a lookbehind), or it re-scans each token
-// from every position inside it: quadratic, minutes for a pasted 100 KB minified line (bench: see the test).
+// A pattern that scans free text must start only where a token starts (a lookbehind) or bound what it repeats;
+// otherwise it re-scans a token from every position inside it: quadratic, minutes for a pasted 100 KB minified line.
 const PATH_RE = new RegExp(
   String.raw`(?<![\w.@~/\\-])(?:[A-Za-z]:)?(?:[\w.@~-]*[\\/])*[\w.@-]+\.(?:${FILE_EXT})(?![\w])(?::(\d+))?(?::\d+)?`,
   'g',
@@ -166,6 +166,11 @@ function decodeURIComponentSafe(s: string): string {
   }
 }
 
+/** A `/`-separated path's last segment, lower-cased: how paths are matched by name (RepoView's basename index). */
+export function lowerBasename(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1).toLowerCase();
+}
+
 function normalizePath(p: string): string {
   let s = p.replace(/\\/g, '/').replace(/^file:\/\//, '');
   s = s.replace(/^\.\//, '');
@@ -213,8 +218,9 @@ export function parseQuery(raw: string): ParsedQuery {
   for (const { re, frame } of OTHER_FRAMES) {
     for (const m of raw.matchAll(re)) {
       const f = frame(m);
-      frames.push({ ...f, path: normalizePath(f.path) });
-      framed.add(normalizePath(f.path).split('/').pop()!.toLowerCase());
+      const path = normalizePath(f.path);
+      frames.push({ ...f, path });
+      framed.add(lowerBasename(path));
       addPath(f.path, f.line);
       if (f.func) for (const part of f.func.split('.')) if (!part.startsWith('<')) addIdent(part, 3);
     }

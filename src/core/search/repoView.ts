@@ -13,6 +13,7 @@ import type { FileEntry, VectorStore } from '../index/vectorStore';
 import type { LexicalIndex } from '../index/lexical';
 import { Bm25Index } from './bm25';
 import { allFileCounts, fileCounts } from './fileTerms';
+import { lowerBasename } from './query';
 
 export interface FileInfo {
   path: string;
@@ -187,7 +188,7 @@ export class RepoView {
 
   private addFile(path: string, hash: string, chunkIds: string[], chunks: Chunk[], inFileIndex = false): void {
     const language = chunks[0]?.language ?? 'text';
-    const base = path.split('/').pop()!.toLowerCase();
+    const base = lowerBasename(path);
     const module = pythonModule(path);
     const stem = base === '__init__.py' ? (path.split('/').slice(-2, -1)[0] ?? '').toLowerCase() : base.replace(/\.[^.]+$/, '');
     const defs = new Set<string>();
@@ -241,7 +242,7 @@ export class RepoView {
     }
     const m = info.module ? this.byModule.get(info.module) : undefined;
     if (m?.delete(info.path) && m.size === 0) this.byModule.delete(info.module!);
-    this.byBasename.get(info.path.split('/').pop()!.toLowerCase())?.delete(info.path);
+    this.byBasename.get(lowerBasename(info.path))?.delete(info.path);
     this.fileBm25?.remove(info.path);
     this.files.delete(info.path);
   }

@@ -15,7 +15,7 @@ import type { LexicalHit, LexicalIndex } from '../index/lexical';
 import type { VectorStore } from '../index/vectorStore';
 import { stem } from '../text/stem';
 import { tokenizeCode } from '../text/tokenize';
-import { issueTitle, parseQuery, type ParsedQuery } from './query';
+import { issueTitle, lowerBasename, parseQuery, type ParsedQuery } from './query';
 import type { RepoView } from './repoView';
 import { byKey, byValueThenKey, reciprocalRankFusion } from './fusion';
 
@@ -250,7 +250,7 @@ const FBM_STOP = new Set(
 
 /** A mention's line is a line of the file it names, not of the TypeScript source a compiled `.js` came from. */
 function sameBasename(mentioned: string, file: string): boolean {
-  return mentioned.slice(mentioned.lastIndexOf('/') + 1).toLowerCase() === file.slice(file.lastIndexOf('/') + 1).toLowerCase();
+  return lowerBasename(mentioned) === lowerBasename(file);
 }
 
 /** Whether one of two `/`-separated paths is the other or ends with it at a segment boundary. */
