@@ -9,15 +9,18 @@ interface Rule {
   group?: number;
 }
 
+/** A PEM private-key marker line (`-----BEGIN RSA PRIVATE KEY-----`), as a pattern. */
+const pem = (edge: 'BEGIN' | 'END') => `-----${edge} (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----`;
+
 const RULES: Rule[] = [
   // A whole block, BEGIN to END within 16 KB (indented, or one JSON line with `\n` escapes, too). Unbounded, the lazy
   // scan ran from every BEGIN without an END to the end of the text: quadratic.
-  { kind: 'private-key', re: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----[\s\S]{0,16384}?-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----/g },
+  { kind: 'private-key', re: new RegExp(String.raw`${pem('BEGIN')}[\s\S]{0,16384}?${pem('END')}`, 'g') },
   // A block cut before its END (a read of part of a file): the key-shaped lines after BEGIN (base64, `Proc-Type:`
   // headers, blank), up to the first line that is not one. Such a block was sent as it was.
   {
     kind: 'private-key',
-    re: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----(?:(?:\r?\n|\\n)[ \t]*(?:[A-Za-z0-9+/=]+|[A-Za-z-]+: [^\r\n\\]*)?(?=\r?\n|\\n|["'`]|$))*/g,
+    re: new RegExp(String.raw`${pem('BEGIN')}(?:(?:\r?\n|\\n)[ \t]*(?:[A-Za-z0-9+/=]+|[A-Za-z-]+: [^\r\n\\]*)?(?=\r?\n|\\n|["'\`]|$))*`, 'g'),
   },
   { kind: 'openai-key', re: /\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}/g },
   { kind: 'anthropic-key', re: /\bsk-ant-[A-Za-z0-9_-]{20,}/g },
