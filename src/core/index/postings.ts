@@ -17,6 +17,8 @@
  * lengths leave the averages) and `compact()` rewrites the lists without dead documents, renumbering.
  */
 
+import { TopK } from './topK';
+
 const TF_BITS = 8;
 export const TF_MASK = (1 << TF_BITS) - 1; // also the largest tf a posting holds
 const MAX_DOCS = 2 ** (31 - TF_BITS); // 8.4M live + dead documents between compactions
@@ -62,6 +64,10 @@ export class Postings {
   private scores = new Float32Array(0);
   private masks = new Uint32Array(0);
   private pseudo = new Float32Array(0);
+  // Scratch document lists of `search` (reused: a long query touches most documents, and growing JS arrays for it
+  // was a megabyte of garbage per query).
+  private touchedBuf = new Int32Array(0);
+  private termBuf = new Int32Array(0);
 
   constructor(readonly fieldCount: number) {
     this.lists = Array.from({ length: fieldCount }, () => emptyLists(1024));
@@ -236,17 +242,23 @@ export class Postings {
     }
     const scores = this.scores;
     const masks = this.masks;
-    const touched: number[] = [];
+    if (this.touchedBuf.length < n) {
+      this.touchedBuf = new Int32Array(n * 2);
+      this.termBuf = new Int32Array(n * 2);
+    }
+    const touched = this.touchedBuf;
+    const termDocs = this.termBuf;
+    let touchedLen = 0;
     const terms = query.slice(0, 32);
     const allFields = [...Array(this.fieldCount).keys()];
     // BM25F: per term, the boost-weighted, length-normalised tf is summed over fields first, then saturated
     // once with one idf — so a match in a boosted field cannot outweigh a rarer term by boost alone.
     const pseudo = this.pseudo.length >= n ? this.pseudo : (this.pseudo = new Float32Array(n * 2));
-    const termDocs: number[] = [];
     terms.forEach((q, qi) => {
       const tid = this.vocab.get(q.term);
       if (tid === undefined) return;
       let df = 0;
+      let termLen = 0;
       for (const f of q.fields ?? allFields) {
         const l = this.lists[f];
         const len = tid < l.len.length ? l.len[tid] : 0;
@@ -260,60 +272,36 @@ export class Postings {
           const p = data[i];
           const doc = p >>> TF_BITS;
           if (this.docs[doc] === null) continue;
-          if (pseudo[doc] === 0) termDocs.push(doc);
+          if (pseudo[doc] === 0) termDocs[termLen++] = doc;
           pseudo[doc] += (w * (p & TF_MASK)) / (1 - b + (b * lens[doc]) / avg);
         }
       }
-      if (!termDocs.length) return;
+      if (!termLen) return;
       const idf = Math.log(1 + (this.live - df + 0.5) / (df + 0.5));
       const scale = q.weight * idf * (k1 + 1);
-      for (const doc of termDocs) {
+      for (let j = 0; j < termLen; j++) {
+        const doc = termDocs[j];
         const t = pseudo[doc];
         pseudo[doc] = 0;
-        if (masks[doc] === 0) touched.push(doc);
+        if (masks[doc] === 0) touched[touchedLen++] = doc;
         scores[doc] += (scale * t) / (k1 + t);
         masks[doc] |= 1 << qi;
       }
-      termDocs.length = 0;
     });
     const all = terms.length >= 32 ? 0xffffffff : (1 << terms.length) - 1;
-    // top-k by a bounded min-heap over touched documents
-    const heap: number[] = [];
     // Equal scores rank by id (as the result is sorted), not by document number, which depends on past updates.
     const docs = this.docs;
-    const less = (a: number, c: number) => scores[a] < scores[c] || (scores[a] === scores[c] && docs[a]! > docs[c]!);
-    const siftDown = (i: number) => {
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < heap.length && less(heap[l], heap[m])) m = l;
-        if (r < heap.length && less(heap[r], heap[m])) m = r;
-        if (m === i) return;
-        [heap[i], heap[m]] = [heap[m], heap[i]];
-        i = m;
-      }
-    };
-    for (const doc of touched) {
+    const top = new TopK(k, (a, c) => scores[a] < scores[c] || (scores[a] === scores[c] && docs[a]! > docs[c]!));
+    for (let j = 0; j < touchedLen; j++) {
+      const doc = touched[j];
       if (opts.requireAll && (masks[doc] & all) !== all) continue;
-      if (opts.filter && !opts.filter(this.docs[doc]!)) continue;
-      if (heap.length < k) {
-        heap.push(doc);
-        for (let i = heap.length - 1; i > 0; ) {
-          const p = (i - 1) >> 1;
-          if (!less(heap[i], heap[p])) break;
-          [heap[i], heap[p]] = [heap[p], heap[i]];
-          i = p;
-        }
-      } else if (less(heap[0], doc)) {
-        heap[0] = doc;
-        siftDown(0);
-      }
+      if (opts.filter && !opts.filter(docs[doc]!)) continue;
+      top.offer(doc);
     }
-    const out = heap.map((doc) => ({ id: this.docs[doc]!, score: scores[doc], matched: masks[doc] }));
-    for (const doc of touched) {
-      scores[doc] = 0;
-      masks[doc] = 0;
+    const out = top.heap.map((doc) => ({ id: this.docs[doc]!, score: scores[doc], matched: masks[doc] }));
+    for (let j = 0; j < touchedLen; j++) {
+      scores[touched[j]] = 0;
+      masks[touched[j]] = 0;
     }
     return out.sort((a, c) => c.score - a.score || (a.id < c.id ? -1 : 1));
   }

@@ -35,6 +35,10 @@ export class Bm25Index {
   /** Score accumulator of `search` and its touched marks, by doc id; all zero between searches. */
   private acc = new Float64Array(0);
   private seen = new Uint8Array(0);
+  // Scratch lists of `search`: touched documents, those the filter keeps, and their scores (no garbage per query).
+  private touchedBuf = new Int32Array(0);
+  private keptBuf = new Int32Array(0);
+  private scoreBuf = new Float64Array(0);
   private readonly k1: number;
   private readonly b: number;
 
@@ -194,10 +198,14 @@ export class Bm25Index {
     if (this.acc.length < this.keys.length) {
       this.acc = new Float64Array(Math.ceil(this.keys.length * 1.25));
       this.seen = new Uint8Array(this.acc.length);
+      this.touchedBuf = new Int32Array(this.acc.length);
+      this.keptBuf = new Int32Array(this.acc.length);
+      this.scoreBuf = new Float64Array(this.acc.length);
     }
     const acc = this.acc;
     const seen = this.seen;
-    const touched: number[] = [];
+    const touched = this.touchedBuf;
+    let touchedLen = 0;
     for (const { term, weight } of terms) {
       const tid = this.termIds.get(term);
       if (tid === undefined) continue;
@@ -208,22 +216,29 @@ export class Bm25Index {
         const norm = tf + this.k1 * (1 - this.b + (this.b * this.lens[id]) / avg);
         if (!seen[id]) {
           seen[id] = 1;
-          touched.push(id);
+          touched[touchedLen++] = id;
         }
         acc[id] += (idf * tf * (this.k1 + 1)) / norm;
       }
     }
-    let kept = filter ? touched.filter((id) => filter(this.keys[id]!)) : touched;
-    if (kept.length > k) {
-      // Only documents scoring at least the k-th best can be in the top k: sort those alone.
-      const sorted = Float64Array.from(kept, (id) => acc[id]).sort();
-      const kth = sorted[sorted.length - k];
-      kept = kept.filter((id) => acc[id] >= kth);
+    const kept = filter ? this.keptBuf : touched;
+    let keptLen = touchedLen;
+    if (filter) {
+      keptLen = 0;
+      for (let j = 0; j < touchedLen; j++) if (filter(this.keys[touched[j]]!)) kept[keptLen++] = touched[j];
     }
-    const out = kept.map((id) => ({ key: this.keys[id]!, score: acc[id] }));
-    for (const id of touched) {
-      acc[id] = 0;
-      seen[id] = 0;
+    // Only documents scoring at least the k-th best can be in the top k.
+    let kth = -Infinity;
+    if (keptLen > k) {
+      const sorted = this.scoreBuf.subarray(0, keptLen);
+      for (let j = 0; j < keptLen; j++) sorted[j] = acc[kept[j]];
+      kth = sorted.sort()[keptLen - k];
+    }
+    const out: { key: string; score: number }[] = [];
+    for (let j = 0; j < keptLen; j++) if (acc[kept[j]] >= kth) out.push({ key: this.keys[kept[j]]!, score: acc[kept[j]] });
+    for (let j = 0; j < touchedLen; j++) {
+      acc[touched[j]] = 0;
+      seen[touched[j]] = 0;
     }
     out.sort((a, b) => b.score - a.score || (a.key < b.key ? -1 : 1));
     return out.slice(0, k);
