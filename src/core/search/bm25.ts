@@ -210,7 +210,9 @@ export class Bm25Index {
       const tid = this.termIds.get(term);
       if (tid === undefined) continue;
       const idf = this.idf(term) * weight;
-      for (const packed of this.postings[tid]) {
+      const list = this.postings[tid];
+      for (let j = 0; j < list.length; j++) {
+        const packed = list[j];
         const id = Math.floor(packed / TF_SPAN);
         const tf = packed - id * TF_SPAN;
         const norm = tf + this.k1 * (1 - this.b + (this.b * this.lens[id]) / avg);
