@@ -68,6 +68,9 @@ export class Postings {
   // was a megabyte of garbage per query).
   private touchedBuf = new Int32Array(0);
   private termBuf = new Int32Array(0);
+  // Scratch of `add`: tf by term id (all zero between calls) and the document's term ids in first-occurrence order.
+  private tfCount = new Int32Array(1024);
+  private tfOrder: number[] = [];
 
   constructor(readonly fieldCount: number) {
     this.lists = Array.from({ length: fieldCount }, () => emptyLists(1024));
@@ -106,16 +109,23 @@ export class Postings {
       this.lengths[f][doc] = tokens.length;
       this.totalLen[f] += tokens.length;
       if (!tokens.length) continue;
-      const tf = new Map<string, number>();
-      for (const t of tokens) tf.set(t, (tf.get(t) ?? 0) + 1);
-      for (const [term, n] of tf) {
-        let tid = this.vocab.get(term);
+      // Term frequencies counted by term id in a reused array (a Map per field per document was most of a cold
+      // build's lexical garbage); postings go out in first-occurrence order, as new term ids are given.
+      let distinct = 0;
+      for (const t of tokens) {
+        let tid = this.vocab.get(t);
         if (tid === undefined) {
           tid = this.terms.length;
-          this.vocab.set(term, tid);
-          this.terms.push(term);
+          this.vocab.set(t, tid);
+          this.terms.push(t);
         }
-        this.push(f, tid, (doc << TF_BITS) | Math.min(n, TF_MASK));
+        if (tid >= this.tfCount.length) this.tfCount = Int32Array.from({ length: tid * 2 + 2 }, (_, i) => this.tfCount[i] ?? 0);
+        if (this.tfCount[tid]++ === 0) this.tfOrder[distinct++] = tid;
+      }
+      for (let i = 0; i < distinct; i++) {
+        const tid = this.tfOrder[i];
+        this.push(f, tid, (doc << TF_BITS) | Math.min(this.tfCount[tid], TF_MASK));
+        this.tfCount[tid] = 0;
       }
     }
   }

@@ -57,9 +57,11 @@ test('postings: after thousands of adds and removes, with lists moving in the ar
 
 test('postings: a restored snapshot searches the same and keeps growing correctly', () => {
   const rand = lcg(99);
-  const vocab = Array.from({ length: 120 }, (_, i) => `t${i}`);
+  // More terms than `add`'s first tf scratch holds (1024), so adds after the restore meet term ids past it.
+  const vocab = Array.from({ length: 3000 }, (_, i) => `t${i}`);
   const first = new Postings(FIELDS);
   const docs: [string, string[][]][] = Array.from({ length: 400 }, (_, i) => [`d${i}`, randomDoc(rand, vocab)]);
+  docs[0] = ['d0', [vocab.slice(0, 1500), [], vocab.slice(2000)]]; // every term has an id before the restore
   for (const [id, d] of docs.slice(0, 250)) first.add(id, d);
   const restored = Postings.restore(first.snapshot());
   for (const q of queries(vocab.concat(Array(200).fill('t0')))) assert.deepEqual(restored.search(q, 20, BOOST), first.search(q, 20, BOOST));
@@ -67,6 +69,8 @@ test('postings: a restored snapshot searches the same and keeps growing correctl
   for (const [id, d] of docs.slice(250)) restored.add(id, d);
   const fresh = new Postings(FIELDS);
   for (const [id, d] of docs) fresh.add(id, d);
+  const expectedDf = (t: string) => Array.from({ length: FIELDS }, (_, f) => docs.filter(([, d]) => d[f].includes(t)).length);
+  for (const t of vocab) assert.deepEqual(fresh.df(t), expectedDf(t));
   for (const t of vocab) assert.deepEqual(restored.df(t), fresh.df(t));
   for (const q of queries(vocab.concat(Array(200).fill('t0')))) assert.deepEqual(restored.search(q, 40, BOOST), fresh.search(q, 40, BOOST));
 });
