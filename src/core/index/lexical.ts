@@ -102,7 +102,8 @@ export interface QueryTerm {
 }
 
 const NARROWING: LexicalField[][] = [['name', 'qualifiedName', 'path', 'signature'], ['name', 'qualifiedName']];
-const sum = (per: Map<LexicalField, number>, fields: LexicalField[]) => fields.reduce((n, f) => n + (per.get(f) ?? 0), 0);
+/** Postings of a term in `fields`, from its per-field counts (Postings.df, in FIELDS order). */
+const sum = (per: number[], fields: LexicalField[]) => fields.reduce((n, f) => n + per[FIELDS.indexOf(f)], 0);
 
 export class LexicalIndex {
   private readonly engine: Postings;
@@ -170,15 +171,6 @@ export class LexicalIndex {
     return { docs: e.documents, terms: e.vocabulary, length: (doc) => e.documentLength(f, doc), forEach: (t, fn) => e.forEachPosting(f, t, fn) };
   }
 
-  /** Postings of `term` per field (fields without any are left out). */
-  postings(term: string): Map<LexicalField, number> {
-    const out = new Map<LexicalField, number>();
-    this.engine.df(term).forEach((n, i) => {
-      if (n) out.set(FIELDS[i], n);
-    });
-    return out;
-  }
-
   /**
    * The plan a query is reduced to: weighted terms, each searched in all fields or, when it is too common,
    * only in the identifier fields (see the module comment).
@@ -222,8 +214,7 @@ export class LexicalIndex {
     }
     const weight = (t: string) => (variantOf.has(t) ? base(variantOf.get(t)!) * VARIANT_WEIGHT : base(t));
     const plan = (term: string): (QueryTerm & { cost: number }) | undefined => {
-      const per = this.postings(term);
-      if (!per) return { term, weight: weight(term), cost: 0 }; // internals unreachable: no cost model
+      const per = this.engine.df(term);
       let fields: LexicalField[] | undefined;
       let cost = sum(per, FIELDS);
       if (cost === 0) return undefined; // matches nothing
