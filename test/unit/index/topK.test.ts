@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TopK } from '../../../src/core/index/topK';
 
-test('TopK keeps exactly the k best of a stream, whatever its order, ties broken by the order it is given', () => {
+test('TopK keeps exactly the k best of a stream, whatever order they come in, with ties decided by `less` alone', () => {
   let seed = 7;
   const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   for (let round = 0; round < 200; round++) {
