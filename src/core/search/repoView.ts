@@ -36,16 +36,25 @@ export interface FileInfo {
 const DEF_KINDS = new Set(['function', 'method', 'class', 'interface', 'struct', 'enum', 'trait', 'type', 'constant', 'module']);
 const NON_CODE = new Set(['text', 'markdown', 'json', 'yaml', 'toml', 'xml', 'html', 'css', 'ini', 'restructuredtext', 'rst', 'csv']);
 
+/** Test directories: `test(s)`, `spec(s)`, `__tests__`, `e2e`, `runtime-tests`, and .NET test projects (`Foo.Tests`). */
+const TEST_DIR = /^(tests?|testing|__tests__|specs?|e2e)$|[.\-_](unit)?tests$|\.(unit)?test$/;
+/** Test files by each language's convention (matched against the file name in its own case). */
+const TEST_FILE = [
+  /^test_.*\.(py|rb|c|cc|cpp|cxx)$/, // test_x.py, test_x.rb, test_x.c
+  /_(unit)?tests?\.(py|go|rb|c|cc|cpp|cxx|h|hpp)$/, // x_test.go, x_unittest.cc, x_test.rb
+  /_spec\.rb$/,
+  /\.(test|spec)\.[cm]?[jt]sx?$/,
+  /^Test[A-Z_0-9].*\.(java|kt|cs|php|scala)$/, // TestCart.java
+  /[a-z0-9](Tests?|IT)\.(java|kt|cs|php|scala|swift)$/, // CartTest.java, CartTests.cs, CartIT.java
+  /^tests?\.rs$|_tests?\.rs$/,
+];
+
 export function isTestPath(p: string): boolean {
-  const lower = p.toLowerCase();
-  const segs = lower.split('/');
+  const segs = p.split('/');
   const base = segs[segs.length - 1];
-  if (segs.slice(0, -1).some((s) => s === 'test' || s === 'tests' || s === 'testing' || s === '__tests__' || s === 'spec' || s === 'specs' || s === 'e2e'))
-    return true;
-  return (
-    /^test_.*\.py$/.test(base) || /_tests?\.py$/.test(base) || base === 'conftest.py' || /_test\.go$/.test(base) ||
-    /\.(test|spec)\.[cm]?[jt]sx?$/.test(base) || /^test[A-Z_]?.*\.(java|kt)$/.test(p.split('/').pop() ?? '') || /tests?\.rs$/.test(base)
-  );
+  for (let i = 0; i < segs.length - 1; i++) if (TEST_DIR.test(segs[i].toLowerCase())) return true;
+  if (base === 'conftest.py') return true;
+  return TEST_FILE.some((re) => re.test(base));
 }
 
 export function isDocPath(p: string, language: string): boolean {

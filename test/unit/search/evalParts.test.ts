@@ -120,6 +120,14 @@ test('800-token windows overlap by about 120 tokens and cover every line', () =>
 test('file kinds and Python modules', () => {
   assert.ok(isTestPath('tests/test_x.py') && isTestPath('src/a_test.go') && isTestPath('src/x.spec.ts') && isTestPath('pkg/conftest.py'));
   assert.ok(!isTestPath('django/db/models/query.py'));
+  // Each language's own convention (held-out repositories: leveldb, Newtonsoft.Json, gson, rack, guzzle, ripgrep).
+  for (const p of ['db/skiplist_test.cc', 'util/env_unittest.cc', 'src/test_x.c', 'Src/Newtonsoft.Json.Tests/JsonTests.cs', 'Src/Foo.UnitTest/A.cs',
+    'gson/src/main/java/CartTest.java', 'a/CartIT.java', 'a/TestCart.java', 'spec/rack/lint_spec.rb', 'lib/x_test.rb', 'src/ClientTest.php',
+    'crates/x/src/tests.rs', 'runtime-tests/bun/index.ts'])
+    assert.ok(isTestPath(p), p);
+  for (const p of ['src/contest.rs', 'src/latest.rs', 'doc/data/messages/u/using-constant-test/bad.py', 'src/_pytest/python.py', 'lib/Testament.java',
+    'src/Contest.java', 'src/attestation.c', 'sklearn/utils/_testing.py'])
+    assert.ok(!isTestPath(p), p);
   assert.equal(pythonModule('django/db/models/query.py'), 'django.db.models.query');
   assert.equal(pythonModule('src/click/__init__.py'), 'click');
   assert.equal(pythonModule('a.ts'), undefined);
