@@ -4,7 +4,7 @@ import { DEFAULT_CHUNK_OPTIONS } from '../types';
 import { resolveAssets } from './assets';
 import { definitionChunks } from './build';
 import { sectionChunks } from './fallback';
-import { GrammarLoader } from './grammars';
+import { blankMatches, GrammarLoader } from './grammars';
 import { assignIds, type Draft } from './ids';
 import { loadRegistry, type Registry } from './registry';
 import { Lines } from './text';
@@ -52,7 +52,8 @@ export function createChunker(opts: ChunkerOptions = {}): Chunker {
         const key = `${language}\0${path}`;
         let tree = null;
         try {
-          tree = trees ? trees.parse(grammar.parser, key, text) : grammar.parser.parse(text);
+          const source = blankMatches(text, grammar.blank);
+          tree = trees ? trees.parse(grammar.parser, key, source) : grammar.parser.parse(source);
           if (tree) drafts = definitionChunks(path, language, lines, tree.rootNode, grammar, o);
         } catch {
           drafts = undefined; // fall back to line windows

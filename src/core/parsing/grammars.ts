@@ -24,6 +24,12 @@ export interface LanguageConfig {
   scopeSeparator?: string;
   /** How deep below a searched node the query may start matching (default 6); containers deeper are searched again. */
   maxStartDepth?: number;
+  /**
+   * A regular expression (multiline) for lines to blank, length kept, before parsing: C#'s `#if` directives inside
+   * a declaration (`class A\n#if X\n : I\n#endif\n{`) break tree-sitter-c-sharp's parse of the whole class. Chunk
+   * text stays verbatim.
+   */
+  blankBeforeParse?: string;
 }
 
 const DEFAULT_CONFIG: LanguageConfig = { commentTypes: ['comment'], docPrefixes: [], wrappers: [], attached: [], signatureSkip: [] };
@@ -33,6 +39,13 @@ export interface Grammar {
   parser: Parser;
   query: Query;
   config: LanguageConfig;
+  /** `config.blankBeforeParse`, compiled (`gm`). */
+  blank?: RegExp;
+}
+
+/** `text` with every match of `re` (global) replaced by as many spaces: rows and columns are unchanged. */
+export function blankMatches(text: string, re: RegExp | undefined): string {
+  return re ? text.replace(re, (m) => ' '.repeat(m.length)) : text;
 }
 
 /** How many grammars have been loaded by this process (all loaders together); for tests. */
@@ -103,6 +116,7 @@ export class GrammarLoader {
     parser.setLanguage(language);
     const cfgText = readOptional(path.join(qdir, 'language.json'));
     const config: LanguageConfig = { ...DEFAULT_CONFIG, ...(cfgText ? (JSON.parse(cfgText) as Partial<LanguageConfig>) : {}) };
-    return { id: lang.id, parser, query, config };
+    const blank = config.blankBeforeParse ? new RegExp(config.blankBeforeParse, 'gm') : undefined;
+    return { id: lang.id, parser, query, config, ...(blank ? { blank } : {}) };
   }
 }
