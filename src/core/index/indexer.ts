@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import type { Host } from '../host';
 import type { Chunk, ChunkOptions, SkippedFile } from '../types';
@@ -11,6 +10,7 @@ import { VectorStore, type FileEntry } from './vectorStore';
 import { SkipMemo } from './skipMemo';
 import { LexicalIndex } from './lexical';
 import { ShardCompletion } from './shardCompletion';
+import { lexicalFingerprint, readChunkerStamp, storeChunks, writeChunkerStamp } from './derivation';
 
 export interface IndexReport {
   files: number;
@@ -42,6 +42,8 @@ export interface IndexerOptions {
   chunkOptions?: Partial<ChunkOptions>;
   /** Another process holds the lock: load and search, but never write. */
   readOnly?: boolean;
+  /** The chunker's fingerprint: when the index was chunked with another, the next full sync re-chunks every file. */
+  chunker?: string;
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
 }
 
@@ -64,6 +66,9 @@ export class Indexer {
   private lexicalDirty = false;
   private flushTimer: NodeJS.Timeout | undefined;
   private lastFlush = performance.now();
+  /** The index was chunked by another chunker (see `chunker`); `rechunk`: it holds files, each re-chunked by the next full sync. */
+  private staleStamp = false;
+  private rechunk = false;
 
   private constructor(
     private readonly opts: IndexerOptions,
@@ -79,16 +84,21 @@ export class Indexer {
       dimension: opts.embedder.dimension,
       onDamage: (d) => log('warn', `index shard ${d.shard} was damaged (${d.reason}); its files will be re-indexed`),
     });
-    const fp = fingerprint(store, opts);
+    const fp = lexicalFingerprint(store, opts.chunkOptions);
     const lexFile = path.join(opts.dir, 'lexical.bin');
     let lexical = await LexicalIndex.load(lexFile, fp).catch((e: Error) => {
       log('warn', `lexical index unreadable (${e.message}); rebuilding it`);
       return undefined;
     });
     const skips = await SkipMemo.load(path.join(opts.dir, 'skipped.json'));
-    const indexer = new Indexer(opts, store, lexical ?? LexicalIndex.rebuild(allChunks(store)), skips);
+    const indexer = new Indexer(opts, store, lexical ?? LexicalIndex.rebuild(storeChunks(store)), skips);
     if (!lexical && store.stats().chunks > 0) indexer.lexicalDirty = true;
     lexical = undefined;
+    if (opts.chunker && (await readChunkerStamp(opts.dir)) !== opts.chunker) {
+      indexer.staleStamp = true;
+      indexer.rechunk = store.stats().files > 0;
+      if (indexer.rechunk) log('info', 'the chunker changed since this index was built: the next sync re-chunks every file');
+    }
     return indexer;
   }
 
@@ -185,7 +195,7 @@ export class Indexer {
     const todo: { path: string; allowMinified: boolean }[] = [];
     for (const f of walked.files) {
       seen.add(f.path);
-      const st = this.fileState(f);
+      const st = this.rechunk && this.store.getFile(f.path) ? { state: 'modified' as const } : this.fileState(f);
       if (st.state === 'unchanged') report.unchanged++;
       else if (st.state === 'skipped') report.skipped.push(st.skipped);
       else todo.push({ path: f.path, allowMinified: !!f.forceInclude });
@@ -193,10 +203,12 @@ export class Indexer {
     for (const f of [...this.store.files()]) if (!seen.has(f.path)) this.removeOne(f.path, report);
     this.skips.keepOnly(seen);
     try {
-      await this.processPaths(ShardCompletion.inShardOrder(todo, (p) => this.store.shardOf(p)), report, signal, false, true);
+      await this.processPaths(ShardCompletion.inShardOrder(todo, (p) => this.store.shardOf(p)), report, signal, this.rechunk, true);
     } finally {
       await this.save(true); // what was committed before a cancel is kept
     }
+    if (this.staleStamp && this.opts.chunker) await writeChunkerStamp(this.opts.dir, this.opts.chunker);
+    this.staleStamp = this.rechunk = false;
     return this.finish(report, t0);
   }
 
@@ -360,7 +372,7 @@ export class Indexer {
 
   private async persistLexical(): Promise<void> {
     if (!this.lexicalDirty) return;
-    await this.lexical.save(path.join(this.opts.dir, 'lexical.bin'), fingerprint(this.store, this.opts));
+    await this.lexical.save(path.join(this.opts.dir, 'lexical.bin'), lexicalFingerprint(this.store, this.opts.chunkOptions));
     this.lexicalDirty = false;
   }
 
@@ -387,14 +399,3 @@ function emptyReport(): IndexReport {
   return { files: 0, chunks: 0, added: 0, updated: 0, removed: 0, unchanged: 0, skipped: [], ms: 0 };
 }
 
-function* allChunks(store: VectorStore): Iterable<Chunk> {
-  for (const f of store.files()) for (const id of f.chunkIds) yield store.getChunk(id)!;
-}
-
-/** What the lexical index is derived from: the set of (path, content hash) and the chunking options. */
-function fingerprint(store: VectorStore, opts: IndexerOptions): string {
-  const h = createHash('sha256').update(JSON.stringify(opts.chunkOptions ?? {}));
-  const entries = [...store.files()].map((f) => `${f.path}\0${f.hash}`).sort();
-  for (const e of entries) h.update(e).update('\n');
-  return h.digest('hex');
-}

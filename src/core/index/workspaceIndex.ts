@@ -4,6 +4,7 @@ import { FsHost } from '../fsHost';
 import type { Host } from '../host';
 import type { ChunkOptions } from '../types';
 import { createChunker } from '../parsing/chunker';
+import { chunkerFingerprint } from '../parsing/fingerprint';
 import type { Embedder } from '../embed/embedder';
 import { embedderDirName, embedderKey } from '../embed/embedder';
 import { createEmbedder, localSpecOf, type EmbedderConfig } from '../embed/factory';
@@ -95,6 +96,7 @@ export async function openWorkspaceIndex(opts: OpenIndexOptions): Promise<Worksp
       walk: opts.walk,
       chunkOptions: opts.chunkOptions,
       readOnly: !!readOnly,
+      chunker: chunkerFingerprint(),
       log,
     });
     log('info', `index ${embedderKey(embedder)} at ${dir}`);

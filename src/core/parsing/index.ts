@@ -2,3 +2,4 @@
 export { createChunker, type Chunker, type ChunkerOptions } from './chunker';
 export { chunkId } from './ids';
 export { loadStats } from './grammars';
+export { chunkerFingerprint, CHUNKER_VERSION } from './fingerprint';

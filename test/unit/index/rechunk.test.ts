@@ -1,0 +1,110 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { BuiltinEmbedder } from '../../../src/core/embed/builtin';
+import type { Embedder, EmbedOptions } from '../../../src/core/embed/embedder';
+import { FsHost } from '../../../src/core/fsHost';
+import { findRepoRoot } from '../../../src/core/parsing/assets';
+import { Indexer } from '../../../src/core/index/indexer';
+import { InProcessProcessor } from '../../../src/core/index/workerPool';
+import { chunkerFingerprint, chunkId, createChunker, type Chunker } from '../../../src/core/parsing';
+import { makeWorkspace, SAMPLE_FILES, tempDir } from '../../helpers/workspace';
+
+/** The builtin embedder, counting the texts it embeds. */
+class CountingEmbedder implements Embedder {
+  readonly inner = new BuiltinEmbedder();
+  readonly id = this.inner.id;
+  readonly model = this.inner.model;
+  readonly dimension = this.inner.dimension;
+  texts = 0;
+  embed(texts: string[], opts?: EmbedOptions): Promise<Float32Array[]> {
+    this.texts += texts.length;
+    return this.inner.embed(texts, opts);
+  }
+}
+
+const real = createChunker({ treeCache: 0 });
+/** An "older" chunker: Python definitions named as a grammar with a bug might have named them. */
+const older: Chunker = {
+  languageOf: (p) => real.languageOf(p),
+  async chunk(p, text, o) {
+    const cs = await real.chunk(p, text, o);
+    if (!p.endsWith('.py')) return cs;
+    return cs.map((c) => ({ ...c, qualifiedName: `stale.${c.qualifiedName}`, id: chunkId(c.path, c.kind, `stale.${c.qualifiedName}`, c.hash) }));
+  },
+};
+
+async function openWith(root: string, dir: string, chunker: Chunker, key: string, embedder: Embedder, log?: (m: string) => void) {
+  return Indexer.open({
+    host: new FsHost(root), dir, embedder, processor: new InProcessProcessor(chunker, embedder), processorEmbeds: true, chunker: key,
+    log: (_l, m) => log?.(m),
+  });
+}
+
+const names = (ix: Indexer) => [...ix.store.chunks()].map((c) => `${c.path}#${c.qualifiedName}`).sort();
+
+test('a changed chunker re-chunks every file on the next full sync, re-embedding only the chunks that changed', async () => {
+  const root = makeWorkspace(SAMPLE_FILES);
+  const dir = tempDir('idx');
+  const e1 = new CountingEmbedder();
+  let ix = await openWith(root, dir, older, 'older', e1);
+  await ix.indexAll();
+  assert.ok(names(ix).some((n) => n.endsWith('#stale.render_report')));
+  await ix.close();
+  assert.equal(JSON.parse(readFileSync(path.join(dir, 'chunker.json'), 'utf8')).fingerprint, 'older');
+
+  // Same files, same size and mtime: only the stamp says the chunks are stale.
+  const e2 = new CountingEmbedder();
+  const messages: string[] = [];
+  ix = await openWith(root, dir, real, 'current', e2, (m) => messages.push(m));
+  assert.ok(messages.some((m) => /chunker changed/.test(m)), messages.join('\n'));
+  const r = await ix.indexAll();
+  assert.equal(r.updated, Object.keys(SAMPLE_FILES).length);
+  assert.equal(r.unchanged, 0);
+  const pyChunks = [...ix.store.chunks()].filter((c) => c.path.endsWith('.py')).length;
+  assert.ok(pyChunks >= 3);
+  assert.equal(e2.texts, pyChunks, 'only the renamed (Python) chunks are embedded again');
+  const after = names(ix);
+  await ix.close();
+
+  // Equal to a fresh build with the current chunker, and stamped: the next sync has nothing to do.
+  const fresh = await openWith(root, tempDir('fresh'), real, 'current', new CountingEmbedder());
+  await fresh.indexAll();
+  assert.deepEqual(after, names(fresh));
+  await fresh.close();
+  ix = await openWith(root, dir, real, 'current', new CountingEmbedder());
+  const again = await ix.indexAll();
+  assert.deepEqual([again.updated, again.unchanged], [0, Object.keys(SAMPLE_FILES).length]);
+  await ix.close();
+});
+
+test('an index without a chunker stamp (built before stamps) is re-chunked once; a new one is stamped at its first sync', async () => {
+  const root = makeWorkspace(SAMPLE_FILES);
+  const dir = tempDir('idx');
+  let ix = await openWith(root, dir, real, 'current', new CountingEmbedder());
+  assert.equal(existsSync(path.join(dir, 'chunker.json')), false);
+  await ix.indexAll();
+  await ix.close();
+  rmSync(path.join(dir, 'chunker.json'));
+  const e = new CountingEmbedder();
+  ix = await openWith(root, dir, real, 'current', e);
+  const r = await ix.indexAll();
+  assert.equal(r.updated, Object.keys(SAMPLE_FILES).length);
+  assert.equal(e.texts, 0, 'the chunks came out the same: nothing is embedded again');
+  await ix.close();
+  assert.equal(JSON.parse(readFileSync(path.join(dir, 'chunker.json'), 'utf8')).fingerprint, 'current');
+});
+
+test('the chunker fingerprint is stable and changes with a grammar asset', () => {
+  assert.match(chunkerFingerprint(), /^[0-9a-f]{32}$/);
+  assert.equal(chunkerFingerprint(), chunkerFingerprint());
+  // Two copies of the assets in the bundled layout: equal, until one language's settings change.
+  const grammars = path.join(findRepoRoot(__dirname)!, 'grammars');
+  const [a, b] = [tempDir('assets'), tempDir('assets')];
+  for (const d of [a, b]) cpSync(grammars, d, { recursive: true });
+  assert.equal(chunkerFingerprint(a), chunkerFingerprint(b));
+  const cfg = path.join(b, 'csharp', 'language.json');
+  writeFileSync(cfg, readFileSync(cfg, 'utf8').replace('"blankBeforeParse"', '"blankBeforeParseOff"'));
+  assert.notEqual(chunkerFingerprint(a), chunkerFingerprint(b));
+});
