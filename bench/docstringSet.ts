@@ -1,0 +1,127 @@
+/**
+ * bench/docstringSet: builds a held-out docstring→function set, in the format of ../shared/eval/docstring2func_dev.jsonl,
+ * from repositories in languages the development sets do not have (Rust, Java, C, C++, C#, Ruby, PHP, JavaScript).
+ *   node out/bench/docstringSet.js --out bench/questions/heldout-docstring.jsonl [--per 40] owner/name=/path/to/clone …
+ * Each clone is read at its checked-out commit. A row is a documented function or method outside tests, examples
+ * and docs, whose doc comment's first sentence has 4+ words once the function's own name is masked ("this function";
+ * a leading name, Go style, is dropped). A row is kept only if blanking its doc comment the way `pinpoint eval` does
+ * (src/core/search/eval/sets.ts `blankDocComment`) leaves the chunk without a doc, and its sentence is unique in the
+ * repository. `--per` rows per repository are drawn with a fixed seed. Nothing is fitted on this set: it measures how
+ * the shipped weights carry to languages and code they were not fitted on.
+ */
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { FsHost } from '../src/core/fsHost';
+import { createChunker } from '../src/core/parsing';
+import { scanWorkspace } from '../src/core/scan';
+import { isDocPath, isExamplePath, isTestPath } from '../src/core/search/repoView';
+import { blankDocComment } from '../src/core/search/eval/sets';
+import type { Chunk } from '../src/core/types';
+import { arg } from './common';
+
+const EXT_LANG: Record<string, string> = {
+  rs: 'rust', java: 'java', c: 'c', h: 'c', cc: 'cpp', cpp: 'cpp', hpp: 'cpp', cs: 'csharp', rb: 'ruby', php: 'php',
+  js: 'js', mjs: 'js', cjs: 'js', ts: 'ts', go: 'go', py: 'py',
+};
+
+/** The doc's first sentence, markup removed (XML doc tags, Javadoc/JSDoc inline tags, Markdown links). */
+export function firstSentence(doc: string): string {
+  let t = doc;
+  const summary = /<summary>([\s\S]*?)<\/summary>/i.exec(t);
+  if (summary) t = summary[1];
+  t = t.split(/\n\s*\n/)[0]; // first paragraph
+  t = t.split('\n').filter((l) => !/^\s*[@:]\w/.test(l)).join(' '); // block tags (@param, :nodoc:)
+  t = t.replace(/<see\s+(?:c?ref|langword)="(?:[A-Z]:)?([^"]+)"\s*\/>/g, '$1').replace(/<\/?[a-z]+[^>]*>/gi, '');
+  t = t.replace(/\{@(?:link|linkplain|code|literal)\s+([^}]*)\}/g, '$1').replace(/\[([^\]]+)\]\([^)]*\)/g, '$1');
+  t = t.replace(/\s+/g, ' ').trim();
+  const m = /^(.+?[.!?])(\s|$)/.exec(t);
+  return (m ? m[1] : t).trim();
+}
+
+/**
+ * The sentence with the function's own name masked (case-sensitive: `Add each glob` is not the method `add`), or
+ * undefined when too little is left. A sentence that opens with the name (Go's `Foo returns …`) loses it.
+ */
+export function maskName(sentence: string, name: string): string | undefined {
+  const esc = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  let s = sentence.replace(new RegExp(`^\`?${esc}\`?(\\(\\))?\\s+`), '');
+  s = s.replace(new RegExp(`(?<![\\w$])\`?${esc}\`?(\\(\\))?(?![\\w$])`, 'g'), 'this function');
+  const words = s.split(/\s+/).filter((w) => /[a-z]{2}/i.test(w));
+  return words.length >= 4 ? s : undefined;
+}
+
+/** A small seeded PRNG (mulberry32), so the same clones give the same set. */
+function rng(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface Row { repo: string; commit: string; lang: string; query: string; gold_path: string; gold_symbol: string; start_line: number; end_line: number }
+
+async function rowsOf(repo: string, dir: string, per: number): Promise<Row[]> {
+  const commit = execFileSync('git', ['-C', dir, 'rev-parse', 'HEAD'], { encoding: 'utf8' }).trim();
+  const chunker = createChunker({ treeCache: 0 });
+  const host = new FsHost(dir);
+  const candidates: { c: Chunk; query: string; text: string }[] = [];
+  const texts = new Map<string, string>();
+  await scanWorkspace(host, chunker, {
+    onChunks: (p, cs) => {
+      const ext = p.split('.').pop()!.toLowerCase();
+      if (!EXT_LANG[ext] || isTestPath(p) || isExamplePath(p) || isDocPath(p, chunker.languageOf(p)) || /(^|\/)(vendor|deps|third_party|bench(es)?)\//i.test(p)) return;
+      for (const c of cs) {
+        if ((c.kind !== 'function' && c.kind !== 'method') || c.part || !c.doc.trim() || c.name.length < 3) continue;
+        if (c.endLine - c.startLine < 3) continue;
+        const query = maskName(firstSentence(c.doc), c.name);
+        if (query) candidates.push({ c, query, text: '' });
+      }
+    },
+  });
+  const seen = new Map<string, number>();
+  for (const x of candidates) seen.set(x.query.toLowerCase(), (seen.get(x.query.toLowerCase()) ?? 0) + 1);
+  const unique = candidates.filter((x) => seen.get(x.query.toLowerCase()) === 1);
+  const rand = rng(0x5eed);
+  for (let i = unique.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [unique[i], unique[j]] = [unique[j], unique[i]];
+  }
+  const out: Row[] = [];
+  for (const x of unique) {
+    if (out.length >= per) break;
+    const { c } = x;
+    // Keep it only if the eval's blanking removes the doc comment the chunker sees.
+    const text = texts.get(c.path) ?? new TextDecoder().decode(await host.readFile(c.path));
+    texts.set(c.path, text);
+    const lines = text.split('\n');
+    const blanked = blankDocComment(lines, c.startLine, c.endLine, c.path.endsWith('.py') ? 'py' : 'other').join('\n');
+    const again = (await chunker.chunk(c.path, blanked)).find((d) => d.qualifiedName === c.qualifiedName && d.endLine === c.endLine);
+    if (!again || again.doc.trim()) continue;
+    const lang = EXT_LANG[c.path.split('.').pop()!.toLowerCase()];
+    out.push({ repo, commit, lang, query: x.query, gold_path: c.path, gold_symbol: c.qualifiedName, start_line: again.startLine, end_line: c.endLine });
+  }
+  process.stderr.write(`${repo}: ${candidates.length} documented functions, ${unique.length} with a unique sentence, ${out.length} kept\n`);
+  return out;
+}
+
+async function main() {
+  const per = Number(arg('--per', '40'));
+  const outFile = arg('--out');
+  const specs = process.argv.slice(2).filter((a) => a.includes('=') && !a.startsWith('--'));
+  if (!outFile || !specs.length) throw new Error('usage: docstringSet.js --out FILE [--per N] owner/name=/path/to/clone …');
+  const rows: Row[] = [];
+  for (const s of specs) {
+    const [repo, dir] = s.split('=');
+    rows.push(...(await rowsOf(repo, dir, per)));
+  }
+  writeFileSync(outFile, rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+}
+
+if (require.main === module) {
+  main().catch((e) => {
+    process.stderr.write(`${(e as Error).stack ?? e}\n`);
+    process.exit(1);
+  });
+}
