@@ -43,7 +43,7 @@ export function createChunker(opts: ChunkerOptions = {}): Chunker {
         maxLines: options?.maxLines ?? DEFAULT_CHUNK_OPTIONS.maxLines,
         targetLines: options?.targetLines ?? DEFAULT_CHUNK_OPTIONS.targetLines,
       };
-      const language = registry.languageOf(path);
+      const language = registry.languageOf(path, text); // a C++ header named .h is C++
       const entry = registry.byId.get(language);
       const lines = new Lines(text);
       let drafts: Draft[] | undefined;

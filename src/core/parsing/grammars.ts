@@ -25,9 +25,10 @@ export interface LanguageConfig {
   /** How deep below a searched node the query may start matching (default 6); containers deeper are searched again. */
   maxStartDepth?: number;
   /**
-   * A regular expression (multiline) for lines to blank, length kept, before parsing: C#'s `#if` directives inside
-   * a declaration (`class A\n#if X\n : I\n#endif\n{`) break tree-sitter-c-sharp's parse of the whole class. Chunk
-   * text stays verbatim.
+   * A regular expression (multiline) for text to blank, length kept, before parsing (its named group `blank` if it
+   * has one, else the whole match): C#'s `#if` directives inside a declaration (`class A\n#if X\n : I\n#endif\n{`)
+   * and C++'s export macros (`class LEVELDB_EXPORT DB {`) break the grammar's parse of the whole class. Chunk text
+   * stays verbatim.
    */
   blankBeforeParse?: string;
 }
@@ -43,9 +44,21 @@ export interface Grammar {
   blank?: RegExp;
 }
 
-/** `text` with every match of `re` (global) replaced by as many spaces: rows and columns are unchanged. */
+/**
+ * `text` with every match of `re` (flags `dgm`) blanked: its named group `blank` if it has one, else the whole match,
+ * each character but line ends replaced by a space, so rows and columns are unchanged.
+ */
 export function blankMatches(text: string, re: RegExp | undefined): string {
-  return re ? text.replace(re, (m) => ' '.repeat(m.length)) : text;
+  if (!re) return text;
+  let out = '';
+  let last = 0;
+  for (const m of text.matchAll(re)) {
+    const [s, e] = m.indices?.groups?.blank ?? m.indices![0];
+    if (e <= s) continue;
+    out += text.slice(last, s) + text.slice(s, e).replace(/[^\n]/g, ' ');
+    last = e;
+  }
+  return last === 0 ? text : out + text.slice(last);
 }
 
 /** How many grammars have been loaded by this process (all loaders together); for tests. */
@@ -116,7 +129,7 @@ export class GrammarLoader {
     parser.setLanguage(language);
     const cfgText = readOptional(path.join(qdir, 'language.json'));
     const config: LanguageConfig = { ...DEFAULT_CONFIG, ...(cfgText ? (JSON.parse(cfgText) as Partial<LanguageConfig>) : {}) };
-    const blank = config.blankBeforeParse ? new RegExp(config.blankBeforeParse, 'gm') : undefined;
+    const blank = config.blankBeforeParse ? new RegExp(config.blankBeforeParse, 'dgm') : undefined;
     return { id: lang.id, parser, query, config, ...(blank ? { blank } : {}) };
   }
 }

@@ -11,13 +11,15 @@ export interface LanguageEntry {
   wasm?: { package: string; file: string };
   /** Markdown-style heading boundaries for the line-window chunker. */
   headings?: boolean;
+  /** Files with these extensions whose text matches `pattern` (multiline) are this language: C++ headers named `.h`. */
+  sniff?: { extensions: string[]; pattern: string };
 }
 
 export interface Registry {
   languages: LanguageEntry[];
   byId: Map<string, LanguageEntry>;
-  /** Language id of a workspace-relative path; `text` when unknown. */
-  languageOf(filePath: string): string;
+  /** Language id of a workspace-relative path; `text` when unknown. Given the file's text, `sniff` rules apply too. */
+  languageOf(filePath: string, text?: string): string;
 }
 
 export function loadRegistry(file: string): Registry {
@@ -34,23 +36,41 @@ export function buildRegistry(languages: LanguageEntry[]): Registry {
     for (const ext of lang.extensions) if (!byExt.has(ext.toLowerCase())) byExt.set(ext.toLowerCase(), lang.id);
     for (const name of lang.filenames ?? []) byName.set(name, lang.id);
   }
+  const sniffs = new Map<string, { id: string; re: RegExp }[]>();
+  for (const lang of languages) {
+    if (!lang.sniff) continue;
+    const re = new RegExp(lang.sniff.pattern, 'm');
+    for (const ext of lang.sniff.extensions) {
+      const list = sniffs.get(ext.toLowerCase()) ?? [];
+      list.push({ id: lang.id, re });
+      sniffs.set(ext.toLowerCase(), list);
+    }
+  }
   const cache = new Map<string, string>();
+  const byPath = (filePath: string): string => {
+    const base = path.posix.basename(filePath.replace(/\\/g, '/'));
+    const named = byName.get(base);
+    if (named) return named;
+    const dot = base.lastIndexOf('.');
+    if (dot <= 0 && !base.startsWith('.')) return 'text';
+    const ext = base.slice(dot).toLowerCase();
+    let id = cache.get(ext);
+    if (id === undefined) {
+      id = byExt.get(ext) ?? 'text';
+      cache.set(ext, id);
+    }
+    return id;
+  };
   return {
     languages,
     byId,
-    languageOf(filePath: string): string {
-      const base = path.posix.basename(filePath.replace(/\\/g, '/'));
-      const named = byName.get(base);
-      if (named) return named;
-      const dot = base.lastIndexOf('.');
-      if (dot <= 0 && !base.startsWith('.')) return 'text';
-      const ext = base.slice(dot).toLowerCase();
-      let id = cache.get(ext);
-      if (id === undefined) {
-        id = byExt.get(ext) ?? 'text';
-        cache.set(ext, id);
+    languageOf(filePath: string, text?: string): string {
+      if (text !== undefined && sniffs.size) {
+        const dot = filePath.lastIndexOf('.');
+        const rules = dot >= 0 ? sniffs.get(filePath.slice(dot).toLowerCase()) : undefined;
+        for (const r of rules ?? []) if (r.re.test(text)) return r.id;
       }
-      return id;
+      return byPath(filePath);
     },
   };
 }
