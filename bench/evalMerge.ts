@@ -1,6 +1,7 @@
 /**
  * Merges `pinpoint eval --json` reports of one set run in parts (e.g. repositories split over processes)
  * and prints the Markdown tables: node out/bench/evalMerge.js a.json b.json
+ * `--by-repo`: instead, one row per repository (function and file MRR / Acc@10 of each system).
  */
 import { readFileSync } from 'node:fs';
 import { restrictOutcome, percentile, summarize } from '../src/core/search/eval/metrics';
@@ -23,7 +24,20 @@ export function mergeReports(parts: EvalReport[]): EvalReport {
   return { set: parts[0].set, n: perQuery.length, systems, perQuery, indexMs: parts.reduce((a, p) => a + p.indexMs, 0) };
 }
 
+/** One Markdown row per repository: function (and file) MRR / Acc@10 of each system. */
+export function byRepository(report: EvalReport): string {
+  const systems = Object.keys(report.systems);
+  const cell = (r: SystemResult | undefined) =>
+    r ? `${r.func ? `${r.func.mrr.toFixed(3)} / ${(100 * r.func.acc[10]).toFixed(1)}` : 'n/a'} (${r.file.mrr.toFixed(3)} / ${(100 * r.file.acc[10]).toFixed(1)})` : '';
+  const rows = [...new Set(report.perQuery.map((q) => q.repo)), 'all'].map((repo) => {
+    const sub = repo === 'all' ? report : mergeReports([{ ...report, perQuery: report.perQuery.filter((q) => q.repo === repo) }]);
+    return `| ${repo} | ${sub.n} | ${systems.map((s) => cell(sub.systems[s])).join(' | ')} |`;
+  });
+  return [`| repository | n | ${systems.join(' | ')} |`, `|---|---|${systems.map(() => '---|').join('')}`, ...rows].join('\n');
+}
+
 if (require.main === module) {
-  const parts = process.argv.slice(2).map((f) => JSON.parse(readFileSync(f, 'utf8')) as EvalReport);
-  console.log(markdownReport(mergeReports(parts)));
+  const parts = process.argv.slice(2).filter((a) => !a.startsWith('--')).map((f) => JSON.parse(readFileSync(f, 'utf8')) as EvalReport);
+  const merged = mergeReports(parts);
+  console.log(process.argv.includes('--by-repo') ? byRepository(merged) : markdownReport(merged));
 }
