@@ -9,7 +9,7 @@ import { stem } from '../text/stem';
 import { identifierParts } from '../text/tokenize';
 import { CHUNK_FEATURES, FILE_FEATURES, recordOf, type ChunkFeature, type FileFeature } from './model';
 import { byValueThenKey } from './fusion';
-import type { FileInfo, RepoView } from './repoView';
+import { isTestScope, type FileInfo, type RepoView } from './repoView';
 import { symbolsByFile, type Signals } from './signals';
 
 export interface SearchContext {
@@ -224,7 +224,7 @@ export function chunkFeatures(
   out[at + C.nameCover] = Math.min(1, words / sig.queryWordCount);
   out[at + C.frameFunc] = m?.frame && sig.parsed.frames.some((fr) => fr.func === c.name || fr.func === c.qualifiedName) ? 1 : 0; // Python: `in name`; JS: `at Class.method`
   out[at + C.lineHit] = m?.lines.some((l) => l >= c.startLine && l <= c.endLine) ? 1 : 0;
-  out[at + C.isTest] = info?.isTest ? 1 : 0;
+  out[at + C.isTest] = info?.isTest || isTestScope(c.qualifiedName) ? 1 : 0;
   out[at + C.isDoc] = info?.isDoc ? 1 : 0;
   out[at + C.nonCode] = info && !info.isCode ? 1 : 0;
   out[at + C.isFunc] = kind === 'function' || kind === 'method' ? 1 : 0;

@@ -57,6 +57,11 @@ export function isTestPath(p: string): boolean {
   return TEST_FILE.some((re) => re.test(base));
 }
 
+/** A definition inside a scope named `tests`/`test` (Rust's `#[cfg(test)] mod tests` in a source file) is a test. */
+export function isTestScope(qualifiedName: string): boolean {
+  return /(?:^|\.)tests?\./.test(qualifiedName);
+}
+
 export function isDocPath(p: string, language: string): boolean {
   const lower = p.toLowerCase();
   if (/(^|\/)(docs?|documentation)\//.test(lower)) return true;

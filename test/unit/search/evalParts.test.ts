@@ -4,7 +4,7 @@ import { Bm25Index } from '../../../src/core/search/bm25';
 import { firstPositions, summarize } from '../../../src/core/search/eval/metrics';
 import { blankDocComment, issueTitles, parseEvalSet, spanId, spanMatches } from '../../../src/core/search/eval/sets';
 import { windows } from '../../../src/core/search/eval/baselines';
-import { isTestPath, pythonModule } from '../../../src/core/search/repoView';
+import { isTestPath, isTestScope, pythonModule } from '../../../src/core/search/repoView';
 
 test('BM25: rare terms weigh more, documents can be replaced and removed, planning keeps selective terms', () => {
   const b = new Bm25Index();
@@ -128,6 +128,9 @@ test('file kinds and Python modules', () => {
   for (const p of ['src/contest.rs', 'src/latest.rs', 'doc/data/messages/u/using-constant-test/bad.py', 'src/_pytest/python.py', 'lib/Testament.java',
     'src/Contest.java', 'src/attestation.c', 'sklearn/utils/_testing.py'])
     assert.ok(!isTestPath(p), p);
+  // Rust keeps unit tests in the source file, in `mod tests`.
+  assert.ok(isTestScope('tests.column_number') && isTestScope('printer.tests.max_columns'));
+  assert.ok(!isTestScope('StandardBuilder.max_columns') && !isTestScope('attests.x') && !isTestScope('tests'));
   assert.equal(pythonModule('django/db/models/query.py'), 'django.db.models.query');
   assert.equal(pythonModule('src/click/__init__.py'), 'click');
   assert.equal(pythonModule('a.ts'), undefined);

@@ -282,3 +282,39 @@ test('a Java stack trace names its file by package (of two Cart.java) and the me
   assert.equal(feats.frameFunc, 1);
   assert.equal(feats.lineHit, 1);
 });
+
+test('Rust unit tests in the source file (`mod tests`) are tests: the definition outranks the tests that repeat its words', async () => {
+  const src = [
+    'pub struct Printer { max_columns: Option<u64> }',
+    '',
+    'impl Printer {',
+    '    pub fn max_columns(&mut self, limit: Option<u64>) -> &mut Printer {',
+    '        self.max_columns = limit;',
+    '        self',
+    '    }',
+    '}',
+    '',
+    '#[cfg(test)]',
+    'mod tests {',
+    '    use super::*;',
+    '',
+    '    #[test]',
+    '    fn max_columns_multi_line() {',
+    '        let mut p = Printer { max_columns: None };',
+    '        p.max_columns(Some(4));',
+    '        assert_eq!(p.max_columns, Some(4));',
+    '    }',
+    '}',
+    '',
+  ].join('\n');
+  writeFile(root, 'crates/printer/src/standard.rs', src);
+  await idx.indexer.updateFiles(['crates/printer/src/standard.rs']);
+  const res = await createRetriever(idx).retrieve('Set the maximum number of columns allowed for each line printed.', { k: 5 });
+  const at = (q: string) => res.candidates.chunks.find((c) => c.chunk.path === 'crates/printer/src/standard.rs' && c.chunk.qualifiedName === q)!;
+  assert.equal(recordOf(CHUNK_FEATURES, at('tests.max_columns_multi_line').features).isTest, 1);
+  assert.equal(recordOf(CHUNK_FEATURES, at('Printer.max_columns').features).isTest, 0);
+  const rank = (q: string) => res.chunks.findIndex((h) => h.chunk.path === 'crates/printer/src/standard.rs' && h.chunk.qualifiedName === q);
+  assert.ok(rank('Printer.max_columns') >= 0);
+  const t = rank('tests.max_columns_multi_line');
+  assert.ok(t === -1 || t > rank('Printer.max_columns'), `test at ${t}, definition at ${rank('Printer.max_columns')}`);
+});
