@@ -195,7 +195,7 @@ export class Indexer {
     const todo: { path: string; allowMinified: boolean }[] = [];
     for (const f of walked.files) {
       seen.add(f.path);
-      const st = this.rechunk && this.store.getFile(f.path) ? { state: 'modified' as const } : this.fileState(f);
+      const st = this.fileState(f);
       if (st.state === 'unchanged') report.unchanged++;
       else if (st.state === 'skipped') report.skipped.push(st.skipped);
       else todo.push({ path: f.path, allowMinified: !!f.forceInclude });
@@ -215,10 +215,11 @@ export class Indexer {
   /**
    * How a walked file stands against the index, by stat only: indexed with the same size and mtime, turned away
    * for its content before and unchanged since (unless a .pinpointignore negation forces another try), or to be read.
+   * While the chunker differs from the one the index was built with, every indexed file is to be read again.
    */
   fileState(f: WalkedFile): { state: 'unchanged' } | { state: 'skipped'; skipped: SkippedFile } | { state: 'new' | 'modified' } {
     const e = this.store.getFile(f.path);
-    if (e) return e.size === f.size && e.mtimeMs === f.mtimeMs ? { state: 'unchanged' } : { state: 'modified' };
+    if (e) return e.size === f.size && e.mtimeMs === f.mtimeMs && !this.rechunk ? { state: 'unchanged' } : { state: 'modified' };
     const skipped = f.forceInclude ? undefined : this.skips.get(f.path, f.size, f.mtimeMs);
     return skipped ? { state: 'skipped', skipped } : { state: 'new' };
   }
