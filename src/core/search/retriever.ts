@@ -196,7 +196,11 @@ export function createRetriever(index: RetrieverIndex, opts: RetrieverOptions = 
     }
     chunks.sort((a, b) => b.def - a.def || b.s - a.s || (a.chunk.id < b.chunk.id ? -1 : 1));
     const featuresOf = (at: number) => buf.subarray(at, at + NF);
-    const hits = chunks.slice(0, Math.max(k, 50)).map(({ chunk, at, s, def }) => {
+    // A short question gets variety: a trait implemented a hundred times in one file does not fill its results. An
+    // issue keeps every namesake (its fix often touches all the `_latex` methods of a module), as does a named symbol.
+    const n = Math.max(k, 50);
+    const placed = cls === 'long' ? chunks.slice(0, n) : spreadSiblings(chunks, n, (x) => x.def === 1 || (sig.symbols.get(x.chunk.id)?.exact ?? 0) > 0);
+    const hits = placed.map(({ chunk, at, s, def }) => {
       const hit = toHit(chunk, s, sig, models.chunk, recordOf(CHUNK_FEATURES, featuresOf(at)));
       return def ? { ...hit, reasons: ['defines the symbol', ...hit.reasons] } : hit;
     });
@@ -277,6 +281,29 @@ async function secondStage(reranker: Reranker, query: string, hits: RankedHit[],
   const order = head.map((h, i) => ({ h, s: scores[i], i })).sort((a, b) => b.s - a.s || a.i - b.i);
   const reranked = order.map(({ h, s }) => ({ ...h, score: s, reasons: [`${reranker.id} ${s.toFixed(2)}`, ...h.reasons] }));
   return [...reranked, ...hits.slice(top)];
+}
+
+/**
+ * The first `n` of a ranked list, with same-named siblings of one file spread out: past the third `name_long` of one
+ * file (a trait implemented a hundred times over: ripgrep's flag definitions), the rest wait until every other
+ * result is placed. `exempt` ones are never held back (the definitions a query names: go-to-symbol wants them all).
+ */
+export function spreadSiblings<T extends { chunk: Chunk }>(ranked: readonly T[], n: number, exempt: (x: T) => boolean = () => false, keep = 3): T[] {
+  const count = new Map<string, number>();
+  const head: T[] = [];
+  const later: T[] = [];
+  for (const x of ranked) {
+    if (head.length === n) return head;
+    if (exempt(x)) {
+      head.push(x);
+      continue;
+    }
+    const key = `${x.chunk.path}\0${x.chunk.name}`;
+    const c = (count.get(key) ?? 0) + 1;
+    count.set(key, c);
+    (c > keep ? later : head).push(x);
+  }
+  return head.concat(later.slice(0, n - head.length));
 }
 
 const round = (x: number) => Number(x.toFixed(2));

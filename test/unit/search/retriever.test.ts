@@ -1,7 +1,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { openWorkspaceIndex, type WorkspaceIndex } from '../../../src/core/index/workspaceIndex';
-import { createRetriever, type RankedHit } from '../../../src/core/search/retriever';
+import { createRetriever, spreadSiblings, type RankedHit } from '../../../src/core/search/retriever';
+import type { Chunk } from '../../../src/core/types';
 import { CHUNK_FEATURES, DEFAULT_WEIGHTS, modelsFor, recordOf, type RankWeights } from '../../../src/core/search/model';
 import type { SearchHit } from '../../../src/core/search/hybrid';
 import { makeWorkspace, tempDir, writeFile } from '../../helpers/workspace';
@@ -317,4 +318,40 @@ test('Rust unit tests in the source file (`mod tests`) are tests: the definition
   assert.ok(rank('Printer.max_columns') >= 0);
   const t = rank('tests.max_columns_multi_line');
   assert.ok(t === -1 || t > rank('Printer.max_columns'), `test at ${t}, definition at ${rank('Printer.max_columns')}`);
+});
+
+test('spreadSiblings: past the third same-named chunk of one file the rest wait; exempt ones and other files do not', () => {
+  const mk = (path: string, name: string, def = 0) => ({ chunk: { path, name } as Chunk, def });
+  const ranked = [
+    ...Array.from({ length: 5 }, () => mk('defs.rs', 'name_long')), // five impls of one trait method
+    mk('parse.rs', 'find_long'),
+    mk('other.rs', 'name_long'),
+    mk('defs.rs', 'name_short'),
+  ];
+  const names = (xs: { chunk: Chunk }[]) => xs.map((x) => `${x.chunk.path}#${x.chunk.name}`);
+  assert.deepEqual(names(spreadSiblings(ranked, 6)), [
+    'defs.rs#name_long', 'defs.rs#name_long', 'defs.rs#name_long', 'parse.rs#find_long', 'other.rs#name_long', 'defs.rs#name_short',
+  ]);
+  // With room for all, the held-back ones come last, in their order.
+  assert.equal(spreadSiblings(ranked, 20).length, ranked.length);
+  assert.deepEqual(names(spreadSiblings(ranked, 20)).slice(-2), ['defs.rs#name_long', 'defs.rs#name_long']);
+  // Definitions the query names (exempt) are all kept in place.
+  const defs = ['A', 'B', 'C', 'D'].map(() => mk('defs.rs', 'name_long', 1));
+  assert.equal(spreadSiblings([...defs, mk('parse.rs', 'find_long')], 4, (x) => x.def === 1).every((x) => x.def === 1), true);
+  assert.equal(spreadSiblings([...defs, mk('parse.rs', 'find_long')], 4).some((x) => x.def === 0), true);
+});
+
+test('a trait implemented many times in one file does not fill the results: three of its namesakes, then the rest', async () => {
+  const impls = Array.from({ length: 12 }, (_, i) => `struct Flag${i};\n\nimpl Flag for Flag${i} {\n    fn name_long(&self) -> &'static str {\n        "flag-${i}"\n    }\n}\n`).join('\n');
+  writeFile(root, 'crates/flags/defs.rs', `pub trait Flag {\n    fn name_long(&self) -> &'static str;\n}\n\n${impls}`);
+  await idx.indexer.updateFiles(['crates/flags/defs.rs']);
+  const res = await createRetriever(idx).retrieve('the long name of a flag', { k: 10 });
+  assert.equal(res.model, 'short');
+  const namesakes = res.chunks.filter((h) => h.chunk.path === 'crates/flags/defs.rs' && h.chunk.name === 'name_long');
+  assert.equal(namesakes.length, 3, res.chunks.map(where).join('\n'));
+  // A query that names the method, or an issue, asks for every namesake: none held back.
+  for (const q of ['where is name_long implemented?', 'name_long', 'Flag names\n\nEvery flag has a long name and the long name of a flag is printed in the help. '.repeat(8)]) {
+    const all = await createRetriever(idx).retrieve(q, { k: 10 });
+    assert.ok(all.chunks.filter((h) => h.chunk.name === 'name_long').length > 3, `${all.model}: ${q.slice(0, 40)}\n${all.chunks.map(where).join('\n')}`);
+  }
 });
