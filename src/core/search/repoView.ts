@@ -36,8 +36,8 @@ export interface FileInfo {
 const DEF_KINDS = new Set(['function', 'method', 'class', 'interface', 'struct', 'enum', 'trait', 'type', 'constant', 'module']);
 const NON_CODE = new Set(['text', 'markdown', 'json', 'yaml', 'toml', 'xml', 'html', 'css', 'ini', 'restructuredtext', 'rst', 'csv']);
 
-/** Test directories: `test(s)`, `spec(s)`, `__tests__`, `e2e`, `runtime-tests`, and .NET test projects (`Foo.Tests`). */
-const TEST_DIR = /^(tests?|testing|__tests__|specs?|e2e)$|[.\-_](unit)?tests$|\.(unit)?test$/;
+/** Test directories: `test(s)`, `testdata` (Go), `spec(s)`, `__tests__`, `e2e`, `runtime-tests`, and .NET test projects (`Foo.Tests`). */
+const TEST_DIR = /^(tests?|testing|testdata|__tests__|specs?|e2e)$|[.\-_](unit)?tests$|\.(unit)?test$/;
 /** Test files by each language's convention (matched against the file name in its own case). */
 const TEST_FILE = [
   /^test_.*\.(py|rb|c|cc|cpp|cxx)$/, // test_x.py, test_x.rb, test_x.c
