@@ -6,13 +6,14 @@
  * and docs, whose doc comment's first sentence has 4+ words once the function's own name is masked ("this function";
  * a leading name, Go style, is dropped). A row is kept only if blanking its doc comment the way `pinpoint eval` does
  * (src/core/search/eval/sets.ts `blankDocComment`) leaves the chunk without a doc, and its sentence is unique in the
- * repository. `--per` rows per repository are drawn with a fixed seed. Nothing is fitted on this set: it measures how
- * the shipped weights carry to languages and code they were not fitted on.
+ * repository. `--per` rows per repository are drawn in a fixed order (a hash of where each function is). Nothing is
+ * fitted on these sets: they measure how the shipped weights carry to languages and code they were not fitted on.
  */
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { FsHost } from '../src/core/fsHost';
 import { createChunker } from '../src/core/parsing';
+import { sha256 } from '../src/core/parsing/text';
 import { scanWorkspace } from '../src/core/scan';
 import { isDocPath, isExamplePath, isTestPath } from '../src/core/search/repoView';
 import { blankDocComment } from '../src/core/search/eval/sets';
@@ -39,25 +40,23 @@ export function firstSentence(doc: string): string {
 }
 
 /**
- * The sentence with the function's own name masked (case-sensitive: `Add each glob` is not the method `add`), or
- * undefined when too little is left. A sentence that opens with the name (Go's `Foo returns …`) loses it.
+ * The sentence with the function's own name masked as the shared set masks it, or undefined when too little is left:
+ * a sentence that opens with the name (Go's `Foo returns …`) loses it, and elsewhere the name becomes "this function"
+ * (backticks and parentheses around it stay: "`this function()`"). Case-sensitive: `Add each glob` is not `add`.
  */
 export function maskName(sentence: string, name: string): string | undefined {
   const esc = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  let s = sentence.replace(new RegExp(`^\`?${esc}\`?(\\(\\))?\\s+`), '');
-  s = s.replace(new RegExp(`(?<![\\w$])\`?${esc}\`?(\\(\\))?(?![\\w$])`, 'g'), 'this function');
+  const s = sentence.replace(new RegExp(`^${esc}\\s+`), '').replace(new RegExp(`(?<![\\w$])${esc}(?![\\w$])`, 'g'), 'this function');
   const words = s.split(/\s+/).filter((w) => /[a-z]{2}/i.test(w));
   return words.length >= 4 ? s : undefined;
 }
 
-/** A small seeded PRNG (mulberry32), so the same clones give the same set. */
-function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+/**
+ * A row's place in the draw: a hash of where the function is, not a shuffle of the candidate list, so that a change
+ * to one candidate (its sentence, or whether it qualifies) does not reorder all the others.
+ */
+function drawOrder(c: Chunk): number {
+  return Number.parseInt(sha256(`${c.path}#${c.qualifiedName}@${c.startLine}`).slice(0, 12), 16);
 }
 
 interface Row { repo: string; commit: string; lang: string; query: string; gold_path: string; gold_symbol: string; start_line: number; end_line: number }
@@ -83,11 +82,7 @@ async function rowsOf(repo: string, dir: string, per: number): Promise<Row[]> {
   const seen = new Map<string, number>();
   for (const x of candidates) seen.set(x.query.toLowerCase(), (seen.get(x.query.toLowerCase()) ?? 0) + 1);
   const unique = candidates.filter((x) => seen.get(x.query.toLowerCase()) === 1);
-  const rand = rng(0x5eed);
-  for (let i = unique.length - 1; i > 0; i--) {
-    const j = Math.floor(rand() * (i + 1));
-    [unique[i], unique[j]] = [unique[j], unique[i]];
-  }
+  unique.sort((a, b) => drawOrder(a.c) - drawOrder(b.c));
   const out: Row[] = [];
   for (const x of unique) {
     if (out.length >= per) break;

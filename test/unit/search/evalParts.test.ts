@@ -5,6 +5,7 @@ import { firstPositions, summarize } from '../../../src/core/search/eval/metrics
 import { blankDocComment, issueTitles, parseEvalSet, spanId, spanMatches } from '../../../src/core/search/eval/sets';
 import { windows } from '../../../src/core/search/eval/baselines';
 import { isTestPath, isTestScope, pythonModule } from '../../../src/core/search/repoView';
+import { firstSentence, maskName } from '../../../bench/docstringSet';
 
 test('BM25: rare terms weigh more, documents can be replaced and removed, planning keeps selective terms', () => {
   const b = new Bm25Index();
@@ -148,4 +149,16 @@ test('issue titles: SWE-bench items are queried by the issue’s first non-empty
   assert.equal(t[0].query, 'Header.fromstring does not accept bytes');
   assert.deepEqual(t[0].goldFiles, ['x.py']);
   assert.deepEqual(t[1], items[1]);
+});
+
+test('held-out docstring sets: the first sentence without doc markup, the function’s own name masked as the shared set does', () => {
+  assert.equal(firstSentence('<summary>\nCreates a <see cref="JValue"/> null value.\n</summary>\n<returns>A value.</returns>'), 'Creates a JValue null value.');
+  assert.equal(firstSentence('Returns {@code true} if the {@link Reader} is lenient. More text.\n@param x the x'), 'Returns true if the Reader is lenient.');
+  assert.equal(firstSentence('Look for a [flag](crate::Flag) by its long name\n\nDetails.'), 'Look for a flag by its long name');
+  // Go's leading name is dropped; elsewhere the name becomes "this function"; matching is case-sensitive.
+  assert.equal(maskName('GenFishCompletion generates fish completion file and writes to the writer.', 'GenFishCompletion'), 'generates fish completion file and writes to the writer.');
+  assert.equal(maskName('Compose middleware functions into a single function based on `koa-compose` package.', 'compose'), 'Compose middleware functions into a single function based on `koa-this function` package.');
+  assert.equal(maskName('`serveStatic()` is for advanced mode.', 'serveStatic'), '`this function()` is for advanced mode.');
+  assert.equal(maskName('Add each glob from the file path given.', 'add'), 'Add each glob from the file path given.');
+  assert.equal(maskName('Returns foo.', 'foo'), undefined, 'too little is left');
 });
