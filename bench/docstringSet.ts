@@ -65,7 +65,7 @@ async function rowsOf(repo: string, dir: string, per: number): Promise<Row[]> {
   const commit = execFileSync('git', ['-C', dir, 'rev-parse', 'HEAD'], { encoding: 'utf8' }).trim();
   const chunker = createChunker({ treeCache: 0 });
   const host = new FsHost(dir);
-  const candidates: { c: Chunk; query: string; text: string }[] = [];
+  const candidates: { c: Chunk; query: string }[] = [];
   const texts = new Map<string, string>();
   await scanWorkspace(host, chunker, {
     onChunks: (p, cs) => {
@@ -75,7 +75,7 @@ async function rowsOf(repo: string, dir: string, per: number): Promise<Row[]> {
         if ((c.kind !== 'function' && c.kind !== 'method') || c.part || !c.doc.trim() || c.name.length < 3) continue;
         if (c.endLine - c.startLine < 3) continue;
         const query = maskName(firstSentence(c.doc), c.name);
-        if (query) candidates.push({ c, query, text: '' });
+        if (query) candidates.push({ c, query });
       }
     },
   });
@@ -94,7 +94,7 @@ async function rowsOf(repo: string, dir: string, per: number): Promise<Row[]> {
     const blanked = blankDocComment(lines, c.startLine, c.endLine, c.path.endsWith('.py') ? 'py' : 'other').join('\n');
     const again = (await chunker.chunk(c.path, blanked)).find((d) => d.qualifiedName === c.qualifiedName && d.endLine === c.endLine);
     if (!again || again.doc.trim()) continue;
-    const lang = EXT_LANG[c.path.split('.').pop()!.toLowerCase()];
+    const lang = c.language === 'cpp' ? 'cpp' : EXT_LANG[c.path.split('.').pop()!.toLowerCase()]; // a C++ header named .h
     out.push({ repo, commit, lang, query: x.query, gold_path: c.path, gold_symbol: c.qualifiedName, start_line: again.startLine, end_line: c.endLine });
   }
   process.stderr.write(`${repo}: ${candidates.length} documented functions, ${unique.length} with a unique sentence, ${out.length} kept\n`);
