@@ -41,7 +41,7 @@ const TEST_DIR = /^(tests?|testing|testdata|__tests__|specs?|e2e)$|[.\-_](unit)?
 /** Test files by each language's convention (matched against the file name in its own case). */
 const TEST_FILE = [
   /^test_.*\.(py|rb|c|cc|cpp|cxx)$/, // test_x.py, test_x.rb, test_x.c
-  /_(unit)?tests?\.(py|go|rb|c|cc|cpp|cxx|h|hpp)$/, // x_test.go, x_unittest.cc, x_test.rb
+  /_(unit)?tests?\.(py|go|rb|c|cc|cpp|cxx|h|hpp|[cm]?[jt]sx?)$/, // x_test.go, x_unittest.cc, x_test.rb, Deno's x_test.ts
   /_spec\.rb$/,
   /\.(test|spec)\.[cm]?[jt]sx?$/,
   /^Test[A-Z_0-9].*\.(java|kt|cs|php|scala)$/, // TestCart.java

@@ -124,7 +124,7 @@ test('file kinds and Python modules', () => {
   // Each language's own convention (held-out repositories: leveldb, Newtonsoft.Json, gson, rack, guzzle, ripgrep).
   for (const p of ['db/skiplist_test.cc', 'util/env_unittest.cc', 'src/test_x.c', 'Src/Newtonsoft.Json.Tests/JsonTests.cs', 'Src/Foo.UnitTest/A.cs',
     'gson/src/main/java/CartTest.java', 'a/CartIT.java', 'a/TestCart.java', 'spec/rack/lint_spec.rb', 'lib/x_test.rb', 'src/ClientTest.php',
-    'crates/x/src/tests.rs', 'runtime-tests/bun/index.ts', 'go/ssa/interp/testdata/boundmeth.go'])
+    'crates/x/src/tests.rs', 'runtime-tests/bun/index.ts', 'go/ssa/interp/testdata/boundmeth.go', 'encoding/varint_test.ts'])
     assert.ok(isTestPath(p), p);
   for (const p of ['src/contest.rs', 'src/latest.rs', 'doc/data/messages/u/using-constant-test/bad.py', 'src/_pytest/python.py', 'lib/Testament.java',
     'src/Contest.java', 'src/attestation.c', 'sklearn/utils/_testing.py'])
