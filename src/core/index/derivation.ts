@@ -25,16 +25,33 @@ export function lexicalFingerprint(store: VectorStore, chunkOptions: Partial<Chu
 
 const STAMP_FILE = 'chunker.json';
 
-/** The chunker fingerprint an index directory was built with; undefined when none was recorded (or unreadable). */
-export async function readChunkerStamp(dir: string): Promise<string | undefined> {
+/**
+ * The chunker an index directory was built with. `stale`: another one (or one from before stamps), so every indexed
+ * file is to be re-chunked; `settle()` after a complete full sync records the current one.
+ */
+export class ChunkerStamp {
+  private constructor(private readonly dir: string, private readonly fingerprint: string | undefined, private isStale: boolean) {}
+
+  static async read(dir: string, fingerprint: string | undefined): Promise<ChunkerStamp> {
+    return new ChunkerStamp(dir, fingerprint, fingerprint !== undefined && (await readChunkerStamp(dir)) !== fingerprint);
+  }
+
+  get stale(): boolean {
+    return this.isStale;
+  }
+
+  async settle(): Promise<void> {
+    if (this.isStale && this.fingerprint !== undefined) await writeFileAtomic(path.join(this.dir, STAMP_FILE), JSON.stringify({ fingerprint: this.fingerprint }) + '\n');
+    this.isStale = false;
+  }
+}
+
+/** The chunker fingerprint recorded in `dir`; undefined when none was recorded (or unreadable). */
+async function readChunkerStamp(dir: string): Promise<string | undefined> {
   try {
     const v = (JSON.parse(await fs.readFile(path.join(dir, STAMP_FILE), 'utf8')) as { fingerprint?: unknown }).fingerprint;
     return typeof v === 'string' ? v : undefined;
   } catch {
     return undefined;
   }
-}
-
-export async function writeChunkerStamp(dir: string, fingerprint: string): Promise<void> {
-  await writeFileAtomic(path.join(dir, STAMP_FILE), JSON.stringify({ fingerprint }) + '\n');
 }

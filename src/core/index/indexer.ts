@@ -10,7 +10,7 @@ import { VectorStore, type FileEntry } from './vectorStore';
 import { SkipMemo } from './skipMemo';
 import { LexicalIndex } from './lexical';
 import { ShardCompletion } from './shardCompletion';
-import { lexicalFingerprint, readChunkerStamp, storeChunks, writeChunkerStamp } from './derivation';
+import { ChunkerStamp, lexicalFingerprint, storeChunks } from './derivation';
 
 export interface IndexReport {
   files: number;
@@ -66,9 +66,6 @@ export class Indexer {
   private lexicalDirty = false;
   private flushTimer: NodeJS.Timeout | undefined;
   private lastFlush = performance.now();
-  /** The index was chunked by another chunker (see `chunker`); `rechunk`: it holds files, each re-chunked by the next full sync. */
-  private staleStamp = false;
-  private rechunk = false;
 
   private constructor(
     private readonly opts: IndexerOptions,
@@ -76,6 +73,8 @@ export class Indexer {
     readonly lexical: LexicalIndex,
     /** Files whose content was turned away, by size and mtime (not re-read while unchanged). */
     readonly skips: SkipMemo,
+    /** Stale: the index was chunked by another chunker (see `chunker`), and the next full sync re-chunks every file. */
+    private readonly stamp: ChunkerStamp,
   ) {}
 
   static async open(opts: IndexerOptions): Promise<Indexer> {
@@ -91,14 +90,11 @@ export class Indexer {
       return undefined;
     });
     const skips = await SkipMemo.load(path.join(opts.dir, 'skipped.json'));
-    const indexer = new Indexer(opts, store, lexical ?? LexicalIndex.rebuild(storeChunks(store)), skips);
+    const stamp = await ChunkerStamp.read(opts.dir, opts.chunker);
+    const indexer = new Indexer(opts, store, lexical ?? LexicalIndex.rebuild(storeChunks(store)), skips, stamp);
     if (!lexical && store.stats().chunks > 0) indexer.lexicalDirty = true;
     lexical = undefined;
-    if (opts.chunker && (await readChunkerStamp(opts.dir)) !== opts.chunker) {
-      indexer.staleStamp = true;
-      indexer.rechunk = store.stats().files > 0;
-      if (indexer.rechunk) log('info', 'the chunker changed since this index was built: the next sync re-chunks every file');
-    }
+    if (stamp.stale && store.stats().files > 0) log('info', 'the chunker changed since this index was built: the next sync re-chunks every file');
     return indexer;
   }
 
@@ -203,12 +199,11 @@ export class Indexer {
     for (const f of [...this.store.files()]) if (!seen.has(f.path)) this.removeOne(f.path, report);
     this.skips.keepOnly(seen);
     try {
-      await this.processPaths(ShardCompletion.inShardOrder(todo, (p) => this.store.shardOf(p)), report, signal, this.rechunk, true);
+      await this.processPaths(ShardCompletion.inShardOrder(todo, (p) => this.store.shardOf(p)), report, signal, this.stamp.stale, true);
     } finally {
       await this.save(true); // what was committed before a cancel is kept
     }
-    if (this.staleStamp && this.opts.chunker) await writeChunkerStamp(this.opts.dir, this.opts.chunker);
-    this.staleStamp = this.rechunk = false;
+    await this.stamp.settle();
     return this.finish(report, t0);
   }
 
@@ -219,7 +214,7 @@ export class Indexer {
    */
   fileState(f: WalkedFile): { state: 'unchanged' } | { state: 'skipped'; skipped: SkippedFile } | { state: 'new' | 'modified' } {
     const e = this.store.getFile(f.path);
-    if (e) return e.size === f.size && e.mtimeMs === f.mtimeMs && !this.rechunk ? { state: 'unchanged' } : { state: 'modified' };
+    if (e) return e.size === f.size && e.mtimeMs === f.mtimeMs && !this.stamp.stale ? { state: 'unchanged' } : { state: 'modified' };
     const skipped = f.forceInclude ? undefined : this.skips.get(f.path, f.size, f.mtimeMs);
     return skipped ? { state: 'skipped', skipped } : { state: 'new' };
   }
