@@ -47,13 +47,16 @@ export function buildRegistry(languages: LanguageEntry[]): Registry {
     }
   }
   const cache = new Map<string, string>();
-  const byPath = (filePath: string): string => {
-    const base = path.posix.basename(filePath.replace(/\\/g, '/'));
+  /** The lower-cased extension of a path's file name (`.h`; a dotfile's whole name), if it has one. */
+  const extOf = (base: string): string | undefined => {
+    const dot = base.lastIndexOf('.');
+    return dot < 0 ? undefined : base.slice(dot).toLowerCase();
+  };
+  const byBase = (base: string): string => {
     const named = byName.get(base);
     if (named) return named;
-    const dot = base.lastIndexOf('.');
-    if (dot <= 0 && !base.startsWith('.')) return 'text';
-    const ext = base.slice(dot).toLowerCase();
+    const ext = extOf(base);
+    if (ext === undefined) return 'text';
     let id = cache.get(ext);
     if (id === undefined) {
       id = byExt.get(ext) ?? 'text';
@@ -65,12 +68,12 @@ export function buildRegistry(languages: LanguageEntry[]): Registry {
     languages,
     byId,
     languageOf(filePath: string, text?: string): string {
+      const base = path.posix.basename(filePath.replace(/\\/g, '/'));
       if (text !== undefined && sniffs.size) {
-        const dot = filePath.lastIndexOf('.');
-        const rules = dot >= 0 ? sniffs.get(filePath.slice(dot).toLowerCase()) : undefined;
-        for (const r of rules ?? []) if (r.re.test(text)) return r.id;
+        const ext = extOf(base);
+        for (const r of (ext && sniffs.get(ext)) || []) if (r.re.test(text)) return r.id;
       }
-      return byPath(filePath);
+      return byBase(base);
     },
   };
 }
