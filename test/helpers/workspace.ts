@@ -1,11 +1,30 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { WorkspaceIndex } from '../../src/core/index/workspaceIndex';
 
+const created: string[] = [];
+
+/**
+ * A new directory under the OS temp dir, removed when the test process exits (node --test runs each
+ * file in its own process), so a test run leaves nothing behind in /tmp.
+ */
 export function tempDir(prefix: string): string {
-  return mkdtempSync(path.join(os.tmpdir(), `pp-${prefix}-`));
+  const dir = mkdtempSync(path.join(os.tmpdir(), `pp-${prefix}-`));
+  if (created.length === 0) process.once('exit', removeCreated);
+  created.push(dir);
+  return dir;
+}
+
+function removeCreated(): void {
+  for (const dir of created.splice(0)) {
+    try {
+      rmSync(dir, { recursive: true, force: true, maxRetries: 2 });
+    } catch {
+      // best effort: a file still held open on some platforms
+    }
+  }
 }
 
 /** Writes `files` (relative path → content) under a new temp directory and returns it. */

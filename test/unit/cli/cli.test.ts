@@ -1,16 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync, readFileSync } from 'node:fs';
-import * as os from 'node:os';
+import { mkdirSync, writeFileSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { repoRoot, fixturesDir } from '../../helpers/paths';
+import { tempDir } from '../../helpers/workspace';
 import type { Chunk, ScanResult } from '../../../src/core/types';
 
 // These run the real bundle (dist/cli.js, built by `npm test` first): the contract users and later issues rely on.
 const cli = path.join(repoRoot, 'dist', 'cli.js');
 function run(args: string[], cwd = repoRoot) {
-  const r = spawnSync(process.execPath, [cli, ...args], { cwd, encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: mkdtempSync(path.join(os.tmpdir(), 'pp-cache-')) } });
+  const r = spawnSync(process.execPath, [cli, ...args], { cwd, encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: tempDir('cache') } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -26,7 +26,7 @@ test('chunks --json from the bundle equals the golden chunks (grammars load from
 });
 
 test('scan --json reports files, chunks, languages and skipped files with reasons', () => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'pp-scan-'));
+  const dir = tempDir('scan');
   mkdirSync(path.join(dir, 'src'));
   writeFileSync(path.join(dir, 'src', 'app.ts'), 'export function add(a: number, b: number) {\n  return a + b;\n}\n');
   writeFileSync(path.join(dir, 'README.md'), '# Title\n\nSome text.\n');

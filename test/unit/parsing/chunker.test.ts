@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createChunker, chunkId, loadStats } from '../../../src/core/parsing';
-import { cpSync, mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { repoRoot } from '../../helpers/paths';
+import { tempDir } from '../../helpers/workspace';
 import { linesOf, uncoveredLines } from './helpers';
 
 const chunker = createChunker();
@@ -185,7 +185,7 @@ test('class summaries elide member bodies and keep their signatures', async () =
 });
 
 test('an explicit assets dir with the bundled layout is used', async () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'pinpoint-assets-'));
+  const dir = tempDir('assets');
   cpSync(path.join(repoRoot, 'grammars', 'languages.json'), path.join(dir, 'languages.json'));
   mkdirSync(path.join(dir, 'go'));
   cpSync(path.join(repoRoot, 'grammars', 'go'), path.join(dir, 'go'), { recursive: true });
