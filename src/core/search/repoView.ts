@@ -62,6 +62,19 @@ export function isTestScope(qualifiedName: string): boolean {
   return /(?:^|\.)tests?\./.test(qualifiedName);
 }
 
+/**
+ * The implementation files a declaration stub declares, beside it: `x.pyi` → `x.py`; `x.d.ts` → `x.ts`, `x.js`,
+ * `x.tsx`, `x.jsx`; `x.d.mts` → `x.mts`, `x.mjs` (and `.d.cts` alike). Empty for any other file.
+ */
+export function stubImplementations(p: string): string[] {
+  if (p.endsWith('.pyi')) return [p.slice(0, -1)];
+  const m = /\.d\.([cm]?)ts$/.exec(p);
+  if (!m) return [];
+  const base = p.slice(0, m.index);
+  const x = m[1];
+  return x ? [`${base}.${x}ts`, `${base}.${x}js`] : [`${base}.ts`, `${base}.js`, `${base}.tsx`, `${base}.jsx`];
+}
+
 export function isDocPath(p: string, language: string): boolean {
   const lower = p.toLowerCase();
   if (/(^|\/)(docs?|documentation)\//.test(lower)) return true;

@@ -14,7 +14,7 @@
 import type { Chunk } from '../types';
 import type { SearchHit } from './hybrid';
 import { byKey, byValueThenKey, reciprocalRankFusion } from './fusion';
-import { definedNames, RepoView } from './repoView';
+import { definedNames, RepoView, stubImplementations } from './repoView';
 import { isQuestionText, visibleQueryText, type ParsedQuery } from './query';
 import { gatherSignals, type SearchSources, type Signals } from './signals';
 import { chunkFeatures, fileCandidates, type FileCandidate, type Features, type SearchContext } from './features';
@@ -199,12 +199,13 @@ export function createRetriever(index: RetrieverIndex, opts: RetrieverOptions = 
     // A short question gets variety: a trait implemented a hundred times in one file does not fill its results. An
     // issue keeps every namesake (its fix often touches all the `_latex` methods of a module), as does a named symbol.
     const n = Math.max(k, 50);
-    const placed = cls === 'long' ? chunks.slice(0, n) : spreadSiblings(chunks, n, (x) => x.def === 1 || (sig.symbols.get(x.chunk.id)?.exact ?? 0) > 0);
+    const ordered = stubsAfterImplementations(chunks, n, (x) => chunkKey(x.chunk.path, x.chunk.qualifiedName), (x) => stubImplementations(x.chunk.path).map((p) => chunkKey(p, x.chunk.qualifiedName)));
+    const placed = cls === 'long' ? ordered.slice(0, n) : spreadSiblings(ordered, n, (x) => x.def === 1 || (sig.symbols.get(x.chunk.id)?.exact ?? 0) > 0);
     const hits = placed.map(({ chunk, at, s, def }) => {
       const hit = toHit(chunk, s, sig, models.chunk, recordOf(CHUNK_FEATURES, featuresOf(at)));
       return def ? { ...hit, reasons: ['defines the symbol', ...hit.reasons] } : hit;
     });
-    const fileHits: FileHit[] = scored.slice(0, fileK).map(({ f, s }) => {
+    const fileHits: FileHit[] = stubsAfterImplementations(scored, fileK, (x) => x.f.path, (x) => stubImplementations(x.f.path)).slice(0, fileK).map(({ f, s }) => {
       const features = f.features;
       const e = explain(models.file, features, !!opts.explain);
       return {
@@ -305,5 +306,44 @@ export function spreadSiblings<T extends { chunk: Chunk }>(ranked: readonly T[],
   }
   return head.concat(later.slice(0, n - head.length));
 }
+
+/**
+ * A declaration stub (`collections.pyi`, `index.d.ts`) does not outrank the implementation it declares: a stub ranked
+ * above its implementation moves to just after it. A stub matches a query with the implementation's own names and
+ * signatures in fewer words (matplotlib's `collections.pyi` ranked above `collections.py` for an issue about
+ * `ContourSet.set_paths`). Only the stubs move, so nothing else changes rank but by them. A stub whose
+ * implementation is not among the first `n` (a C extension's `.pyi`, or one ranked too low to be shown) keeps its
+ * place. `keyOf` names an item (a path, or a path and a qualified name); `implKeysOf` gives the keys of the
+ * implementations an item declares (none for an item that is not a stub).
+ */
+export function stubsAfterImplementations<T>(ranked: readonly T[], n: number, keyOf: (x: T) => string, implKeysOf: (x: T) => string[]): T[] {
+  const at = new Map<string, number>();
+  for (let i = 0; i < ranked.length && i < n; i++) {
+    const key = keyOf(ranked[i]);
+    if (!at.has(key)) at.set(key, i);
+  }
+  const after = new Map<number, T[]>(); // an implementation's position → the stubs that follow it
+  const moved = new Set<number>();
+  for (let i = 0; i < ranked.length && i < n; i++) {
+    for (const k of implKeysOf(ranked[i])) {
+      const j = at.get(k);
+      if (j !== undefined && j > i) {
+        (after.get(j) ?? after.set(j, []).get(j)!).push(ranked[i]);
+        moved.add(i);
+        break;
+      }
+    }
+  }
+  if (!moved.size) return ranked.slice();
+  const out: T[] = [];
+  ranked.forEach((x, i) => {
+    if (!moved.has(i)) out.push(x);
+    const stubs = after.get(i);
+    if (stubs) out.push(...stubs);
+  });
+  return out;
+}
+
+const chunkKey = (path: string, qualifiedName: string) => `${path}\0${qualifiedName}`;
 
 const round = (x: number) => Number(x.toFixed(2));
