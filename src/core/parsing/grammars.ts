@@ -25,12 +25,12 @@ export interface LanguageConfig {
   /** How deep below a searched node the query may start matching (default 6); containers deeper are searched again. */
   maxStartDepth?: number;
   /**
-   * A regular expression (multiline) for text to blank, length kept, before parsing (its named group `blank` if it
-   * has one, else the whole match): C#'s `#if` directives inside a declaration (`class A\n#if X\n : I\n#endif\n{`)
-   * and C++'s export macros (`class LEVELDB_EXPORT DB {`) break the grammar's parse of the whole class. Chunk text
-   * stays verbatim.
+   * Regular expressions (multiline) for text to blank, length kept, before parsing (each match's named group `blank`
+   * if it has one, else the whole match): C#'s `#if` directives inside a declaration (`class A\n#if X\n : I\n#endif\n{`),
+   * C++'s export macros (`class LEVELDB_EXPORT DB {`) and C's declaration macros (`NPY_NO_EXPORT int\nf(…)`) break
+   * the grammar's parse of a whole class, or of the rest of a file. Chunk text stays verbatim.
    */
-  blankBeforeParse?: string;
+  blankBeforeParse?: string | string[];
 }
 
 const DEFAULT_CONFIG: LanguageConfig = { commentTypes: ['comment'], docPrefixes: [], wrappers: [], attached: [], signatureSkip: [] };
@@ -40,16 +40,20 @@ export interface Grammar {
   parser: Parser;
   query: Query;
   config: LanguageConfig;
-  /** `config.blankBeforeParse`, compiled (`gm`). */
-  blank?: RegExp;
+  /** `config.blankBeforeParse`, compiled (`dgm`). */
+  blank?: RegExp[];
 }
 
 /**
- * `text` with every match of `re` (flags `dgm`) blanked: its named group `blank` if it has one, else the whole match,
- * each character but line ends replaced by a space, so rows and columns are unchanged.
+ * `text` with every match of each of `res` (flags `dgm`, applied in turn) blanked: its named group `blank` if it has
+ * one, else the whole match, each character but line ends replaced by a space, so rows and columns are unchanged.
  */
-export function blankMatches(text: string, re: RegExp | undefined): string {
-  if (!re) return text;
+export function blankMatches(text: string, res: readonly RegExp[] | undefined): string {
+  if (res) for (const re of res) text = blankAll(text, re);
+  return text;
+}
+
+function blankAll(text: string, re: RegExp): string {
   let out = '';
   let last = 0;
   for (const m of text.matchAll(re)) {
@@ -129,7 +133,8 @@ export class GrammarLoader {
     parser.setLanguage(language);
     const cfgText = readOptional(path.join(qdir, 'language.json'));
     const config: LanguageConfig = { ...DEFAULT_CONFIG, ...(cfgText ? (JSON.parse(cfgText) as Partial<LanguageConfig>) : {}) };
-    const blank = config.blankBeforeParse ? new RegExp(config.blankBeforeParse, 'dgm') : undefined;
-    return { id: lang.id, parser, query, config, ...(blank ? { blank } : {}) };
+    const patterns = config.blankBeforeParse === undefined ? [] : [config.blankBeforeParse].flat();
+    const blank = patterns.map((p) => new RegExp(p, 'dgm'));
+    return { id: lang.id, parser, query, config, ...(blank.length ? { blank } : {}) };
   }
 }
