@@ -2,7 +2,9 @@
  * What an index's derived data was made from, so that a change of input is noticed on open:
  *  - the lexical index: the set of (path, content hash) and the chunking options;
  *  - the chunks: the chunker's fingerprint (src/core/parsing/fingerprint.ts), kept in `chunker.json`. A grammar fix
- *    changes the chunks of files that did not change, which size/mtime checks alone would never re-read.
+ *    changes the chunks of files that did not change, which size/mtime checks alone would never re-read. Chunks cut
+ *    into line windows because a grammar failed to load (a transient failure: memory, file handles) unset it, so
+ *    the next full sync tries the grammar again.
  */
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
@@ -27,22 +29,41 @@ const STAMP_FILE = 'chunker.json';
 
 /**
  * The chunker an index directory was built with. `stale`: another one (or one from before stamps), so every indexed
- * file is to be re-chunked; `settle()` after a complete full sync records the current one.
+ * file is to be re-chunked; `settle(mark())` after a complete full sync records the current one, unless a file was
+ * `spoil`ed (cut into line windows for want of its grammar) since the mark.
  */
 export class ChunkerStamp {
-  private constructor(private readonly dir: string, private readonly fingerprint: string | undefined, private isStale: boolean) {}
+  private spoils = 0;
 
-  static async read(dir: string, fingerprint: string | undefined): Promise<ChunkerStamp> {
-    return new ChunkerStamp(dir, fingerprint, fingerprint !== undefined && (await readChunkerStamp(dir)) !== fingerprint);
+  private constructor(
+    private readonly dir: string, private readonly fingerprint: string | undefined, private isStale: boolean,
+    private readonly log: (message: string) => void,
+  ) {}
+
+  static async read(dir: string, fingerprint: string | undefined, log: (message: string) => void = () => undefined): Promise<ChunkerStamp> {
+    return new ChunkerStamp(dir, fingerprint, fingerprint !== undefined && (await readChunkerStamp(dir)) !== fingerprint, log);
   }
 
   get stale(): boolean {
     return this.isStale;
   }
 
-  async settle(): Promise<void> {
+  /** Where a full sync begins, for `settle`. */
+  mark(): number {
+    return this.spoils;
+  }
+
+  async settle(since = this.spoils): Promise<void> {
+    if (since !== this.spoils) return; // a grammar failed during the sync: stay stale, so the next one re-chunks
     if (this.isStale && this.fingerprint !== undefined) await writeFileAtomic(path.join(this.dir, STAMP_FILE), JSON.stringify({ fingerprint: this.fingerprint }) + '\n');
     this.isStale = false;
+  }
+
+  /** `file` was cut into line windows because its grammar failed to load (`reason`): every file is re-chunked by the next full sync. */
+  async spoil(reason: string, file: string): Promise<void> {
+    if (this.spoils++ === 0 || !this.isStale) this.log(`${reason}, so ${file} is indexed as line windows; the next full sync re-chunks every file`);
+    this.isStale = true;
+    await fs.rm(path.join(this.dir, STAMP_FILE), { force: true });
   }
 }
 

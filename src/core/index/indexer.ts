@@ -90,7 +90,7 @@ export class Indexer {
       return undefined;
     });
     const skips = await SkipMemo.load(path.join(opts.dir, 'skipped.json'));
-    const stamp = await ChunkerStamp.read(opts.dir, opts.chunker);
+    const stamp = await ChunkerStamp.read(opts.dir, opts.chunker, (m) => log('warn', m));
     const indexer = new Indexer(opts, store, lexical ?? LexicalIndex.rebuild(storeChunks(store)), skips, stamp);
     if (!lexical && store.stats().chunks > 0) indexer.lexicalDirty = true;
     lexical = undefined;
@@ -184,6 +184,7 @@ export class Indexer {
     const t0 = performance.now();
     const report = emptyReport();
     this.emit({ phase: 'walk', done: 0, total: 0 });
+    const mark = this.stamp.mark();
     this.filter = undefined;
     const walked = await walkWorkspace(this.opts.host, { ...this.opts.walk, signal });
     report.skipped.push(...walked.skipped);
@@ -203,7 +204,7 @@ export class Indexer {
     } finally {
       await this.save(true); // what was committed before a cancel is kept
     }
-    await this.stamp.settle();
+    await this.stamp.settle(mark);
     return this.finish(report, t0);
   }
 
@@ -270,6 +271,7 @@ export class Indexer {
           }
           if (res.status !== 'chunked') shards?.settle(p);
           else {
+            if (res.degraded) await this.stamp.spoil(res.degraded, p);
             pending.push({ res, existed: !!this.store.getFile(p) });
             pendingTexts += res.vectors.filter((v) => !v).length;
             pendingChunks += res.chunks.length;

@@ -33,6 +33,8 @@ export type ProcessResult =
       chunks: Chunk[];
       /** Parallel to `chunks`: a vector for each chunk that was new and embedded here, otherwise null. */
       vectors: (Float32Array | null)[];
+      /** Line windows only because the file's grammar failed to load (see Chunker.chunkChecked). */
+      degraded?: string;
     }
   /** `size`/`mtimeMs` when the file was read (its content was turned away), so the skip can be remembered. */
   | { path: string; status: 'skipped'; skipped: SkippedFile; size?: number; mtimeMs?: number }
@@ -101,7 +103,9 @@ export async function processFile(req: ProcessRequest, chunker: Chunker, embedde
   if (req.knownFileHash === fileHash) return { path: req.path, status: 'unchanged', size, mtimeMs, fileHash };
   const decoded = decodeSource(req.path, bytes, { allowMinified: req.allowMinified });
   if (!decoded.ok) return { path: req.path, status: 'skipped', skipped: { path: req.path, reason: decoded.reason, detail: decoded.detail }, size, mtimeMs };
-  const chunks = await chunker.chunk(req.path, decoded.text, req.chunkOptions);
+  const { chunks, degraded } = chunker.chunkChecked
+    ? await chunker.chunkChecked(req.path, decoded.text, req.chunkOptions)
+    : { chunks: await chunker.chunk(req.path, decoded.text, req.chunkOptions), degraded: undefined };
   const vectors: (Float32Array | null)[] = chunks.map(() => null);
   if (req.embed && embedder) {
     const known = new Set(req.knownIds);
@@ -111,5 +115,5 @@ export async function processFile(req: ProcessRequest, chunker: Chunker, embedde
       fresh.forEach((ci, j) => (vectors[ci] = vs[j]));
     }
   }
-  return { path: req.path, status: 'chunked', size, mtimeMs, fileHash, chunks, vectors };
+  return { path: req.path, status: 'chunked', size, mtimeMs, fileHash, chunks, vectors, ...(degraded ? { degraded } : {}) };
 }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { BuiltinEmbedder } from '../../../src/core/embed/builtin';
 import type { Embedder, EmbedOptions } from '../../../src/core/embed/embedder';
@@ -112,4 +112,42 @@ test('the chunker fingerprint is stable and changes with a grammar asset', () =>
   const cfg = path.join(b, 'csharp', 'language.json');
   writeFileSync(cfg, readFileSync(cfg, 'utf8').replace('"blankBeforeParse"', '"blankBeforeParseOff"'));
   assert.notEqual(chunkerFingerprint(a), chunkerFingerprint(b));
+});
+
+test('files cut into line windows because their grammar failed to load leave the index unstamped; the next full sync re-chunks them', async () => {
+  // Two copies of the assets in the bundled layout, alike but for a Python grammar of the same size that cannot
+  // load (a transient failure looks the same to the index): the fingerprint cannot tell them apart.
+  const grammars = path.join(findRepoRoot(__dirname)!, 'grammars');
+  const wasms = [['python', require.resolve('tree-sitter-python/tree-sitter-python.wasm')], ['typescript', require.resolve('tree-sitter-typescript/tree-sitter-typescript.wasm')]];
+  const bundled = (broken: boolean) => {
+    const dir = tempDir('assets');
+    cpSync(grammars, dir, { recursive: true });
+    for (const [id, file] of wasms) writeFileSync(path.join(dir, id, `${id}.wasm`), broken && id === 'python' ? Buffer.alloc(statSync(file).size, 7) : readFileSync(file));
+    return dir;
+  };
+  const [good, bad] = [bundled(false), bundled(true)];
+  const key = chunkerFingerprint(good);
+  assert.equal(chunkerFingerprint(bad), key);
+  const root = makeWorkspace(SAMPLE_FILES);
+  const dir = tempDir('idx');
+  const messages: string[] = [];
+  let ix = await openWith(root, dir, createChunker({ assetsDir: bad, treeCache: 0 }), key, new CountingEmbedder(), (m) => messages.push(m));
+  await ix.indexAll();
+  assert.ok(!names(ix).some((n) => n.endsWith('#render_report')), 'Python files are line windows');
+  assert.ok(names(ix).some((n) => n.endsWith('#parseConfig')), 'TypeScript files are parsed');
+  assert.ok(messages.some((m) => /python grammar failed to load, so tools\/report\.py is indexed as line windows/.test(m)), messages.join('\n'));
+  assert.equal(existsSync(path.join(dir, 'chunker.json')), false, 'not stamped');
+  await ix.close();
+
+  // The grammar loads again (a new process): the next full sync re-chunks every file and equals a fresh build.
+  ix = await openWith(root, dir, createChunker({ assetsDir: good, treeCache: 0 }), key, new CountingEmbedder());
+  const r = await ix.indexAll();
+  assert.equal(r.updated, Object.keys(SAMPLE_FILES).length);
+  const fresh = await openWith(root, tempDir('fresh'), createChunker({ assetsDir: good, treeCache: 0 }), key, new CountingEmbedder());
+  await fresh.indexAll();
+  assert.deepEqual(names(ix), names(fresh));
+  assert.ok(names(ix).some((n) => n.endsWith('#render_report')));
+  await fresh.close();
+  await ix.close();
+  assert.equal(JSON.parse(readFileSync(path.join(dir, 'chunker.json'), 'utf8')).fingerprint, key, 'stamped once every file was chunked');
 });
