@@ -61,9 +61,11 @@ export class ChunkerStamp {
 
   /** `file` was cut into line windows because its grammar failed to load (`reason`): every file is re-chunked by the next full sync. */
   async spoil(reason: string, file: string): Promise<void> {
-    if (this.spoils++ === 0 || !this.isStale) this.log(`${reason}, so ${file} is indexed as line windows; the next full sync re-chunks every file`);
+    const wasStale = this.isStale;
+    if (this.spoils++ === 0 || !wasStale) this.log(`${reason}, so ${file} is indexed as line windows; the next full sync re-chunks every file`);
     this.isStale = true;
-    await fs.rm(path.join(this.dir, STAMP_FILE), { force: true });
+    // A stale index has no stamp of this chunker on disk (none, or another's), and `settle` writes none after this.
+    if (!wasStale) await fs.rm(path.join(this.dir, STAMP_FILE), { force: true });
   }
 }
 

@@ -150,4 +150,11 @@ test('files cut into line windows because their grammar failed to load leave the
   await fresh.close();
   await ix.close();
   assert.equal(JSON.parse(readFileSync(path.join(dir, 'chunker.json'), 'utf8')).fingerprint, key, 'stamped once every file was chunked');
+
+  // A stamped index: a save whose grammar fails to load unsets the stamp.
+  ix = await openWith(root, dir, createChunker({ assetsDir: bad, treeCache: 0 }), key, new CountingEmbedder());
+  writeFileSync(path.join(root, 'tools/report.py'), `${SAMPLE_FILES['tools/report.py']}\n\ndef footer():\n    return "--"\n`);
+  await ix.updateFiles(['tools/report.py']);
+  assert.equal(existsSync(path.join(dir, 'chunker.json')), false);
+  await ix.close();
 });
