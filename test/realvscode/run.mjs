@@ -228,7 +228,10 @@ async function main() {
     // code-server would otherwise read/write ~/.config/code-server and ~/.local/share/code-server.
     XDG_CONFIG_HOME: join(tmp, 'xdg-config'),
     XDG_DATA_HOME: join(tmp, 'xdg-data'),
+    // VS Code's IPC sockets (vscode-ipc-*.sock) go here instead of /tmp, so each run removes its own.
+    XDG_RUNTIME_DIR: join(tmp, 'xdg-runtime'),
   };
+  mkdirSync(env.XDG_RUNTIME_DIR, { recursive: true, mode: 0o700 });
   // Dev run: the repo is the extension under test and holds the suites. Packaged run: the VSIX is installed
   // into the extensions dir code-server starts with, and a test-harness extension holds the suites.
   let devPath = extensionDir;
