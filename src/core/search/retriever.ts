@@ -196,10 +196,10 @@ export function createRetriever(index: RetrieverIndex, opts: RetrieverOptions = 
     }
     chunks.sort((a, b) => b.def - a.def || b.s - a.s || (a.chunk.id < b.chunk.id ? -1 : 1));
     const featuresOf = (at: number) => buf.subarray(at, at + NF);
-    // A short question gets variety: a trait implemented a hundred times in one file does not fill its results. An
-    // issue keeps every namesake (its fix often touches all the `_latex` methods of a module), as does a named symbol.
     const n = Math.max(k, 50);
     const ordered = stubsAfterImplementations(chunks, n, (x) => chunkKey(x.chunk.path, x.chunk.qualifiedName), (x) => stubImplementations(x.chunk.path).map((p) => chunkKey(p, x.chunk.qualifiedName)));
+    // A short question gets variety: a trait implemented a hundred times in one file does not fill its results. An
+    // issue keeps every namesake (its fix often touches all the `_latex` methods of a module), as does a named symbol.
     const placed = cls === 'long' ? ordered.slice(0, n) : spreadSiblings(ordered, n, (x) => x.def === 1 || (sig.symbols.get(x.chunk.id)?.exact ?? 0) > 0);
     const hits = placed.map(({ chunk, at, s, def }) => {
       const hit = toHit(chunk, s, sig, models.chunk, recordOf(CHUNK_FEATURES, featuresOf(at)));
@@ -316,7 +316,13 @@ export function spreadSiblings<T extends { chunk: Chunk }>(ranked: readonly T[],
  * place. `keyOf` names an item (a path, or a path and a qualified name); `implKeysOf` gives the keys of the
  * implementations an item declares (none for an item that is not a stub).
  */
-export function stubsAfterImplementations<T>(ranked: readonly T[], n: number, keyOf: (x: T) => string, implKeysOf: (x: T) => string[]): T[] {
+export function stubsAfterImplementations<T>(ranked: readonly T[], n: number, keyOf: (x: T) => string, implKeysOf: (x: T) => string[]): readonly T[] {
+  const stubs: { i: number; impls: string[] }[] = [];
+  for (let i = 0; i < ranked.length && i < n; i++) {
+    const impls = implKeysOf(ranked[i]);
+    if (impls.length) stubs.push({ i, impls });
+  }
+  if (!stubs.length) return ranked; // the usual case: no stub among the first n, nothing to key
   const at = new Map<string, number>();
   for (let i = 0; i < ranked.length && i < n; i++) {
     const key = keyOf(ranked[i]);
@@ -324,8 +330,8 @@ export function stubsAfterImplementations<T>(ranked: readonly T[], n: number, ke
   }
   const after = new Map<number, T[]>(); // an implementation's position → the stubs that follow it
   const moved = new Set<number>();
-  for (let i = 0; i < ranked.length && i < n; i++) {
-    for (const k of implKeysOf(ranked[i])) {
+  for (const { i, impls } of stubs) {
+    for (const k of impls) {
       const j = at.get(k);
       if (j !== undefined && j > i) {
         (after.get(j) ?? after.set(j, []).get(j)!).push(ranked[i]);
@@ -334,7 +340,7 @@ export function stubsAfterImplementations<T>(ranked: readonly T[], n: number, ke
       }
     }
   }
-  if (!moved.size) return ranked.slice();
+  if (!moved.size) return ranked;
   const out: T[] = [];
   ranked.forEach((x, i) => {
     if (!moved.has(i)) out.push(x);
