@@ -28,7 +28,9 @@ export interface LanguageConfig {
    * Regular expressions (multiline) for text to blank, length kept, before parsing (each match's named group `blank`
    * if it has one, else the whole match): C#'s `#if` directives inside a declaration (`class A\n#if X\n : I\n#endif\n{`),
    * C++'s export macros (`class LEVELDB_EXPORT DB {`) and C's declaration macros (`NPY_NO_EXPORT int\nf(…)`) break
-   * the grammar's parse of a whole class, or of the rest of a file. Chunk text stays verbatim.
+   * the grammar's parse of a whole class, or of the rest of a file. Chunk text stays verbatim. A match with a named
+   * group `semicolon` (one space or tab) turns that character into `;` instead: tree-sitter-typescript does not end a
+   * type member at a line break before a generic call signature (`<T>(x: T): T`; tree-sitter-typescript#335).
    */
   blankBeforeParse?: string | string[];
 }
@@ -47,6 +49,7 @@ export interface Grammar {
 /**
  * `text` with every match of each of `res` (flags `dgm`, applied in turn) blanked: its named group `blank` if it has
  * one, else the whole match, each character but line ends replaced by a space, so rows and columns are unchanged.
+ * A named group `semicolon` is replaced by `;` (it must be one space or tab).
  */
 export function blankMatches(text: string, res: readonly RegExp[] | undefined): string {
   if (res) for (const re of res) text = blankAll(text, re);
@@ -57,9 +60,11 @@ function blankAll(text: string, re: RegExp): string {
   let out = '';
   let last = 0;
   for (const m of text.matchAll(re)) {
-    const [s, e] = m.indices?.groups?.blank ?? m.indices![0];
-    if (e <= s) continue;
-    out += text.slice(last, s) + text.slice(s, e).replace(/[^\n]/g, ' ');
+    const groups = m.indices?.groups;
+    const semicolon = groups?.semicolon;
+    const [s, e] = semicolon ?? groups?.blank ?? m.indices![0];
+    if (e <= s || (semicolon && (e !== s + 1 || (text[s] !== ' ' && text[s] !== '\t')))) continue;
+    out += text.slice(last, s) + (semicolon ? ';' : text.slice(s, e).replace(/[^\n]/g, ' '));
     last = e;
   }
   return last === 0 ? text : out + text.slice(last);
