@@ -185,7 +185,6 @@ export class Indexer {
     const report = emptyReport();
     this.emit({ phase: 'walk', done: 0, total: 0 });
     const mark = this.stamp.mark();
-    if (this.stamp.stale || !this.store.stats().files) this.opts.processor.prestart?.();
     this.filter = undefined;
     const walked = await walkWorkspace(this.opts.host, { ...this.opts.walk, signal });
     report.skipped.push(...walked.skipped);

@@ -16,8 +16,6 @@ export type WorkerReply = { seq: number; res: ProcessResult; error?: undefined }
 /** Processes files; either on worker threads or in-process (tests, tiny jobs). */
 export interface FileProcessor {
   process(req: ProcessRequest): Promise<ProcessResult>;
-  /** Every file is about to be read (a first build, a re-chunk): get ready now, while the workspace is walked. */
-  prestart?(): void;
   close(): Promise<void>;
 }
 
@@ -142,12 +140,6 @@ export class WorkerPool implements FileProcessor {
       slot.inflight++;
       slot.w.postMessage(msg);
     }
-  }
-
-  /** Starts every worker (their start-up, ~0.2–0.4 s each, then overlaps the walk); idle ones stop as usual. */
-  prestart(): void {
-    while (!this.closed && this.workers.length < this.count) this.spawn();
-    this.pump();
   }
 
   process(req: ProcessRequest): Promise<ProcessResult> {

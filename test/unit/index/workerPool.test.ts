@@ -2,13 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { readdirSync, readFileSync } from 'node:fs';
-import { defaultWorkerCount, InProcessProcessor, WORKER_NICE, WorkerPool, workerScript } from '../../../src/core/index/workerPool';
+import { defaultWorkerCount, WORKER_NICE, WorkerPool, workerScript } from '../../../src/core/index/workerPool';
 import { processFile } from '../../../src/core/index/processFile';
-import { Indexer } from '../../../src/core/index/indexer';
-import { BuiltinEmbedder } from '../../../src/core/embed/builtin';
-import { FsHost } from '../../../src/core/fsHost';
 import { createChunker } from '../../../src/core/parsing/chunker';
-import { makeWorkspace, SAMPLE_FILES, tempDir } from '../../helpers/workspace';
+import { makeWorkspace } from '../../helpers/workspace';
 
 test('worker pool: no thread until there is work; idle threads stop and come back for the next file', async () => {
   const script = workerScript();
@@ -47,44 +44,6 @@ test('one file starts one thread; a batch starts as many as the pool allows', as
   } finally {
     await pool.close();
   }
-});
-
-test('prestart: every thread starts before the first file, takes the files, and stops when idle', async () => {
-  const root = makeWorkspace({ 'a.py': 'def alpha():\n    return 1\n', 'b.py': 'def beta():\n    return 2\n' });
-  const pool = new WorkerPool(workerScript()!, 2, { id: 'builtin' }, 2, 500);
-  try {
-    pool.prestart();
-    assert.equal(pool.running, 2, 'both threads, with no file yet');
-    const rs = await Promise.all(['a.py', 'b.py'].map((p) => pool.process({ root, path: p, knownIds: [], embed: true })));
-    assert.deepEqual(rs.map((r) => r.status === 'chunked' && r.chunks[0].name), ['alpha', 'beta']);
-    assert.equal(pool.running, 2, 'the same two threads');
-    await sleep(1200);
-    assert.equal(pool.running, 0, 'stopped after the idle time');
-  } finally {
-    await pool.close();
-  }
-});
-
-test('the indexer prestarts its processor for a first build and a re-chunk, not for an up-to-date sync', async () => {
-  class Counting extends InProcessProcessor {
-    prestarts = 0;
-    prestart(): void {
-      this.prestarts++;
-    }
-  }
-  const root = makeWorkspace(SAMPLE_FILES);
-  const dir = tempDir('idx');
-  const embedder = new BuiltinEmbedder();
-  const prestartsOf = async (chunker: string) => {
-    const processor = new Counting(createChunker(), embedder);
-    const ix = await Indexer.open({ host: new FsHost(root), dir, embedder, processor, processorEmbeds: true, chunker });
-    const r = await ix.indexAll();
-    await ix.close();
-    return [processor.prestarts, r.added + r.updated];
-  };
-  assert.deepEqual(await prestartsOf('one'), [1, Object.keys(SAMPLE_FILES).length], 'first build');
-  assert.deepEqual(await prestartsOf('one'), [0, 0], 'nothing changed');
-  assert.deepEqual(await prestartsOf('two'), [1, Object.keys(SAMPLE_FILES).length], 'another chunker: every file again');
 });
 
 /** nice value of one of this process's threads (Linux: /proc/self/task/<tid>/stat, field 19). */
