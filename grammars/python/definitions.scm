@@ -9,6 +9,10 @@
   name: (identifier) @name
   body: (block . (expression_statement (string) @doc)?) @body) @definition.function
 
+; type aliases (Python 3.12: `type Point = tuple[float, float]`)
+(type_alias_statement left: (type (identifier) @name)) @definition.type
+(type_alias_statement left: (type (generic_type (identifier) @name))) @definition.type
+
 ; module-level assignments
 (module (expression_statement (assignment left: (identifier) @name)) @definition.constant)
 (ERROR (expression_statement (assignment left: (identifier) @name)) @definition.constant)
