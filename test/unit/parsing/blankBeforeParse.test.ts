@@ -1,7 +1,8 @@
 /**
  * Text rewritten before parsing (grammars/<lang>/language.json `blankBeforeParse`), here TypeScript's: a `;` where a
- * generic call signature starts a line after another type member (tree-sitter-typescript#335). The real grammar and
- * the shipped pattern; the golden chunks of the same fixture are in golden.test.ts.
+ * generic call signature starts a line after another type member (tree-sitter-typescript#335), and an import type's
+ * `import("…").` blanked where the grammar cannot take it (`import("./x").Foo<T>`, `…Bar[]`). The real grammars and
+ * the shipped patterns; the golden chunks of the call-signature fixture are in golden.test.ts.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -78,5 +79,26 @@ test('TypeScript and TSX: no ; where a line starting with < continues code (arro
     const source = blankMatches(text, g.blank);
     assert.equal(source, text.replace('    <li>', '   ;<li>'));
     assert.equal(hasError(g, source), false, `${id}: ${JSON.stringify(text)}`);
+  }
+});
+
+test('TypeScript: import types with type arguments or [] parse once their `import("…").` is blanked', async () => {
+  const g = await grammar('typescript');
+  const broken = [
+    'export declare function f(x: import("./x").Foo<string>): import("./x").Bar[];\n',
+    "class A extends mock<import('../log').ILogService>() {}\n",
+    'let a: readonly import("vscode").ChatResource[] = [];\n',
+  ];
+  for (const text of broken) {
+    assert.equal(hasError(g, text), true, `the grammar alone fails: ${text}`);
+    const source = blankMatches(text, g.blank);
+    assert.equal(hasError(g, source), false, text);
+    assert.equal(source.length, text.length);
+    assert.equal(source.replace(/ +/g, ' '), text.replace(/import\((['"])[^'"]*\1\)\./g, ' ').replace(/ +/g, ' '));
+  }
+  // Left as they are: a dynamic import (a call follows), `typeof import(…)` (the grammar takes it).
+  for (const text of ["const m = import('./m').then((x) => x.default);\n", 'let a: typeof import("./x").default;\n']) {
+    assert.equal(blankMatches(text, g.blank), text, text);
+    assert.equal(hasError(g, text), false, text);
   }
 });
