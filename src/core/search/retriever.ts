@@ -344,8 +344,8 @@ export function stubsAfterImplementations<T>(ranked: readonly T[], n: number, ke
   const out: T[] = [];
   ranked.forEach((x, i) => {
     if (!moved.has(i)) out.push(x);
-    const stubs = after.get(i);
-    if (stubs) out.push(...stubs);
+    const following = after.get(i);
+    if (following) out.push(...following);
   });
   return out;
 }
