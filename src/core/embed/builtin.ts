@@ -90,8 +90,13 @@ interface Whole {
 
 interface MemoEntry {
   key: string;
-  part?: Features;
-  whole?: Whole;
+  part: Features | undefined;
+  whole: Whole | undefined;
+}
+
+/** Every entry gets all its fields at once: one hidden class, so the hot loop is not deoptimized as they fill in. */
+function memoEntry(key: string): MemoEntry {
+  return { key, part: undefined, whole: undefined };
 }
 
 const EMPTY: Features = { idx: new Uint16Array(0), val: new Float32Array(0), wordHash: 0, weight: 0, epoch: 0, count: 0 };
@@ -187,10 +192,10 @@ export class BuiltinEmbedder implements Embedder {
       if (frontKeys[slot] === t) e = frontVals[slot];
       else {
         e = memo.get(h);
-        if (e === undefined) memo.set(h, (e = { key: t }));
+        if (e === undefined) memo.set(h, (e = memoEntry(t)));
         else if (e.key !== t) {
           e = this.collisions.get(t);
-          if (e === undefined) this.collisions.set(t, (e = { key: t }));
+          if (e === undefined) this.collisions.set(t, (e = memoEntry(t)));
         }
         frontKeys[slot] = t;
         frontVals[slot] = e;
@@ -237,10 +242,10 @@ export class BuiltinEmbedder implements Embedder {
     for (let k = 0; k < t.length; k++) h = Math.imul(h ^ t.charCodeAt(k), 0x01000193);
     h &= 0x3fffffff;
     let e = this.memo.get(h);
-    if (e === undefined) this.memo.set(h, (e = { key: t }));
+    if (e === undefined) this.memo.set(h, (e = memoEntry(t)));
     else if (e.key !== t) {
       e = this.collisions.get(t);
-      if (e === undefined) this.collisions.set(t, (e = { key: t }));
+      if (e === undefined) this.collisions.set(t, (e = memoEntry(t)));
     }
     return (e.part ??= this.partFeatures(t));
   }
