@@ -169,6 +169,42 @@ function partsOf(name: string): { part: string; stem: string }[] {
   return parts;
 }
 
+const MIN_PIECE = 3;
+const LETTERS = /^[a-z]+$/;
+
+/**
+ * How many query words a name part is the run of, written together (`progressbar` for "progress bar", `readouterr`
+ * for "read out err"): at least two, each of 3+ letters (`in` + `it` would make `init`); 0 when it is not such a run.
+ * Memoized per query.
+ */
+const segmentsByQuery = new WeakMap<Signals, { starts: Set<string>; counts: Map<string, number> }>();
+function querySegments(part: string, sig: Signals): number {
+  if (part.length < 2 * MIN_PIECE || part.length > 40 || !LETTERS.test(part)) return 0;
+  let memo = segmentsByQuery.get(sig);
+  if (!memo) {
+    // The first two letters of every query token: a part that starts otherwise cannot be a run of them.
+    const starts = new Set<string>();
+    for (const t of sig.queryTokens) if (t.length >= MIN_PIECE) starts.add(t.slice(0, 2));
+    segmentsByQuery.set(sig, (memo = { starts, counts: new Map() }));
+  }
+  if (!memo.starts.has(part.slice(0, 2))) return 0;
+  let n = memo.counts.get(part);
+  if (n === undefined) memo.counts.set(part, (n = segmentCount(part, sig.queryTokens)));
+  return n;
+}
+
+/** Most pieces `s` splits into, every piece (MIN_PIECE+ characters) in `words`; 0 when there is no split into 2 or more. */
+function segmentCount(s: string, words: Set<string>): number {
+  const best = new Int8Array(s.length + 1).fill(-1);
+  best[0] = 0;
+  for (let end = MIN_PIECE; end <= s.length; end++) {
+    for (let start = Math.max(0, end - 24); start <= end - MIN_PIECE; start++) {
+      if (best[start] >= 0 && best[start] + 1 > best[end] && words.has(s.slice(start, end))) best[end] = best[start] + 1;
+    }
+  }
+  return best[s.length] >= 2 ? best[s.length] : 0;
+}
+
 /** Position of each chunk feature in the vector `chunkFeatures` fills (CHUNK_FEATURES order). */
 const C = Object.fromEntries(CHUNK_FEATURES.map((n, i) => [n, i])) as Record<ChunkFeature, number>;
 const CLASS_KINDS = new Set(['class', 'interface', 'struct', 'trait', 'enum']);
@@ -197,7 +233,14 @@ export function chunkFeatures(
   // covers more of the query is not the one ranked lower (`save` vs `save_user_profile` for "saves user profiles").
   let words = 0;
   for (let i = 0; i < parts.length; i++) {
-    if (!nameWordInQuery(parts[i], sig)) continue;
+    if (!nameWordInQuery(parts[i], sig)) {
+      const k = querySegments(parts[i].part, sig);
+      if (k) {
+        partHits++;
+        words += k;
+      }
+      continue;
+    }
     partHits++;
     let again = false;
     for (let j = 0; j < i && !again; j++) again = parts[j].stem === parts[i].stem && nameWordInQuery(parts[j], sig);

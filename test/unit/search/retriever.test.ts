@@ -186,6 +186,33 @@ test('nameCover: how much of the query a name stands for, where nameParts is how
   assert.equal(f('save_saved_user').nameCover, 2 / 3);
 });
 
+test('a name part written as one word of query words (`progressbar`, `envvar`) counts as those words', async () => {
+  writeFile(root, 'shop/terminal.py', [
+    'def progressbar(items):',
+    '    return iter(items)',
+    '',
+    'def progress(items):',
+    '    return items',
+    '',
+    'def progressbaz(items):',
+    '    return sum(items)',
+    '',
+  ].join('\n'));
+  await idx.indexer.updateFiles(['shop/terminal.py']);
+  const res = await createRetriever(idx).retrieve('shows a progress bar while iterating', { k: 10 });
+  const f = (name: string) => {
+    const c = res.candidates.chunks.find((x) => x.chunk.path === 'shop/terminal.py' && x.chunk.qualifiedName === name);
+    assert.ok(c, `${name} is a candidate`);
+    return recordOf(CHUNK_FEATURES, c.features);
+  };
+  // Query words: shows, progress, bar, iterating. `progressbar` is `progress` and `bar` written together.
+  assert.equal(f('progressbar').nameParts, 1);
+  assert.equal(f('progressbar').nameCover, 2 / 4);
+  assert.equal(f('progress').nameCover, 1 / 4);
+  // `progressbaz` starts with a query word, but `baz` is none.
+  assert.equal(f('progressbaz').nameParts, 0);
+});
+
 test('a bare symbol puts the definitions it names first, whatever the fitted weights prefer', async () => {
   // Weights that rank a class below everything: a bare class name must still return the class first.
   const noClasses: RankWeights = { ...DEFAULT_WEIGHTS, chunk: { weights: { ...DEFAULT_WEIGHTS.chunk.weights, isClass: -50 } } };
