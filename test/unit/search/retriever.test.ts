@@ -159,25 +159,20 @@ test('the context pack of the results respects its budget', async () => {
   assert.ok(pack.sections.length > 0);
 });
 
-test('nameCover: how much of the query a name stands for, where nameParts is how much of the name the query explains', async () => {
-  writeFile(root, 'shop/profiles.py', [
-    'def save(obj):',
-    '    return obj',
-    '',
-    'def save_user_profile(profile):',
-    '    return profile',
-    '',
-    'def save_saved_user(user):',
-    '    return user',
-    '',
-  ].join('\n'));
-  await idx.indexer.updateFiles(['shop/profiles.py']);
-  const res = await createRetriever(idx).retrieve('saves user profiles', { k: 10 });
-  const f = (name: string) => {
-    const c = res.candidates.chunks.find((x) => x.chunk.path === 'shop/profiles.py' && x.chunk.qualifiedName === name);
+/** Writes `file` with one-line Python functions of these names, asks `query`, and gives each name's chunk features. */
+async function nameFeatures(file: string, names: string[], query: string): Promise<(name: string) => Record<string, number>> {
+  writeFile(root, file, names.map((n) => `def ${n}(x):\n    return x\n`).join('\n'));
+  await idx.indexer.updateFiles([file]);
+  const res = await createRetriever(idx).retrieve(query, { k: 10 });
+  return (name) => {
+    const c = res.candidates.chunks.find((x) => x.chunk.path === file && x.chunk.qualifiedName === name);
     assert.ok(c, `${name} is a candidate`);
     return recordOf(CHUNK_FEATURES, c.features);
   };
+}
+
+test('nameCover: how much of the query a name stands for, where nameParts is how much of the name the query explains', async () => {
+  const f = await nameFeatures('shop/profiles.py', ['save', 'save_user_profile', 'save_saved_user'], 'saves user profiles');
   // Query words: saves, user, profiles. Every part of each name is one of them (another form counts), so nameParts
   // cannot tell the three apart; nameCover can. Two parts for the same word (`save`, `saved`) count once.
   for (const name of ['save', 'save_user_profile', 'save_saved_user']) assert.equal(f(name).nameParts, 1, name);
@@ -187,24 +182,7 @@ test('nameCover: how much of the query a name stands for, where nameParts is how
 });
 
 test('a name part written as one word of query words (`progressbar`, `envvar`) counts as those words', async () => {
-  writeFile(root, 'shop/terminal.py', [
-    'def progressbar(items):',
-    '    return iter(items)',
-    '',
-    'def progress(items):',
-    '    return items',
-    '',
-    'def progressbaz(items):',
-    '    return sum(items)',
-    '',
-  ].join('\n'));
-  await idx.indexer.updateFiles(['shop/terminal.py']);
-  const res = await createRetriever(idx).retrieve('shows a progress bar while iterating', { k: 10 });
-  const f = (name: string) => {
-    const c = res.candidates.chunks.find((x) => x.chunk.path === 'shop/terminal.py' && x.chunk.qualifiedName === name);
-    assert.ok(c, `${name} is a candidate`);
-    return recordOf(CHUNK_FEATURES, c.features);
-  };
+  const f = await nameFeatures('shop/terminal.py', ['progressbar', 'progress', 'progressbaz'], 'shows a progress bar while iterating');
   // Query words: shows, progress, bar, iterating. `progressbar` is `progress` and `bar` written together.
   assert.equal(f('progressbar').nameParts, 1);
   assert.equal(f('progressbar').nameCover, 2 / 4);
