@@ -181,7 +181,7 @@ test('nameCover: how much of the query a name stands for, where nameParts is how
   assert.equal(f('save_saved_user').nameCover, 2 / 3);
 });
 
-test('a name part written as one word of query words (`progressbar`, `envvar`) counts as those words', async () => {
+test('a name part written as one word of query words (`progressbar` for "progress bar") counts as those words', async () => {
   const f = await nameFeatures('shop/terminal.py', ['progressbar', 'progress', 'progressbaz'], 'shows a progress bar while iterating');
   // Query words: shows, progress, bar, iterating. `progressbar` is `progress` and `bar` written together.
   assert.equal(f('progressbar').nameParts, 1);
