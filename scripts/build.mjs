@@ -1,5 +1,5 @@
 // Bundles the extension and the CLI with esbuild and copies the grammar assets next to them:
-//   dist/extension.js, dist/cli.js, dist/web-tree-sitter.wasm, dist/grammars/<lang>/{*.scm, <lang>.wasm}
+//   dist/extension.js, dist/cli.js, dist/web-tree-sitter.wasm, dist/grammars/<lang>/{*.scm, <lang>.wasm}, dist/models/*
 import * as esbuild from 'esbuild';
 import { cpSync, mkdirSync, readFileSync, rmSync, existsSync, readdirSync, renameSync, mkdtempSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -31,6 +31,8 @@ for (const lang of registry.languages) {
 }
 cpSync(join(root, 'grammars', 'languages.json'), join(dist, 'grammars', 'languages.json'));
 cpSync(require.resolve('web-tree-sitter/web-tree-sitter.wasm'), join(dist, 'web-tree-sitter.wasm'));
+// The builtin embedder's learned model (src/core/embed/learned.ts reads <bundle dir>/models/ when bundled).
+cpSync(join(root, 'models'), join(dist, 'models'), { recursive: true });
 // vectra's ProtobufCodec reads its schema from <bundle dir>/schemas/index.proto at run time.
 mkdirSync(join(dist, 'schemas'), { recursive: true });
 // (vectra's exports map hides package.json; its main module lives in lib/.)

@@ -20,10 +20,19 @@
 import { stem } from '../text/stem';
 import { tokenizeCode } from '../text/tokenize';
 import { abortError, l2normalize, type Embedder, type EmbedOptions } from './embedder';
+import { addLearned, isNumeric, LEARNED_DIMENSION, LEARNED_MODEL, loadLearnedModel, MAX_LEARNED_TOKEN, type LearnedModel } from './learned';
 import lexicon from './lexicon.json';
 
-export const BUILTIN_MODEL = 'hash-v2';
-export const BUILTIN_DEFAULT_DIMENSION = 384;
+export const BUILTIN_MODEL = `hash-v2+${LEARNED_MODEL}`;
+/** 384 hashed dimensions, then the learned model's 64 (learned.ts). */
+export const BUILTIN_DEFAULT_DIMENSION = 384 + LEARNED_DIMENSION;
+/**
+ * The learned part's share of the vector's squared length: the cosine of two vectors is (hashed cosine + 2 · learned
+ * cosine) / 3. Chosen on the docstring sets (bench/RESULTS.md, session 22): 2 and 4 did the same on the held-out pairs.
+ */
+const LEARNED_SHARE = 2 / 3;
+const HASH_LENGTH = Math.sqrt(1 - LEARNED_SHARE);
+const LEARNED_LENGTH = Math.sqrt(LEARNED_SHARE);
 
 const WORD_W = 1.0;
 const TRIGRAM_W = 0.55; // L2 mass of all trigrams of one part
@@ -86,23 +95,30 @@ interface Whole {
   f: Features;
   parts: string[];
   partF: Features[];
+  /** The parts' rows in the learned model (-1: not in its vocabulary). */
+  partRow: Int32Array;
 }
 
 interface MemoEntry {
   key: string;
   part: Features | undefined;
   whole: Whole | undefined;
+  /** The token's row in the learned model: -1 when it has none, -2 until looked up. */
+  row: number;
 }
 
 /** Every entry gets all its fields at once: one hidden class, so the hot loop is not deoptimized as they fill in. */
 function memoEntry(key: string): MemoEntry {
-  return { key, part: undefined, whole: undefined };
+  return { key, part: undefined, whole: undefined, row: -2 };
 }
 
 const EMPTY: Features = { idx: new Uint16Array(0), val: new Float32Array(0), wordHash: 0, weight: 0, epoch: 0, count: 0 };
 
 export interface BuiltinEmbedderOptions {
-  /** Default 384 (≈40 MB of int8 vectors per 100k chunks in memory, ≈150 MB of float32 on disk). */
+  /**
+   * Default 448 (≈45 MB of int8 vectors per 100k chunks in memory, ≈180 MB of float32 on disk): the learned model's
+   * 64 dimensions, and the rest for the hashed features.
+   */
   dimension?: number;
 }
 
@@ -110,6 +126,13 @@ export class BuiltinEmbedder implements Embedder {
   readonly id = 'builtin';
   readonly model = BUILTIN_MODEL;
   readonly dimension: number;
+  /** Dimensions of the hashed features: the first `hashDimension` of the vector; the learned part follows. */
+  private readonly hashDimension: number;
+  private readonly learned: LearnedModel;
+  // This text's learned-model rows and their counts, cleared by epoch stamps.
+  private readonly rowCount: Uint32Array;
+  private readonly rowStamp: Int32Array;
+  private readonly rowsUsed: number[] = [];
   private memo = new Map<number, MemoEntry>();
   private collisions = new Map<string, MemoEntry>();
   private readonly frontKeys: string[] = new Array<string>(FRONT_MASK + 1).fill('');
@@ -124,8 +147,13 @@ export class BuiltinEmbedder implements Embedder {
 
   constructor(opts: BuiltinEmbedderOptions = {}) {
     const d = opts.dimension ?? BUILTIN_DEFAULT_DIMENSION;
-    if (!Number.isInteger(d) || d < 8 || d > 65535) throw new RangeError(`builtin embedder: bad dimension ${d}`);
+    if (!Number.isInteger(d) || d < 8 + LEARNED_DIMENSION || d > 65535) throw new RangeError(`builtin embedder: bad dimension ${d}`);
     this.dimension = d;
+    this.hashDimension = d - LEARNED_DIMENSION;
+    this.learned = loadLearnedModel();
+    if (this.learned.dim !== LEARNED_DIMENSION) throw new Error(`builtin embedder: learned model has ${this.learned.dim} dimensions, expected ${LEARNED_DIMENSION}`);
+    this.rowCount = new Uint32Array(this.learned.vocab.size);
+    this.rowStamp = new Int32Array(this.learned.vocab.size);
   }
 
   async embed(texts: string[], opts: EmbedOptions = {}): Promise<Float32Array[]> {
@@ -143,8 +171,8 @@ export class BuiltinEmbedder implements Embedder {
 
   /** Synchronous embedding of one text (documents and queries alike). */
   embedOne(text: string): Float32Array {
-    const D = this.dimension;
-    const vec = new Float32Array(D);
+    const D = this.hashDimension;
+    const vec = new Float32Array(this.dimension);
     if (this.memo.size > MAX_MEMO) {
       this.memo = new Map();
       this.collisions = new Map();
@@ -157,6 +185,18 @@ export class BuiltinEmbedder implements Embedder {
     const touched = this.touched;
     touched.length = 0;
     this.bgUsed.length = 0;
+    const rowCount = this.rowCount;
+    const rowStamp = this.rowStamp;
+    const rowsUsed = this.rowsUsed;
+    rowsUsed.length = 0;
+    const countRow = (row: number) => {
+      if (row < 0) return;
+      if (rowStamp[row] !== epoch) {
+        rowStamp[row] = epoch;
+        rowCount[row] = 1;
+        rowsUsed.push(row);
+      } else rowCount[row]++;
+    };
     let prevHash = 0;
     let prevWeight = 0;
     const count = (f: Features) => {
@@ -208,12 +248,15 @@ export class BuiltinEmbedder implements Embedder {
           w = k > 0 ? (e.whole = this.wholeEntry(t, toks.slice(i + 1, i + 1 + k))) : undefined;
         }
         if (w !== undefined) {
+          countRow(e.row === -2 ? (e.row = this.rowOf(t)) : e.row);
+          for (let j = 0; j < w.partRow.length; j++) countRow(w.partRow[j]);
           count(w.f);
           for (let j = 0; j < w.partF.length; j++) part(w.partF[j]);
           i += 1 + w.parts.length;
           continue;
         }
       }
+      countRow(e.row === -2 ? (e.row = this.rowOf(t)) : e.row);
       part((e.part ??= this.partFeatures(t)));
       i++;
     }
@@ -234,7 +277,20 @@ export class BuiltinEmbedder implements Embedder {
       vec[h % D] += (h & 0x80000000 ? -BIGRAM_W : BIGRAM_W) * tf;
     }
     touched.length = 0;
-    return l2normalize(vec);
+    // The hashed part at length √(1 − share), the learned part at √share: unit length, and the cosine of two vectors
+    // is the two parts' cosines mixed by the share. A text without a known word is all hashed part.
+    const hashed = vec.subarray(0, D);
+    l2normalize(hashed);
+    if (rowsUsed.length === 0) return vec;
+    for (let k = 0; k < D; k++) hashed[k] *= HASH_LENGTH;
+    addLearned(this.learned, rowsUsed, rowCount, vec, D, LEARNED_LENGTH);
+    return vec;
+  }
+
+  /** The learned model's row of a token (-1: a stop word, too long, or not in its vocabulary). */
+  private rowOf(t: string): number {
+    if (STOPWORDS.has(t) || t.length > MAX_LEARNED_TOKEN) return -1;
+    return this.learned.vocab.get(isNumeric(t) ? t : canonicalWord(t)) ?? -1;
   }
 
   private partOf(t: string): Features {
@@ -253,14 +309,14 @@ export class BuiltinEmbedder implements Embedder {
   private wholeEntry(t: string, parts: string[]): Whole {
     const h = hashString(t, SEED_WHOLE);
     const f: Features = {
-      idx: Uint16Array.of(h % this.dimension),
+      idx: Uint16Array.of(h % this.hashDimension),
       val: Float32Array.of(h & 0x80000000 ? -WHOLE_W : WHOLE_W),
       wordHash: 0,
       weight: WHOLE_W,
       epoch: 0,
       count: 0,
     };
-    return { f, parts, partF: parts.map((p) => this.partOf(p)) };
+    return { f, parts, partF: parts.map((p) => this.partOf(p)), partRow: Int32Array.from(parts, (p) => this.rowOf(p)) };
   }
 
   private addBigram(h: number, w: number, epoch: number): void {
@@ -295,7 +351,7 @@ export class BuiltinEmbedder implements Embedder {
 
   private partFeatures(t: string): Features {
     if (STOPWORDS.has(t)) return EMPTY;
-    const D = this.dimension;
+    const D = this.hashDimension;
     const numeric = t.charCodeAt(0) >= 48 && t.charCodeAt(0) <= 57;
     const weight = numeric ? NUMBER_W : COMMON.has(t) ? COMMON_W : WORD_W;
     const canon = numeric ? t : canonicalWord(t);

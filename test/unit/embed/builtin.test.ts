@@ -16,14 +16,14 @@ test('builtin: right dimension, L2-normalised, deterministic across instances', 
   const b = await new BuiltinEmbedder().embed(texts);
   assert.equal(a.length, 3);
   for (let i = 0; i < 2; i++) {
-    assert.equal(a[i].length, 384);
+    assert.equal(a[i].length, 448);
     assert.ok(Math.abs(dot(a[i], a[i]) - 1) < 1e-5);
     assert.deepEqual(a[i], b[i]);
   }
   assert.ok(a[2].every((x) => x === 0), 'empty text embeds to the zero vector');
   assert.equal(new BuiltinEmbedder({ dimension: 256 }).embedOne('x y').length, 256);
-  assert.equal(embedderKey(e), 'builtin:hash-v2:384');
-  assert.match(embedderDirName(e), /^builtin-hash-v2-384-[0-9a-f]{8}$/);
+  assert.equal(embedderKey(e), 'builtin:hash-v2+nbow-v1:448');
+  assert.match(embedderDirName(e), /^builtin-hash-v2-nbow-v1-448-[0-9a-f]{8}$/);
 });
 
 test('builtin: identifier parts, abbreviations and stems meet natural language', () => {

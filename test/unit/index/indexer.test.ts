@@ -117,7 +117,7 @@ test('switching embedder keeps indexes apart, and switching back reuses the old 
   const ra = await a2.indexer.indexAll();
   assert.equal(a2.dir, dirA);
   assert.deepEqual([ra.added, ra.updated, ra.unchanged], [0, 0, 4]);
-  assert.equal(a2.indexer.store.getVector([...a2.indexer.store.chunks()][0].id)!.length, 384);
+  assert.equal(a2.indexer.store.getVector([...a2.indexer.store.chunks()][0].id)!.length, 448);
   await a2.close();
 });
 

@@ -1,0 +1,210 @@
+/**
+ * bench/nbowTrain: trains the builtin embedder's learned part (src/core/embed/learned.ts) on bench/nbowPairs.ts's
+ * pairs and writes models/<name>.json and models/<name>.bin.
+ *   node out/bench/nbowTrain.js --pairs a.jsonl [--pairs b.jsonl …] [--out models/nbow-v1] [--epochs 4] [--dim 64]
+ * The model: a word table E (vocabulary × dim); a text is Σ (1 + ln tf) · idf(w) · E[w], L2-normalised. Training:
+ * in-batch softmax over cosine / τ, both directions (sentence → code and code → sentence), batches of 128 pairs from
+ * one repository (its other functions are the hard negatives), Adam on the rows a batch touches. Words seen in fewer
+ * than 3 pairs are left out. Deterministic: a seeded generator draws the initial table and the batch order.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { arg } from './common';
+
+function args(name: string): string[] {
+  const out: string[] = [];
+  process.argv.forEach((a, i) => a === name && process.argv[i + 1] && out.push(process.argv[i + 1]));
+  return out;
+}
+
+/** mulberry32: a small seeded generator (the result must not depend on Math.random). */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function shuffle<T>(xs: T[], rand: () => number): void {
+  for (let i = xs.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [xs[i], xs[j]] = [xs[j], xs[i]];
+  }
+}
+
+/** A text as sparse (row, weight) lists. */
+interface Bag { rows: Int32Array; w: Float32Array }
+
+interface Pair { repo: string; q: string[]; c: string[] }
+
+const TAU = 0.05;
+const BATCH = 128;
+const MIN_DF = 3;
+
+function main() {
+  const files = args('--pairs');
+  if (!files.length) throw new Error('usage: nbowTrain.js --pairs FILE … [--out models/nbow-v1] [--epochs 4] [--dim 64]');
+  const out = arg('--out', 'models/nbow-v1')!;
+  const epochs = Number(arg('--epochs', '4'));
+  const dim = Number(arg('--dim', '64'));
+  const lr = Number(arg('--lr', '0.002'));
+  const seed = Number(arg('--seed', '1'));
+  const rand = rng(seed);
+
+  const pairs: Pair[] = [];
+  for (const f of files) {
+    for (const line of readFileSync(f, 'utf8').split('\n')) {
+      if (!line) continue;
+      const r = JSON.parse(line) as { repo: string; q: string; c: string };
+      const q = r.q.split(' ').filter(Boolean);
+      const c = r.c.split(' ').filter(Boolean);
+      if (q.length >= 2 && c.length >= 3) pairs.push({ repo: r.repo, q, c });
+    }
+  }
+  const df = new Map<string, number>();
+  for (const p of pairs) for (const w of new Set([...p.q, ...p.c])) df.set(w, (df.get(w) ?? 0) + 1);
+  const vocabList = [...df].filter(([, n]) => n >= MIN_DF).map(([w]) => w).sort();
+  const vocab = new Map(vocabList.map((w, i) => [w, i]));
+  const V = vocabList.length;
+  const N = pairs.length;
+  const idf = Float32Array.from(vocabList, (w) => Math.log(1 + N / df.get(w)!));
+  const bag = (words: string[]): Bag => {
+    const tf = new Map<number, number>();
+    for (const w of words) {
+      const r = vocab.get(w);
+      if (r !== undefined) tf.set(r, (tf.get(r) ?? 0) + 1);
+    }
+    const rows = Int32Array.from(tf.keys());
+    return { rows, w: Float32Array.from(rows, (r) => (1 + Math.log(tf.get(r)!)) * idf[r]) };
+  };
+  const Q = pairs.map((p) => bag(p.q));
+  const C = pairs.map((p) => bag(p.c));
+  process.stderr.write(`${N} pairs, ${V} words\n`);
+
+  // Initial table: N(0, 0.1²) by Box–Muller.
+  const E = new Float32Array(V * dim);
+  for (let i = 0; i < E.length; i += 2) {
+    const u = Math.max(rand(), 1e-12);
+    const v = rand();
+    const r = 0.1 * Math.sqrt(-2 * Math.log(u));
+    E[i] = r * Math.cos(2 * Math.PI * v);
+    if (i + 1 < E.length) E[i + 1] = r * Math.sin(2 * Math.PI * v);
+  }
+  const m1 = new Float32Array(V * dim);
+  const m2 = new Float32Array(V * dim);
+  const grad = new Float32Array(V * dim);
+  let step = 0;
+
+  const byRepo = new Map<string, number[]>();
+  pairs.forEach((p, i) => (byRepo.get(p.repo) ?? byRepo.set(p.repo, []).get(p.repo)!).push(i));
+  for (let ep = 1; ep <= epochs; ep++) {
+    const batches: number[][] = [];
+    for (const ids of byRepo.values()) {
+      const s = [...ids];
+      shuffle(s, rand);
+      for (let k = 0; k < s.length; k += BATCH) if (s.length - k >= 16) batches.push(s.slice(k, k + BATCH));
+    }
+    shuffle(batches, rand);
+    let loss = 0;
+    for (const b of batches) {
+      loss += trainBatch(b.map((i) => Q[i]), b.map((i) => C[i]));
+    }
+    process.stderr.write(`epoch ${ep}: loss ${(loss / batches.length).toFixed(3)}\n`);
+  }
+
+  function trainBatch(qs: Bag[], cs: Bag[]): number {
+    const n = qs.length;
+    const enc = (bs: Bag[]) => {
+      const u = new Float64Array(n * dim);
+      const norm = new Float64Array(n);
+      bs.forEach((b, i) => {
+        for (let k = 0; k < b.rows.length; k++) {
+          const base = b.rows[k] * dim;
+          for (let d = 0; d < dim; d++) u[i * dim + d] += b.w[k] * E[base + d];
+        }
+        let s = 0;
+        for (let d = 0; d < dim; d++) s += u[i * dim + d] ** 2;
+        norm[i] = Math.sqrt(s) + 1e-9;
+        for (let d = 0; d < dim; d++) u[i * dim + d] /= norm[i];
+      });
+      return { v: u, norm };
+    };
+    const q = enc(qs);
+    const c = enc(cs);
+    const S = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let d = 0; d < dim; d++) s += q.v[i * dim + d] * c.v[j * dim + d];
+      S[i * n + j] = s / TAU;
+    }
+    // dL/dS for the mean cross-entropy of rows (q → c) plus that of columns (c → q).
+    const G = new Float64Array(n * n);
+    let loss = 0;
+    const softmaxInto = (get: (k: number) => number, put: (k: number, g: number) => void, gold: number) => {
+      let mx = -Infinity;
+      for (let k = 0; k < n; k++) mx = Math.max(mx, get(k));
+      let z = 0;
+      for (let k = 0; k < n; k++) z += Math.exp(get(k) - mx);
+      for (let k = 0; k < n; k++) put(k, (Math.exp(get(k) - mx) / z - (k === gold ? 1 : 0)) / n / TAU);
+      return -(get(gold) - mx - Math.log(z));
+    };
+    for (let i = 0; i < n; i++) loss += softmaxInto((k) => S[i * n + k], (k, g) => (G[i * n + k] += g), i) / n;
+    for (let j = 0; j < n; j++) softmaxInto((k) => S[k * n + j], (k, g) => (G[k * n + j] += g), j);
+    // Through the cosine and the normalisation to each side's unnormalised sum, then to the rows of E.
+    const back = (self: { v: Float64Array; norm: Float64Array }, other: { v: Float64Array }, bs: Bag[], rowsOfG: boolean) => {
+      for (let i = 0; i < n; i++) {
+        const dv = new Float64Array(dim);
+        for (let j = 0; j < n; j++) {
+          const g = rowsOfG ? G[i * n + j] : G[j * n + i];
+          if (g === 0) continue;
+          for (let d = 0; d < dim; d++) dv[d] += g * other.v[j * dim + d];
+        }
+        let dot = 0;
+        for (let d = 0; d < dim; d++) dot += self.v[i * dim + d] * dv[d];
+        for (let d = 0; d < dim; d++) dv[d] = (dv[d] - self.v[i * dim + d] * dot) / self.norm[i];
+        const b = bs[i];
+        for (let k = 0; k < b.rows.length; k++) {
+          const base = b.rows[k] * dim;
+          for (let d = 0; d < dim; d++) grad[base + d] += b.w[k] * dv[d];
+        }
+      }
+    };
+    back(q, c, qs, true);
+    back(c, q, cs, false);
+    step++;
+    const touched = new Set<number>();
+    for (const b of [...qs, ...cs]) for (const r of b.rows) touched.add(r);
+    const c1 = 1 - 0.9 ** step;
+    const c2 = 1 - 0.999 ** step;
+    for (const r of touched) {
+      for (let d = r * dim; d < (r + 1) * dim; d++) {
+        const g = grad[d];
+        m1[d] = 0.9 * m1[d] + 0.1 * g;
+        m2[d] = 0.999 * m2[d] + 0.001 * g * g;
+        E[d] -= (lr * (m1[d] / c1)) / (Math.sqrt(m2[d] / c2) + 1e-8);
+        grad[d] = 0;
+      }
+    }
+    return loss;
+  }
+
+  // int8 rows with one float32 scale each.
+  const bin = Buffer.alloc(V * 4 + V * dim);
+  for (let r = 0; r < V; r++) {
+    let mx = 0;
+    for (let d = 0; d < dim; d++) mx = Math.max(mx, Math.abs(E[r * dim + d]));
+    const scale = mx > 0 ? mx / 127 : 1;
+    bin.writeFloatLE(scale, r * 4);
+    for (let d = 0; d < dim; d++) bin.writeInt8(Math.round(E[r * dim + d] / scale), V * 4 + r * dim + d);
+  }
+  const repos = [...byRepo].map(([repo, ids]) => ({ repo, pairs: ids.length }));
+  const meta = { comment: 'The builtin embedder\'s learned part (src/core/embed/learned.ts), written by bench/nbowTrain.ts.', dim, pairs: N, epochs, lr, seed, tau: TAU, batch: BATCH, minDf: MIN_DF, repos, vocab: vocabList, idf: Array.from(idf, (x) => Number(x.toFixed(4))) };
+  writeFileSync(`${out}.json`, JSON.stringify(meta) + '\n');
+  writeFileSync(`${out}.bin`, bin);
+  process.stderr.write(`wrote ${out}.json and ${out}.bin (${V} × ${dim})\n`);
+}
+
+if (require.main === module) main();
