@@ -29,6 +29,11 @@ export interface Embedder {
   readonly variant?: string;
   /** One L2-normalised vector per text, in order. Rejects (never returns garbage) on failure. */
   embed(texts: string[], opts?: EmbedOptions): Promise<Float32Array[]>;
+  /**
+   * Optional: the vector to search with for a long query (a pasted issue, a stack trace), made from the query's own
+   * vector. The builtin embedder leaves out its learned part there (see builtin.ts).
+   */
+  longQuery?(queryVector: Float32Array): Float32Array;
 }
 
 /** `${id}:${model}:${dimension}` (plus `:${variant}` when the embedder has one). */

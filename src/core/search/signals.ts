@@ -158,6 +158,7 @@ export async function gatherSignals(src: SearchSources, view: RepoView, query: s
   let vecBestOfFile: Signals['vecBestOfFile'];
   if (opts.useVector ?? true) {
     [queryVector] = await src.embedder.embed([query], { kind: 'query' });
+    if (isLong && src.embedder.longQuery) queryVector = src.embedder.longQuery(queryVector);
     ({ hits: vec, scoreOf: vecScoreOf, bestOfFile: vecBestOfFile } = src.store.searchWithScores(queryVector, pool));
   }
   const vecRank = new Map(vec.map((h, i) => [h.id, i + 1]));

@@ -74,3 +74,17 @@ test('learned part: a missing or damaged model file is a clear error', () => {
   writeFileSync(path.join(dir, `${LEARNED_MODEL}.bin`), readFileSync(path.join(modelsDir(), `${LEARNED_MODEL}.bin`)).subarray(0, 1000));
   assert.throws(() => loadLearnedModel(LEARNED_MODEL, dir), /learned model nbow-v1 is damaged/);
 });
+
+test('learned part: a long query searches with the hashed part alone', () => {
+  const issue = 'Wrong result when joining a queryset with annotate and filter on a related model. '.repeat(8);
+  const doc = e.embedOne('def annotate(self, *args, **kwargs):\n    return self._annotate(args, kwargs, select=True)');
+  const q = e.embedOne(issue);
+  assert.ok(cos(q, q, HASHED, e.dimension) > 0.99, 'the query has a learned part to leave out');
+  const long = e.longQuery(q);
+  assert.ok(long.subarray(HASHED).every((x) => x === 0));
+  assert.ok(Math.abs(cos(long, long, 0, e.dimension) - 1) < 1e-6 && Math.abs(long.reduce((s, x) => s + x * x, 0) - 1) < 1e-5);
+  // Against a document (both parts), the score is its hashed cosine scaled by the hashed part's length √(1/3).
+  let score = 0;
+  for (let i = 0; i < e.dimension; i++) score += long[i] * doc[i];
+  assert.ok(Math.abs(score - Math.sqrt(1 / 3) * cos(q, doc, 0, HASHED)) < 1e-5);
+});
