@@ -32,6 +32,13 @@ export function arg(name: string, fallback?: string): string | undefined {
   return i >= 0 ? process.argv[i + 1] : fallback;
 }
 
+/** Every value of a repeatable option (`--dump a --dump b` → [a, b]). */
+export function args(name: string): string[] {
+  const out: string[] = [];
+  process.argv.forEach((a, i) => a === name && process.argv[i + 1] && out.push(process.argv[i + 1]));
+  return out;
+}
+
 /** Runs `out/bench/<script>.js` in a fresh process and returns the JSON it prints last. */
 export function child<T>(script: string, args: string[]): T {
   const r = spawnSync(process.execPath, ['--expose-gc', path.join(__dirname, script), ...args], { encoding: 'utf8', maxBuffer: 1 << 28 });

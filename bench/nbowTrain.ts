@@ -8,32 +8,8 @@
  * than 3 pairs are left out. Deterministic: a seeded generator draws the initial table and the batch order.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { arg } from './common';
-
-function args(name: string): string[] {
-  const out: string[] = [];
-  process.argv.forEach((a, i) => a === name && process.argv[i + 1] && out.push(process.argv[i + 1]));
-  return out;
-}
-
-/** mulberry32: a small seeded generator (the result must not depend on Math.random). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function shuffle<T>(xs: T[], rand: () => number): void {
-  for (let i = xs.length - 1; i > 0; i--) {
-    const j = Math.floor(rand() * (i + 1));
-    [xs[i], xs[j]] = [xs[j], xs[i]];
-  }
-}
+import { seededRandom, shuffle } from '../src/core/finetune/sample';
+import { arg, args } from './common';
 
 /** A text as sparse (row, weight) lists. */
 interface Bag { rows: Int32Array; w: Float32Array }
@@ -52,7 +28,7 @@ function main() {
   const dim = Number(arg('--dim', '64'));
   const lr = Number(arg('--lr', '0.002'));
   const seed = Number(arg('--seed', '1'));
-  const rand = rng(seed);
+  const rand = seededRandom(seed); // mulberry32: the result must not depend on Math.random
 
   const pairs: Pair[] = [];
   for (const f of files) {
@@ -103,13 +79,12 @@ function main() {
   for (let ep = 1; ep <= epochs; ep++) {
     const batches: number[][] = [];
     for (const ids of byRepo.values()) {
-      const s = [...ids];
-      shuffle(s, rand);
+      const s = shuffle(ids, rand);
       for (let k = 0; k < s.length; k += BATCH) if (s.length - k >= 16) batches.push(s.slice(k, k + BATCH));
     }
-    shuffle(batches, rand);
+    const order = shuffle(batches, rand);
     let loss = 0;
-    for (const b of batches) {
+    for (const b of order) {
       loss += trainBatch(b.map((i) => Q[i]), b.map((i) => C[i]));
     }
     process.stderr.write(`epoch ${ep}: loss ${(loss / batches.length).toFixed(3)}\n`);

@@ -36,7 +36,8 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-function shuffle<T>(xs: T[], rnd: () => number): T[] {
+/** A shuffled copy of `xs` (Fisher–Yates, drawing from `rnd`). */
+export function shuffle<T>(xs: readonly T[], rnd: () => number): T[] {
   const a = [...xs];
   for (let i = a.length - 1; i > 0; i--) {
     const j = Math.floor(rnd() * (i + 1));
