@@ -1,7 +1,8 @@
 /**
  * bench/nbowTrain: trains the builtin embedder's learned part (src/core/embed/learned.ts) on bench/nbowPairs.ts's
  * pairs and writes models/<name>.json and models/<name>.bin.
- *   node out/bench/nbowTrain.js --pairs a.jsonl [--pairs b.jsonl …] [--out models/nbow-v1] [--epochs 4] [--dim 64]
+ *   node out/bench/nbowTrain.js --pairs a.jsonl [--pairs b.jsonl …] --out models/<name> [--epochs 4] [--dim 64]
+ * (a new table needs a new name, and LEARNED_MODEL in learned.ts set to it: see there)
  * The model: a word table E (vocabulary × dim); a text is Σ (1 + ln tf) · idf(w) · E[w], L2-normalised. Training:
  * in-batch softmax over cosine / τ, both directions (sentence → code and code → sentence), batches of 128 pairs from
  * one repository (its other functions are the hard negatives), Adam on the rows a batch touches. Words seen in fewer
@@ -22,8 +23,8 @@ const MIN_DF = 3;
 
 function main() {
   const files = args('--pairs');
-  if (!files.length) throw new Error('usage: nbowTrain.js --pairs FILE … [--out models/nbow-v1] [--epochs 4] [--dim 64]');
-  const out = arg('--out', 'models/nbow-v1')!;
+  const out = arg('--out');
+  if (!files.length || !out) throw new Error('usage: nbowTrain.js --pairs FILE … --out models/<name> [--epochs 4] [--dim 64]');
   const epochs = Number(arg('--epochs', '4'));
   const dim = Number(arg('--dim', '64'));
   const lr = Number(arg('--lr', '0.002'));

@@ -10,12 +10,14 @@
  *  - whole compound identifiers (`parseconfig`): exact-identifier matches;
  *  - bigrams of consecutive content words (parse|config matches both `parseConfig` and "parse the config").
  * Stopwords are dropped; very common code tokens are down-weighted (a static idf substitute); term
- * frequency is sublinear (1 + ln tf). The vector is L2-normalised. Queries and documents go through
- * the same pipeline. Features of a token are computed once and memoised, so the cost per chunk is
- * dominated by tokenization.
+ * frequency is sublinear (1 + ln tf). The hashed part fills the first D − 64 dimensions; the last 64 are
+ * the learned word table's vector of the same text (learned.ts), which relates words that share no
+ * letters ("whitespace" ~ `TrimSpace`). The whole vector has unit length. Queries and documents go
+ * through the same pipeline (a long query then drops the learned part: `longQuery`). Features of a token
+ * are computed once and memoised, so the cost per chunk is dominated by tokenization.
  *
  * Changing anything here or in lexicon.json changes the vectors: bump BUILTIN_MODEL so that the index
- * (keyed by embedderKey) is rebuilt rather than mixed.
+ * (keyed by embedderKey) is rebuilt rather than mixed. A retrained table is a new LEARNED_MODEL name.
  */
 import { stem } from '../text/stem';
 import { tokenizeCode } from '../text/tokenize';
@@ -275,7 +277,8 @@ export class BuiltinEmbedder implements Embedder {
    * A long query searches with the hashed part alone. The learned part is a weighted mean of the text's words, and
    * for a query of a hundred words and more (an issue, a trace) that mean points nowhere in particular: with it, the
    * cross-validated SWE-bench function Acc@10 fell 44.1 → 41.2 while the docstring MRR rose (bench/RESULTS.md,
-   * session 22). Documents keep both parts, so the scores are the hashed cosine scaled by √(1 − share).
+   * session 22). Documents keep both parts, so the scores are the hashed cosine scaled by √(1 − share) (unscaled for
+   * a document without a word the table knows, whose vector is all hashed part).
    */
   longQuery(queryVector: Float32Array): Float32Array {
     const v = queryVector.slice();

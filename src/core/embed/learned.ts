@@ -10,6 +10,8 @@
  *  - `<name>.bin`: one float32 scale per word, then `vocab.length × dim` int8 (row = int8 · scale).
  * Words are what `learnedWords` gives: every token of tokenizeCode (compound identifiers whole and in parts), stop
  * words and tokens over 40 characters dropped, mapped through canonicalWord (numbers as they are).
+ * A retrained table gets a new name (nbow-v2, …): the name is part of the builtin embedder's model id, so an index
+ * built with one table is never searched with another.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
