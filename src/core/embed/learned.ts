@@ -70,12 +70,19 @@ export function loadLearnedModel(name = LEARNED_MODEL, dir = modelsDir()): Learn
   if (!existsSync(jsonFile) || !existsSync(binFile)) {
     throw new Error(`builtin embedder: its learned model ${name} is missing from ${dir} (expected ${name}.json and ${name}.bin; reinstall, or run npm run build)`);
   }
-  const meta = JSON.parse(readFileSync(jsonFile, 'utf8')) as { dim: number; vocab: string[]; idf: number[] };
+  const damaged = (why: string) => new Error(`builtin embedder: learned model ${name} is damaged (${why}); reinstall`);
+  let meta: { dim: number; vocab: string[]; idf: number[] };
+  try {
+    meta = JSON.parse(readFileSync(jsonFile, 'utf8')) as typeof meta;
+  } catch (e) {
+    throw damaged(`${name}.json: ${(e as Error).message}`);
+  }
+  if (!Array.isArray(meta.vocab) || !Array.isArray(meta.idf) || !Number.isInteger(meta.dim)) throw damaged(`${name}.json lacks vocab, idf or dim`);
   const bin = readFileSync(binFile);
   const n = meta.vocab.length;
   const dim = meta.dim;
   if (meta.idf.length !== n || bin.length !== n * 4 + n * dim) {
-    throw new Error(`builtin embedder: learned model ${name} is damaged (${bin.length} bytes for ${n} words × ${dim}); reinstall`);
+    throw damaged(`${bin.length} bytes for ${n} words × ${dim}`);
   }
   const scales = new Float32Array(bin.buffer.slice(bin.byteOffset, bin.byteOffset + n * 4));
   const q = new Int8Array(bin.buffer, bin.byteOffset + n * 4, n * dim);

@@ -73,6 +73,8 @@ test('learned part: a missing or damaged model file is a clear error', () => {
   writeFileSync(path.join(dir, `${LEARNED_MODEL}.json`), readFileSync(path.join(modelsDir(), `${LEARNED_MODEL}.json`)));
   writeFileSync(path.join(dir, `${LEARNED_MODEL}.bin`), readFileSync(path.join(modelsDir(), `${LEARNED_MODEL}.bin`)).subarray(0, 1000));
   assert.throws(() => loadLearnedModel(LEARNED_MODEL, dir), /learned model nbow-v1 is damaged/);
+  writeFileSync(path.join(dir, `${LEARNED_MODEL}.json`), '{"dim": 64, "vocab": [');
+  assert.throws(() => loadLearnedModel(LEARNED_MODEL, dir), /learned model nbow-v1 is damaged \(nbow-v1\.json: .*\); reinstall/);
 });
 
 test('learned part: a long query searches with the hashed part alone', () => {
