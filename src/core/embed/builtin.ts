@@ -23,7 +23,7 @@ import { stem } from '../text/stem';
 import { tokenizeCode } from '../text/tokenize';
 import { abortError, l2normalize, type Embedder, type EmbedOptions } from './embedder';
 import { compoundParts, fmix32, followedBy, hashString } from './hashing';
-import { addLearned, isNumeric, LEARNED_DIMENSION, LEARNED_MODEL, loadLearnedModel, MAX_LEARNED_TOKEN, type LearnedModel } from './learned';
+import { addLearned, LEARNED_DIMENSION, LEARNED_MODEL, learnedWord, loadLearnedModel, type LearnedModel } from './learned';
 import lexicon from './lexicon.json';
 
 export const BUILTIN_MODEL = `hash-v2+${LEARNED_MODEL}`;
@@ -288,8 +288,8 @@ export class BuiltinEmbedder implements Embedder {
 
   /** The learned model's row of a token (-1: a stop word, too long, or not in its vocabulary). */
   private rowOf(t: string): number {
-    if (STOPWORDS.has(t) || t.length > MAX_LEARNED_TOKEN) return -1;
-    return this.learned.vocab.get(isNumeric(t) ? t : canonicalWord(t)) ?? -1;
+    const w = learnedWord(t, canonicalWord);
+    return w === undefined ? -1 : (this.learned.vocab.get(w) ?? -1);
   }
 
   private partOf(t: string): Features {

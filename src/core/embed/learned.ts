@@ -21,7 +21,7 @@ import lexicon from './lexicon.json';
 
 export const LEARNED_MODEL = 'nbow-v1';
 export const LEARNED_DIMENSION = 64;
-export const MAX_LEARNED_TOKEN = 40;
+const MAX_LEARNED_TOKEN = 40;
 
 const STOPWORDS = new Set<string>(lexicon.stopwords);
 
@@ -35,17 +35,27 @@ export interface LearnedModel {
   readonly rows: Float32Array;
 }
 
-/** The model's words of a text (before the vocabulary lookup), in order. `canon` is builtin.ts's canonicalWord. */
+/**
+ * The model's word for one token of tokenizeCode (before the vocabulary lookup), or undefined for a stop word or a
+ * token over 40 characters. `canon` is builtin.ts's canonicalWord. The trainer's words and the embedder's rows both
+ * come from here.
+ */
+export function learnedWord(t: string, canon: (w: string) => string): string | undefined {
+  if (STOPWORDS.has(t) || t.length > MAX_LEARNED_TOKEN) return undefined;
+  return isNumeric(t) ? t : canon(t);
+}
+
+/** The model's words of a text, in order. */
 export function learnedWords(text: string, canon: (w: string) => string): string[] {
   const out: string[] = [];
   for (const t of tokenizeCode(text)) {
-    if (STOPWORDS.has(t) || t.length > MAX_LEARNED_TOKEN) continue;
-    out.push(isNumeric(t) ? t : canon(t));
+    const w = learnedWord(t, canon);
+    if (w !== undefined) out.push(w);
   }
   return out;
 }
 
-export function isNumeric(t: string): boolean {
+function isNumeric(t: string): boolean {
   const c = t.charCodeAt(0);
   return c >= 48 && c <= 57;
 }
