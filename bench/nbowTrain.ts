@@ -1,12 +1,13 @@
 /**
  * bench/nbowTrain: trains the builtin embedder's learned part (src/core/embed/learned.ts) on bench/nbowPairs.ts's
  * pairs and writes models/<name>.json and models/<name>.bin.
- *   node out/bench/nbowTrain.js --pairs a.jsonl [--pairs b.jsonl …] --out models/<name> [--epochs 4] [--dim 64]
+ *   node out/bench/nbowTrain.js --pairs a.jsonl [--pairs b.jsonl …] --out models/<name> [--epochs 4] [--dim 64] [--per-repo 4000]
  * (a new table needs a new name, and LEARNED_MODEL in learned.ts set to it: see there)
  * The model: a word table E (vocabulary × dim); a text is Σ (1 + ln tf) · idf(w) · E[w], L2-normalised. Training:
  * in-batch softmax over cosine / τ, both directions (sentence → code and code → sentence), batches of 128 pairs from
  * one repository (its other functions are the hard negatives), Adam on the rows a batch touches. Words seen in fewer
- * than 3 pairs are left out. Deterministic: a seeded generator draws the initial table and the batch order.
+ * than 3 pairs are left out. `--per-repo n` keeps a seeded sample of n pairs of a repository that has more (one
+ * framework's thousands of one-line docblocks would otherwise make most of the batches). Deterministic: a seeded generator draws the initial table and the batch order.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { seededRandom, shuffle } from '../src/core/finetune/sample';
@@ -31,16 +32,20 @@ function main() {
   const seed = Number(arg('--seed', '1'));
   const rand = seededRandom(seed); // mulberry32: the result must not depend on Math.random
 
-  const pairs: Pair[] = [];
+  const perRepo = Number(arg('--per-repo', 'Infinity'));
+  const read: Pair[] = [];
   for (const f of files) {
     for (const line of readFileSync(f, 'utf8').split('\n')) {
       if (!line) continue;
       const r = JSON.parse(line) as { repo: string; q: string; c: string };
       const q = r.q.split(' ').filter(Boolean);
       const c = r.c.split(' ').filter(Boolean);
-      if (q.length >= 2 && c.length >= 3) pairs.push({ repo: r.repo, q, c });
+      if (q.length >= 2 && c.length >= 3) read.push({ repo: r.repo, q, c });
     }
   }
+  const inRepo = new Map<string, Pair[]>();
+  for (const p of read) (inRepo.get(p.repo) ?? inRepo.set(p.repo, []).get(p.repo)!).push(p);
+  const pairs = [...inRepo.values()].flatMap((ps) => (ps.length > perRepo ? shuffle(ps, rand).slice(0, perRepo) : ps));
   const df = new Map<string, number>();
   for (const p of pairs) for (const w of new Set([...p.q, ...p.c])) df.set(w, (df.get(w) ?? 0) + 1);
   const vocabList = [...df].filter(([, n]) => n >= MIN_DF).map(([w]) => w).sort();
