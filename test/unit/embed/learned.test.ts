@@ -90,18 +90,3 @@ test('learned part: a long query searches with the hashed part alone', () => {
   for (let i = 0; i < e.dimension; i++) score += long[i] * doc[i];
   assert.ok(Math.abs(score - Math.sqrt(1 / 3) * cos(q, doc, 0, HASHED)) < 1e-5);
 });
-
-test('learned part: wordQuery scores a document by the cosine of the learned parts alone', () => {
-  const doc = e.embedOne('def annotate(self, *args, **kwargs):\n    return self._annotate(args, kwargs, select=True)');
-  for (const text of ['Add annotations to each object of the query set.', 'sum the values of a column']) {
-    const q = e.embedOne(text);
-    const wq = e.wordQuery(q);
-    assert.ok(wq, text);
-    assert.ok(wq.subarray(0, HASHED).every((x) => x === 0), 'nothing of the hashed part');
-    let score = 0;
-    for (let i = 0; i < e.dimension; i++) score += wq[i] * doc[i];
-    assert.ok(Math.abs(score - cos(q, doc, HASHED, e.dimension)) < 1e-5, `${text}: ${score} vs ${cos(q, doc, HASHED, e.dimension)}`);
-  }
-  // No word the table knows: no learned part, nothing to score with.
-  assert.equal(e.wordQuery(e.embedOne('zqxjv wqpzk')), undefined);
-});

@@ -159,30 +159,6 @@ test('the context pack of the results respects its budget', async () => {
   assert.ok(pack.sections.length > 0);
 });
 
-test('vecWords: a short query weighs each candidate\'s learned-part cosine against the best one\'s; a long query has none', async () => {
-  const query = 'apply discount to cart total';
-  const res = await createRetriever(idx).retrieve(query, { k: 10 });
-  const feats = res.candidates.chunks.map((c) => ({ id: c.chunk.id, f: recordOf(CHUNK_FEATURES, c.features) }));
-  const [q] = await idx.embedder.embed([query], { kind: 'query' });
-  const learned = idx.embedder.dimension - 64;
-  const best = Math.max(...feats.map((x) => x.f.vecWords));
-  assert.ok(best > 0.2, `some candidate shares the query's meaning (best ${best})`);
-  for (const { id, f } of feats.slice(0, 40)) {
-    const v = idx.indexer.store.getVector(id)!;
-    let dot = 0, nq = 0, nv = 0;
-    for (let i = learned; i < v.length; i++) {
-      dot += q[i] * v[i];
-      nq += q[i] * q[i];
-      nv += v[i] * v[i];
-    }
-    const want = nv ? dot / Math.sqrt(nq * nv) : 0;
-    assert.ok(Math.abs(f.vecWords - want) < 0.02, `${id}: ${f.vecWords} vs ${want}`); // int8 vectors in the store
-    assert.ok(Math.abs(f.vecWordsRel - (f.vecWords - best)) < 1e-9);
-  }
-  const issue = await createRetriever(idx).retrieve(`Traceback (most recent call last):\n  File "shop/cart.py", line 3, in total\nKeyError: 'discount'\n${query}`, { k: 10 });
-  for (const c of issue.candidates.chunks) assert.equal(recordOf(CHUNK_FEATURES, c.features).vecWords, 0);
-});
-
 /** Writes `file` with one-line Python functions of these names, asks `query`, and gives each name's chunk features. */
 async function nameFeatures(file: string, names: string[], query: string): Promise<(name: string) => Record<string, number>> {
   writeFile(root, file, names.map((n) => `def ${n}(x):\n    return x\n`).join('\n'));
