@@ -286,18 +286,6 @@ export class BuiltinEmbedder implements Embedder {
     return l2normalize(v);
   }
 
-  /**
-   * The query's learned part alone, divided by its share of the vector: a document's stored vector holds its
-   * learned part at length √share, so the dot product is the cosine of the two learned parts (0 for a document
-   * without a word the table knows). Undefined for a query without one.
-   */
-  wordQuery(queryVector: Float32Array): Float32Array | undefined {
-    const v = new Float32Array(this.dimension);
-    let any = false;
-    for (let i = this.hashDimension; i < this.dimension; i++) any = (v[i] = queryVector[i] / LEARNED_SHARE) !== 0 || any;
-    return any ? v : undefined;
-  }
-
   /** The learned model's row of a token (-1: a stop word, too long, or not in its vocabulary). */
   private rowOf(t: string): number {
     const w = learnedWord(t, canonicalWord);

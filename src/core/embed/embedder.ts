@@ -34,12 +34,6 @@ export interface Embedder {
    * vector. The builtin embedder leaves out its learned part there (see builtin.ts).
    */
   longQuery?(queryVector: Float32Array): Float32Array;
-  /**
-   * Optional: for an embedder whose vectors end in a learned part (the builtin's word table), a vector whose dot
-   * product with a stored document vector is the cosine of the two learned parts alone; undefined when the query has
-   * none. The reranker weighs that cosine on its own (`vecWords`), apart from the whole vector's.
-   */
-  wordQuery?(queryVector: Float32Array): Float32Array | undefined;
 }
 
 /** `${id}:${model}:${dimension}` (plus `:${variant}` when the embedder has one). */

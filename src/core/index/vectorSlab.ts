@@ -218,12 +218,12 @@ export class VectorSlab {
     this.free.push(row);
   }
 
-  /** Dot product of the row's (dequantized) vector with `q`, in float; `from`: where `q`'s nonzero elements start. */
-  dot(row: number, q: ArrayLike<number>, from = 0): number {
+  /** Dot product of the row's (dequantized) vector with `q`, in float. */
+  dot(row: number, q: ArrayLike<number>): number {
     const d = this.data;
     const off = row * this.stride;
     let s = 0;
-    for (let i = from; i < this.dim; i++) s += d[off + i] * q[i];
+    for (let i = 0; i < this.dim; i++) s += d[off + i] * q[i];
     return s * this.scale[row];
   }
 

@@ -168,21 +168,6 @@ export class VectorStore {
     return { files: this.fileMap.size, chunks: this.chunkMap.size, shards: this.shardBytes.size, bytesOnDisk: bytes, scratchBytes: this.arena.size };
   }
 
-  /**
-   * Scores chunks against another query vector (one `search` did not scan with): `scoreOf(id)` is the stored vector's
-   * dot product with `q`, undefined for an unknown id. `q`'s leading zeros are skipped (a vector of one part of an
-   * embedding, like the builtin's `wordQuery`, costs only that part).
-   */
-  scorer(q: Float32Array): (id: string) => number | undefined {
-    if (q.length !== this.slab.dim) throw new RangeError(`query of length ${q.length}, store dimension ${this.slab.dim}`);
-    let from = 0;
-    while (from < q.length && q[from] === 0) from++;
-    return (id) => {
-      const row = this.rowOf.get(id);
-      return row === undefined ? undefined : this.slab.dot(row, q, from);
-    };
-  }
-
   // ---- writing -------------------------------------------------------------------------------------------
 
   /**

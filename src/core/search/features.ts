@@ -212,7 +212,7 @@ const BLOCK_KINDS = new Set(['block', 'section', 'constant']);
 
 /**
  * A chunk's features: from the chunk itself, plus the file model's verdict on its file (`file`, see
- * model.ts `fileDerived`) and its learned-part cosine with the best candidate's (`learned`, Signals.wordScoreOf), written as a vector in CHUNK_FEATURES order into `out` from `at` (`recordOf` gives the
+ * model.ts `fileDerived`), written as a vector in CHUNK_FEATURES order into `out` from `at` (`recordOf` gives the
  * named form). A vector in a buffer shared by the query's candidates, not a record: scoring a thousand candidates
  * per query is hot, and a record allocates a box per non-integer field.
  */
@@ -220,7 +220,6 @@ export function chunkFeatures(
   c: Chunk, info: FileInfo | undefined, sig: Signals, ctx: SearchContext,
   file: { fileScore: number; fileRR: number; fileTop: number },
   out: Float64Array, at: number,
-  learned = { cos: 0, top: 0 },
 ): Float64Array {
   const sym = sig.symbols.get(c.id);
   const lr = sig.lexRank.get(c.id);
@@ -277,8 +276,6 @@ export function chunkFeatures(
   out[at + C.lenLog] = Math.log1p(c.endLine - c.startLine + 1) / 5;
   out[at + C.longLex] = long * lexS;
   out[at + C.longVec] = long * vecRel;
-  out[at + C.vecWords] = learned.cos;
-  out[at + C.vecWordsRel] = sig.wordScoreOf ? learned.cos - learned.top : 0;
   out[at + C.ctxActive] = ctx.activeFile === c.path ? 1 : 0;
   out[at + C.ctxRecent] = ctx.recentEdits?.includes(c.path) ? 1 : 0;
   out[at + C.fileScore] = file.fileScore;

@@ -22,7 +22,7 @@ export const CHUNK_BASE_FEATURES = [
   'lexS', 'lexRR', 'lexCover', 'vecCos', 'vecRel', 'vecRR', 'identLexRR',
   'nameExact', 'nameStrong', 'nameQual', 'nameSpec', 'nameParts', 'nameCover', 'frameFunc', 'lineHit',
   'isTest', 'isDoc', 'nonCode', 'isFunc', 'isClass', 'isBlock', 'lenLog',
-  'longLex', 'longVec', 'vecWords', 'vecWordsRel',
+  'longLex', 'longVec',
   'ctxActive', 'ctxRecent',
 ] as const;
 export const CHUNK_FEATURES = [...CHUNK_BASE_FEATURES, 'fileScore', 'fileRR', 'fileTop'] as const;
@@ -143,7 +143,7 @@ const LABELS: Record<string, string> = {
   graph: 'referenced by top matches', identLexRR: 'identifier match', nameExact: 'name matches', nameStrong: 'name quoted',
   nameQual: 'qualified name matches', nameSpec: 'rare name match', nameParts: 'name words match', nameCover: 'name covers the query', frameFunc: 'function in the stack trace',
   lineHit: 'line mentioned', fileScore: 'in a top file', fileRR: 'in a top file', fileTop: 'in the top file',
-  longLex: 'keyword match', longVec: 'semantic match', longFbm: 'file keyword match', vecWords: 'semantic match', vecWordsRel: 'semantic match',
+  longLex: 'keyword match', longVec: 'semantic match', longFbm: 'file keyword match',
   ctxActive: 'active file', ctxOpen: 'open file', ctxRecent: 'recently edited', isFunc: 'a function',
   titleLex: 'matches the title', titleFbm: 'matches the title', titleSym: 'defines a symbol in the title',
 };

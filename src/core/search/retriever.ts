@@ -187,22 +187,11 @@ export function createRetriever(index: RetrieverIndex, opts: RetrieverOptions = 
     // learned from issues to prefer methods over their class, and `Postings` ranked its class 21st.
     const defines = symbolDefinitions(sig.parsed, (path) => view.files.get(path)?.module);
     const chunks: { chunk: Chunk; at: number; s: number; def: number }[] = [];
-    // The learned part's cosines first: each candidate's is measured against the best of them.
-    const wordCos = new Float64Array(ids.size);
-    const words = { cos: 0, top: 0 };
-    if (sig.wordScoreOf) {
-      let i = 0;
-      words.top = -Infinity;
-      for (const id of ids) words.top = Math.max(words.top, (wordCos[i++] = sig.wordScoreOf(id) ?? 0));
-    }
-    let i = -1;
     for (const id of ids) {
-      i++;
       const c = src.store.getChunk(id);
       if (!c) continue;
       const at = chunks.length * NF;
-      words.cos = wordCos[i];
-      chunkFeatures(c, view.files.get(c.path), sig, ctx, fileRank.get(c.path) ?? NO_FILE, buf, at, words);
+      chunkFeatures(c, view.files.get(c.path), sig, ctx, fileRank.get(c.path) ?? NO_FILE, buf, at);
       chunks.push({ chunk: c, at, s: scoreVector(chunkModel, buf, at), def: defines?.(c) ? 1 : 0 });
     }
     chunks.sort((a, b) => b.def - a.def || b.s - a.s || (a.chunk.id < b.chunk.id ? -1 : 1));

@@ -74,8 +74,6 @@ export interface Signals {
   vecScoreOf?: (id: string) => number | undefined;
   /** Best kept cosine among a file's first `n` chunks (VectorStore.searchWithScores). */
   vecBestOfFile?: (path: string, n: number) => number | undefined;
-  /** Cosine of a chunk's learned part with the query's (Embedder.wordQuery): short queries, embedders that have one. */
-  wordScoreOf?: (id: string) => number | undefined;
   fbm: { key: string; score: number }[];
   mentions: Map<string, FileMention>;
   symbols: Map<string, SymbolMatch>;
@@ -158,12 +156,9 @@ export async function gatherSignals(src: SearchSources, view: RepoView, query: s
   let queryVector: Float32Array | undefined;
   let vecScoreOf: Signals['vecScoreOf'];
   let vecBestOfFile: Signals['vecBestOfFile'];
-  let wordScoreOf: Signals['wordScoreOf'];
   if (opts.useVector ?? true) {
     [queryVector] = await src.embedder.embed([query], { kind: 'query' });
     if (isLong && src.embedder.longQuery) queryVector = src.embedder.longQuery(queryVector);
-    const words = isLong ? undefined : src.embedder.wordQuery?.(queryVector);
-    if (words) wordScoreOf = src.store.scorer(words);
     ({ hits: vec, scoreOf: vecScoreOf, bestOfFile: vecBestOfFile } = src.store.searchWithScores(queryVector, pool));
   }
   const vecRank = new Map(vec.map((h, i) => [h.id, i + 1]));
@@ -198,7 +193,7 @@ export async function gatherSignals(src: SearchSources, view: RepoView, query: s
     lap('title');
   }
   return {
-    parsed, isLong, lex, lexRank, lexScore, lexCover, identLexRank, vec, vecRank, vecTop: vec[0]?.score ?? 0, queryVector, vecScoreOf, vecBestOfFile, wordScoreOf, fbm,
+    parsed, isLong, lex, lexRank, lexScore, lexCover, identLexRank, vec, vecRank, vecTop: vec[0]?.score ?? 0, queryVector, vecScoreOf, vecBestOfFile, fbm,
     mentions, symbols, wordDefs, graph, queryTokens, queryStems, queryWordCount: Math.max(1, new Set(parsed.words).size), title: titleSig, timings,
   };
 }
