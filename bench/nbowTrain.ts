@@ -7,7 +7,8 @@
  * in-batch softmax over cosine / τ, both directions (sentence → code and code → sentence), batches of 128 pairs from
  * one repository (its other functions are the hard negatives), Adam on the rows a batch touches. Words seen in fewer
  * than 3 pairs are left out. `--per-repo n` keeps a seeded sample of n pairs of a repository that has more (one
- * framework's thousands of one-line docblocks would otherwise make most of the batches). Deterministic: a seeded generator draws the initial table and the batch order.
+ * framework's thousands of one-line docblocks would otherwise make most of the batches). Deterministic: a seeded
+ * generator draws the sample, the initial table and the batch order.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { seededRandom, shuffle } from '../src/core/finetune/sample';
@@ -33,6 +34,7 @@ function main() {
   const rand = seededRandom(seed); // mulberry32: the result must not depend on Math.random
 
   const perRepo = Number(arg('--per-repo', 'Infinity'));
+  if (!(perRepo >= 1)) throw new Error(`--per-repo: expected a number of pairs, got "${arg('--per-repo')}"`);
   const read: Pair[] = [];
   for (const f of files) {
     for (const line of readFileSync(f, 'utf8').split('\n')) {
