@@ -2,13 +2,14 @@
  * bench/nbowTrain: trains the builtin embedder's learned part (src/core/embed/learned.ts) on bench/nbowPairs.ts's
  * pairs and writes models/<name>.json and models/<name>.bin.
  *   node out/bench/nbowTrain.js --pairs a.jsonl [--pairs b.jsonl …] --out models/<name> [--epochs 4] [--dim 64] [--per-repo 4000]
+ *     [--tau 0.05]
  * (a new table needs a new name, and LEARNED_MODEL in learned.ts set to it: see there)
  * The model: a word table E (vocabulary × dim); a text is Σ (1 + ln tf) · idf(w) · E[w], L2-normalised. Training:
- * in-batch softmax over cosine / τ, both directions (sentence → code and code → sentence), batches of 128 pairs from
- * one repository (its other functions are the hard negatives), Adam on the rows a batch touches. Words seen in fewer
- * than 3 pairs are left out. `--per-repo n` keeps a seeded sample of n pairs of a repository that has more (one
- * framework's thousands of one-line docblocks would otherwise make most of the batches). Deterministic: a seeded
- * generator draws the sample, the initial table and the batch order.
+ * in-batch softmax over cosine / τ (`--tau`, 0.05 unless given), both directions (sentence → code and code →
+ * sentence), batches of 128 pairs from one repository (its other functions are the hard negatives), Adam on the rows
+ * a batch touches. Words seen in fewer than 3 pairs are left out. `--per-repo n` keeps a seeded sample of n pairs of a
+ * repository that has more (one framework's thousands of one-line docblocks would otherwise make most of the
+ * batches). Deterministic: a seeded generator draws the sample, the initial table and the batch order.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { seededRandom, shuffle } from '../src/core/finetune/sample';
@@ -19,7 +20,6 @@ interface Bag { rows: Int32Array; w: Float32Array }
 
 interface Pair { repo: string; q: string[]; c: string[] }
 
-const TAU = 0.05;
 const BATCH = 128;
 const MIN_DF = 3;
 
@@ -31,6 +31,8 @@ function main() {
   const dim = Number(arg('--dim', '64'));
   const lr = Number(arg('--lr', '0.002'));
   const seed = Number(arg('--seed', '1'));
+  const tau = Number(arg('--tau', '0.05'));
+  if (!(tau > 0)) throw new Error(`--tau: expected a temperature above 0, got "${arg('--tau')}"`);
   const rand = seededRandom(seed); // mulberry32: the result must not depend on Math.random
 
   const perRepo = Number(arg('--per-repo', 'Infinity'));
@@ -121,7 +123,7 @@ function main() {
     for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
       let s = 0;
       for (let d = 0; d < dim; d++) s += q.v[i * dim + d] * c.v[j * dim + d];
-      S[i * n + j] = s / TAU;
+      S[i * n + j] = s / tau;
     }
     // dL/dS for the mean cross-entropy of rows (q → c) plus that of columns (c → q).
     const G = new Float64Array(n * n);
@@ -131,7 +133,7 @@ function main() {
       for (let k = 0; k < n; k++) mx = Math.max(mx, get(k));
       let z = 0;
       for (let k = 0; k < n; k++) z += Math.exp(get(k) - mx);
-      for (let k = 0; k < n; k++) put(k, (Math.exp(get(k) - mx) / z - (k === gold ? 1 : 0)) / n / TAU);
+      for (let k = 0; k < n; k++) put(k, (Math.exp(get(k) - mx) / z - (k === gold ? 1 : 0)) / n / tau);
       return -(get(gold) - mx - Math.log(z));
     };
     for (let i = 0; i < n; i++) loss += softmaxInto((k) => S[i * n + k], (k, g) => (G[i * n + k] += g), i) / n;
@@ -184,7 +186,7 @@ function main() {
     for (let d = 0; d < dim; d++) bin.writeInt8(Math.round(E[r * dim + d] / scale), V * 4 + r * dim + d);
   }
   const repos = [...byRepo].map(([repo, ids]) => ({ repo, pairs: ids.length }));
-  const meta = { comment: 'The builtin embedder\'s learned part (src/core/embed/learned.ts), written by bench/nbowTrain.ts.', dim, pairs: N, epochs, lr, seed, tau: TAU, batch: BATCH, minDf: MIN_DF, repos, vocab: vocabList, idf: Array.from(idf, (x) => Number(x.toFixed(4))) };
+  const meta = { comment: 'The builtin embedder\'s learned part (src/core/embed/learned.ts), written by bench/nbowTrain.ts.', dim, pairs: N, epochs, lr, seed, tau, batch: BATCH, minDf: MIN_DF, repos, vocab: vocabList, idf: Array.from(idf, (x) => Number(x.toFixed(4))) };
   writeFileSync(`${out}.json`, JSON.stringify(meta) + '\n');
   writeFileSync(`${out}.bin`, bin);
   process.stderr.write(`wrote ${out}.json and ${out}.bin (${V} × ${dim})\n`);
