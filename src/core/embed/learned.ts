@@ -19,7 +19,7 @@ import { findRepoRoot } from '../parsing/assets';
 import { tokenizeCode } from '../text/tokenize';
 import lexicon from './lexicon.json';
 
-export const LEARNED_MODEL = 'nbow-v3';
+export const LEARNED_MODEL = 'nbow-v2';
 export const LEARNED_DIMENSION = 64;
 const MAX_LEARNED_TOKEN = 40;
 

@@ -22,8 +22,8 @@ test('builtin: right dimension, L2-normalised, deterministic across instances', 
   }
   assert.ok(a[2].every((x) => x === 0), 'empty text embeds to the zero vector');
   assert.equal(new BuiltinEmbedder({ dimension: 256 }).embedOne('x y').length, 256);
-  assert.equal(embedderKey(e), 'builtin:hash-v2+nbow-v3:448');
-  assert.match(embedderDirName(e), /^builtin-hash-v2-nbow-v3-448-[0-9a-f]{8}$/);
+  assert.equal(embedderKey(e), 'builtin:hash-v2+nbow-v2:448');
+  assert.match(embedderDirName(e), /^builtin-hash-v2-nbow-v2-448-[0-9a-f]{8}$/);
 });
 
 test('builtin: identifier parts, abbreviations and stems meet natural language', () => {

@@ -69,12 +69,12 @@ test('learned part: the embedder\'s fast path gives the words the model was trai
 
 test('learned part: a missing or damaged model file is a clear error', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'pinpoint-model-'));
-  assert.throws(() => loadLearnedModel(LEARNED_MODEL, dir), /learned model nbow-v3 is missing .*reinstall/);
+  assert.throws(() => loadLearnedModel(LEARNED_MODEL, dir), /learned model nbow-v2 is missing .*reinstall/);
   writeFileSync(path.join(dir, `${LEARNED_MODEL}.json`), readFileSync(path.join(modelsDir(), `${LEARNED_MODEL}.json`)));
   writeFileSync(path.join(dir, `${LEARNED_MODEL}.bin`), readFileSync(path.join(modelsDir(), `${LEARNED_MODEL}.bin`)).subarray(0, 1000));
-  assert.throws(() => loadLearnedModel(LEARNED_MODEL, dir), /learned model nbow-v3 is damaged/);
+  assert.throws(() => loadLearnedModel(LEARNED_MODEL, dir), /learned model nbow-v2 is damaged/);
   writeFileSync(path.join(dir, `${LEARNED_MODEL}.json`), '{"dim": 64, "vocab": [');
-  assert.throws(() => loadLearnedModel(LEARNED_MODEL, dir), /learned model nbow-v3 is damaged \(nbow-v3\.json: .*\); reinstall/);
+  assert.throws(() => loadLearnedModel(LEARNED_MODEL, dir), /learned model nbow-v2 is damaged \(nbow-v2\.json: .*\); reinstall/);
 });
 
 test('learned part: a long query searches with the hashed part alone', () => {
