@@ -49,7 +49,11 @@ function main() {
   }
   const inRepo = new Map<string, Pair[]>();
   for (const p of read) (inRepo.get(p.repo) ?? inRepo.set(p.repo, []).get(p.repo)!).push(p);
-  const pairs = [...inRepo.values()].flatMap((ps) => (ps.length > perRepo ? shuffle(ps, rand).slice(0, perRepo) : ps));
+  const sampled = [...inRepo].map(([repo, ps]) => [repo, ps.length > perRepo ? shuffle(ps, rand).slice(0, perRepo) : ps] as const);
+  const pairs = sampled.flatMap(([, ps]) => ps);
+  // A repository's pairs are contiguous in `pairs`; its batches are drawn from its range of indexes.
+  let at = 0;
+  const byRepo = new Map(sampled.map(([repo, ps]) => [repo, ps.map(() => at++)]));
   const df = new Map<string, number>();
   for (const p of pairs) for (const w of new Set([...p.q, ...p.c])) df.set(w, (df.get(w) ?? 0) + 1);
   const vocabList = [...df].filter(([, n]) => n >= MIN_DF).map(([w]) => w).sort();
@@ -84,8 +88,6 @@ function main() {
   const grad = new Float32Array(V * dim);
   let step = 0;
 
-  const byRepo = new Map<string, number[]>();
-  pairs.forEach((p, i) => (byRepo.get(p.repo) ?? byRepo.set(p.repo, []).get(p.repo)!).push(i));
   for (let ep = 1; ep <= epochs; ep++) {
     const batches: number[][] = [];
     for (const ids of byRepo.values()) {
