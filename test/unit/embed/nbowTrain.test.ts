@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
@@ -23,13 +23,20 @@ function pairsFile(dir: string): string {
   return file;
 }
 
+/** A temporary directory, removed when the test ends. */
+function scratch(t: { after(fn: () => void): void }): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'pinpoint-nbow-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
 function train(pairs: string, out: string, extra: string[]): { meta: { tau: number; vocab: string[] }; bin: Buffer } {
   execFileSync(process.execPath, [TRAINER, '--pairs', pairs, '--out', out, '--epochs', '2', '--dim', '8', ...extra], { stdio: 'pipe' });
   return { meta: JSON.parse(readFileSync(`${out}.json`, 'utf8')) as { tau: number; vocab: string[] }, bin: readFileSync(`${out}.bin`) };
 }
 
-test('nbowTrain: --tau sets the temperature it records; the same arguments give the same table', () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'pinpoint-nbow-'));
+test('nbowTrain: --tau sets the temperature it records; the same arguments give the same table', (t) => {
+  const dir = scratch(t);
   const pairs = pairsFile(dir);
   const base = train(pairs, path.join(dir, 'a'), []);
   const again = train(pairs, path.join(dir, 'b'), []);
@@ -41,8 +48,8 @@ test('nbowTrain: --tau sets the temperature it records; the same arguments give 
   assert.ok(!base.bin.equals(warm.bin), 'another temperature trains another table');
 });
 
-test('nbowTrain: a temperature that is not above zero is refused with the value named', () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'pinpoint-nbow-'));
+test('nbowTrain: a temperature that is not above zero is refused with the value named', (t) => {
+  const dir = scratch(t);
   const pairs = pairsFile(dir);
   for (const bad of ['0', 'warm']) {
     const r = spawnSync(process.execPath, [TRAINER, '--pairs', pairs, '--out', path.join(dir, 'x'), '--tau', bad], { encoding: 'utf8' });
