@@ -6,6 +6,7 @@
  * on the chunk's file (`fileScore`, `fileRR`), so a function is found through its file and its own evidence.
  */
 import defaultWeightsJson from './weights.json';
+import { attributeTrees, compileTrees, scoreTrees, validateTrees, type CompiledTrees, type TreeEnsemble } from './trees';
 
 /** File features, in a fixed order (the fitted weight vector follows it by name). */
 export const FILE_FEATURES = [
@@ -33,6 +34,8 @@ export type ChunkFeature = (typeof CHUNK_FEATURES)[number];
 export interface LinearModel {
   bias?: number;
   weights: Record<string, number>;
+  /** Regression trees whose outputs are added to the linear score (boosted from it; see trees.ts). */
+  trees?: TreeEnsemble;
 }
 
 export interface RankWeights {
@@ -66,6 +69,7 @@ export function validateWeights(w: RankWeights): RankWeights {
       if (!known[grain].has(name)) throw new Error(`weights: unknown ${grain} feature "${name}"`);
       if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`weights: ${grain}.${name} is not a number`);
     }
+    for (const grain of ['file', 'chunk'] as const) if (m[grain].trees) validateTrees(m[grain].trees!, known[grain], grain);
   }
   return w;
 }
@@ -88,6 +92,7 @@ export interface CompiledModel {
   bias: number;
   at: Int32Array;
   w: Float64Array;
+  trees?: CompiledTrees;
 }
 
 const compiledCache = new WeakMap<LinearModel, Map<readonly string[], CompiledModel>>();
@@ -99,12 +104,13 @@ export function compileModel(model: LinearModel, names: readonly string[]): Comp
     const pos = new Map(names.map((n, i) => [n, i]));
     const keys = Object.keys(model.weights).filter((k) => pos.has(k));
     c = { bias: model.bias ?? 0, at: Int32Array.from(keys, (k) => pos.get(k)!), w: Float64Array.from(keys, (k) => model.weights[k]) };
+    if (model.trees) c.trees = compileTrees(model.trees, names);
     byNames.set(names, c);
   }
   return c;
 }
 
-/** Σ w·x + bias over a feature vector (see CompiledModel) that starts at `from` in `x`. */
+/** Σ w·x + bias (+ the trees' outputs) over a feature vector (see CompiledModel) that starts at `from` in `x`. */
 export function scoreVector(m: CompiledModel, x: ArrayLike<number>, from = 0): number {
   let s = m.bias;
   const { at, w } = m;
@@ -112,7 +118,7 @@ export function scoreVector(m: CompiledModel, x: ArrayLike<number>, from = 0): n
     const v = x[from + at[j]];
     if (v) s += w[j] * v;
   }
-  return s;
+  return m.trees ? s + scoreTrees(m.trees, x, from) : s;
 }
 
 /** The record form of a feature vector (for explanations and output). */
@@ -122,15 +128,17 @@ export function recordOf(names: readonly string[], x: ArrayLike<number>): Record
   return out;
 }
 
-/** Σ w·x + bias: the pure scoring function. */
+/** Σ w·x + bias (+ the trees' outputs): the pure scoring function. */
 export function score(model: LinearModel, f: Record<string, number>): number {
   let s = model.bias ?? 0;
   for (const k in model.weights) {
     const x = f[k];
     if (x) s += model.weights[k] * x;
   }
-  return s;
+  return model.trees ? s + scoreTrees(compileTrees(model.trees, model.trees.features), treeInput(model.trees, f)) : s;
 }
+
+const treeInput = (t: TreeEnsemble, f: Record<string, number>) => t.features.map((n) => f[n] ?? 0);
 
 const LABELS: Record<string, string> = {
   lexMax: 'keyword match', lexSum: 'many keyword matches', lexRR: 'top keyword match', lexS: 'keyword match',
@@ -158,11 +166,14 @@ const PRIORS = new Set(['isFunc', 'isClass', 'isBlock', 'lenLog', 'sizeLog', 'is
 export function explain(
   model: LinearModel, f: Record<string, number>, withContributions = true, max = 3,
 ): { reasons: string[]; contributions: Record<string, number> } {
-  const contrib: [string, number][] = [];
+  const by = new Map<string, number>();
   for (const k in model.weights) {
     const x = f[k];
-    if (x) contrib.push([k, model.weights[k] * x]);
+    if (x) by.set(k, model.weights[k] * x);
   }
+  // Trees: each feature's share along the decision paths (attributeTrees), added to its linear term.
+  if (model.trees) for (const [k, c] of attributeTrees(compileTrees(model.trees, model.trees.features), treeInput(model.trees, f))) by.set(k, (by.get(k) ?? 0) + c);
+  const contrib = [...by];
   contrib.sort((a, b) => b[1] - a[1]);
   const reasons: string[] = [];
   for (const [k, c] of contrib) {
