@@ -5,6 +5,7 @@
  *
  *   node out/bench/fit.js --dump bench/.work/dumps/swe.jsonl --dump bench/.work/dumps/doc.jsonl [--write] [--drop <feature>]…
  *     [--eval-only <set>]…   (rows of that set, e.g. `questions`, are ranked in the cross-validation, never trained on)
+ *     [--trees <rounds>]      (boosted trees added to each chunk model, fitted on every candidate: bench/gbdt.ts; 0: none)
  *
  * The L2 strength is chosen by the same cross-validation. Features that are zero throughout the data (editor
  * context: active/open/recent files) keep their prior weights.
@@ -16,7 +17,9 @@ import { parseQuery, visibleQueryText } from '../src/core/search/query';
 import { queryClassOf } from '../src/core/search/retriever';
 import { restrictOutcome, summarize, type QueryOutcome, type Summary } from '../src/core/search/eval/metrics';
 import { args } from './common';
-import { chunkGroups, chunkOutcome, DIMS, fileGroups, fileOutcome, fitListwise, normalizeRow, type DumpRow } from './fitLib';
+import type { TreeEnsemble } from '../src/core/search/trees';
+import { chunkGroups, chunkOutcome, chunkVectors, DIMS, dotp, fileGroups, fileOutcome, fitListwise, normalizeRow, type DumpRow } from './fitLib';
+import { fitTrees } from './gbdt';
 
 const dumps = args('--dump');
 if (!dumps.length) dumps.push('bench/.work/dumps/swe.jsonl', 'bench/.work/dumps/doc.jsonl');
@@ -33,6 +36,8 @@ const evalOnly = new Set(args('--eval-only'));
 const trainable = (r: DumpRow) => !evalOnly.has(r.set);
 const l2Grid = args('--l2').length ? args('--l2').map(Number) : [0.0003, 0.003, 0.03];
 const iters = Number(args('--iters')[0] ?? 300);
+const treeRounds = Number(args('--trees')[0] ?? 0);
+if (!Number.isInteger(treeRounds) || treeRounds < 0) throw new Error('--trees: a whole number of rounds (0: no trees)');
 
 const prior = (names: readonly string[], w: Record<string, number>) => names.map((n) => w[n] ?? 0);
 const activeDims = (names: readonly string[], xs: number[][]) => new Set(names.map((_, d) => d).filter((d) => xs.some((x) => x[d] !== 0)));
@@ -40,7 +45,13 @@ const allFileX = rows.flatMap((r) => r.files.map((f) => f.x));
 const fileActive = activeDims(FILE_FEATURES, allFileX);
 const fileFrozen = new Set(FILE_FEATURES.map((_, d) => d).filter((d) => !fileActive.has(d)));
 
-function fit(train: DumpRow[], l2: number): { wFile: number[]; wChunk: number[] } {
+interface Fitted {
+  wFile: number[];
+  wChunk: number[];
+  trees?: TreeEnsemble;
+}
+
+function fit(train: DumpRow[], l2: number): Fitted {
   const fileInit = prior(FILE_FEATURES, DEFAULT_WEIGHTS.file.weights).map((v, d) => (fileFrozen.has(d) ? v : 0));
   const wFile = fitListwise(fileGroups(train), DIMS.file, { l2, iters, init: fileInit, frozen: fileFrozen });
   const cg = chunkGroups(train, wFile);
@@ -48,7 +59,13 @@ function fit(train: DumpRow[], l2: number): { wFile: number[]; wChunk: number[] 
   const chunkFrozen = new Set(CHUNK_FEATURES.map((_, d) => d).filter((d) => !chunkActive.has(d)));
   const chunkInit = prior(CHUNK_FEATURES, DEFAULT_WEIGHTS.chunk.weights).map((v, d) => (chunkFrozen.has(d) ? v : 0));
   const wChunk = fitListwise(cg, DIMS.chunk, { l2, iters, init: chunkInit, frozen: chunkFrozen });
-  return { wFile, wChunk };
+  if (!treeRounds) return { wFile, wChunk };
+  // Trees see every candidate of a query (not the linear fit's hardest negatives) and fit what the linear model leaves.
+  const groups = train.map((r) => {
+    const x = chunkVectors(r, wFile);
+    return { x, y: r.chunks.map((c) => (c.spans.length ? 1 : 0)), init: x.map((v) => dotp(wChunk, v)) };
+  });
+  return { wFile, wChunk, trees: fitTrees(groups, CHUNK_FEATURES, { rounds: treeRounds }) };
 }
 
 interface SetScores {
@@ -58,12 +75,12 @@ interface SetScores {
   funcEdited?: Summary;
 }
 
-function evaluate(pairs: { row: DumpRow; wFile: number[]; wChunk: number[] }[]): Record<string, SetScores> {
+function evaluate(pairs: ({ row: DumpRow } & Fitted)[]): Record<string, SetScores> {
   const by: Record<string, { file: QueryOutcome[]; func: QueryOutcome[]; funcEdited: QueryOutcome[] }> = {};
-  for (const { row, wFile, wChunk } of pairs) {
+  for (const { row, wFile, wChunk, trees } of pairs) {
     const o = (by[row.set] ??= { file: [], func: [], funcEdited: [] });
     o.file.push(fileOutcome(row, wFile));
-    const func = chunkOutcome(row, wFile, wChunk);
+    const func = chunkOutcome(row, wFile, wChunk, trees);
     o.func.push(func);
     if (row.editedSpans?.length) o.funcEdited.push(restrictOutcome(func, row.editedSpans));
   }
@@ -91,11 +108,11 @@ const classKey = (r: DumpRow): QueryClass => {
 const classes = (data: DumpRow[]) => (single ? [data] : CLASSES.map((c) => data.filter((r) => classKey(r) === c)).filter((c) => c.length));
 
 function crossValidate(l2: number): Record<string, SetScores> {
-  const pairs: { row: DumpRow; wFile: number[]; wChunk: number[] }[] = [];
+  const pairs: ({ row: DumpRow } & Fitted)[] = [];
   for (const cls of classes(rows)) {
     for (const repo of new Set(cls.map((r) => r.repo))) {
-      const { wFile, wChunk } = fit(cls.filter((r) => r.repo !== repo && trainable(r)), l2);
-      for (const row of cls.filter((r) => r.repo === repo)) pairs.push({ row, wFile, wChunk });
+      const fitted = fit(cls.filter((r) => r.repo !== repo && trainable(r)), l2);
+      for (const row of cls.filter((r) => r.repo === repo)) pairs.push({ row, ...fitted });
     }
   }
   return evaluate(pairs);
@@ -126,7 +143,7 @@ for (const l2 of l2Grid) {
   if (!best || obj > best.obj) best = { l2, cv, obj };
 }
 // One model per class with rows (`--single`: one for all); a class without rows falls back as modelsFor does.
-const finals = new Map<QueryClass, { wFile: number[]; wChunk: number[] }>();
+const finals = new Map<QueryClass, Fitted>();
 for (const c of single ? (['long'] as QueryClass[]) : CLASSES) {
   const data = rows.filter((r) => (single || classKey(r) === c) && trainable(r));
   if (data.length) finals.set(c, fit(data, best!.l2));
@@ -138,13 +155,13 @@ console.log(`chosen l2=${best!.l2}; in-sample:`);
 for (const [s, v] of Object.entries(inSample)) printScores(s, v);
 
 const round = (x: number) => Number(x.toFixed(4));
-const models = (m: { wFile: number[]; wChunk: number[] }) => ({
+const models = (m: Fitted) => ({
   file: { bias: 0, weights: Object.fromEntries(FILE_FEATURES.map((n, d) => [n, round(m.wFile[d])])) },
-  chunk: { bias: 0, weights: Object.fromEntries(CHUNK_FEATURES.map((n, d) => [n, round(m.wChunk[d])])) },
+  chunk: { bias: 0, weights: Object.fromEntries(CHUNK_FEATURES.map((n, d) => [n, round(m.wChunk[d])])), ...(m.trees ? { trees: m.trees } : {}) },
 });
 const weights: RankWeights = {
   version: 1,
-  source: `bench/fit.ts ${new Date().toISOString().slice(0, 10)}: listwise softmax${single ? '' : `, separate models for ${[...finals.keys()].join(' / ')} queries`}, L2 ${best!.l2}, on ${dumps.map((d) => path.basename(d)).join(' + ')}${evalOnly.size ? ` (measured only: ${[...evalOnly].join(', ')})` : ''} (${rows.filter(trainable).length} queries, ${new Set(rows.filter(trainable).map((r) => r.repo)).size} repositories)`,
+  source: `bench/fit.ts ${new Date().toISOString().slice(0, 10)}: listwise softmax${treeRounds ? ` + ${treeRounds} boosted trees per chunk model` : ''}${single ? '' : `, separate models for ${[...finals.keys()].join(' / ')} queries`}, L2 ${best!.l2}, on ${dumps.map((d) => path.basename(d)).join(' + ')}${evalOnly.size ? ` (measured only: ${[...evalOnly].join(', ')})` : ''} (${rows.filter(trainable).length} queries, ${new Set(rows.filter(trainable).map((r) => r.repo)).size} repositories)`,
   ...models(final),
   ...(!single && finals.has('short') ? { short: models(finals.get('short')!) } : {}),
   ...(!single && finals.has('question') ? { question: models(finals.get('question')!) } : {}),
@@ -158,6 +175,7 @@ function brief(s: Summary) {
 }
 if (process.argv.includes('--write')) {
   const out = path.join(__dirname, '..', '..', 'src', 'core', 'search', 'weights.json');
-  writeFileSync(out, JSON.stringify(weights, null, 2) + '\n');
+  // A tree's node lists on one line each (hundreds of trees would otherwise take a line per number).
+  writeFileSync(out, JSON.stringify(weights, null, 2).replace(/\[\n\s*(-?[\d.e+-]+(?:,\n\s*-?[\d.e+-]+)*)\n\s*\]/g, (_, xs: string) => `[${xs.replace(/\s+/g, '')}]`) + '\n');
   console.log(`wrote ${out}`);
 } else console.log(JSON.stringify(weights.file.weights), '\n', JSON.stringify(weights.chunk.weights));

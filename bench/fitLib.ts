@@ -4,6 +4,7 @@
  */
 import { CHUNK_BASE_FEATURES, CHUNK_FEATURES, FILE_FEATURES, fileDerived, NO_FILE, type QueryClass } from '../src/core/search/model';
 import { firstPositions, type QueryOutcome } from '../src/core/search/eval/metrics';
+import { compileTrees, scoreTrees, type TreeEnsemble } from '../src/core/search/trees';
 
 export interface DumpRow {
   id: string;
@@ -139,9 +140,11 @@ export function fileOutcome(r: DumpRow, wFile: number[]): QueryOutcome {
   return firstPositions(ranked, r.goldFiles);
 }
 
-export function chunkOutcome(r: DumpRow, wFile: number[], wChunk: number[]): QueryOutcome {
+/** The chunk ranking of one row: the linear model's score, plus the trees' outputs when there are trees. */
+export function chunkOutcome(r: DumpRow, wFile: number[], wChunk: number[], trees?: TreeEnsemble): QueryOutcome {
   const xs = chunkVectors(r, wFile);
-  const order = r.chunks.map((c, i) => ({ c, s: dotp(wChunk, xs[i]) })).sort((a, b) => b.s - a.s || (a.c.id < b.c.id ? -1 : 1));
+  const t = trees && compileTrees(trees, CHUNK_FEATURES);
+  const order = r.chunks.map((c, i) => ({ c, s: dotp(wChunk, xs[i]) + (t ? scoreTrees(t, xs[i]) : 0) })).sort((a, b) => b.s - a.s || (a.c.id < b.c.id ? -1 : 1));
   return firstPositions(order.map((o) => o.c.spans), r.goldSpans);
 }
 
