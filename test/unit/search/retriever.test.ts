@@ -360,3 +360,16 @@ test('a trait implemented many times in one file does not fill the results: thre
     assert.ok(all.chunks.filter((h) => h.chunk.name === 'name_long').length > 3, `${all.model}: ${q.slice(0, 40)}\n${all.chunks.map(where).join('\n')}`);
   }
 });
+
+test('a chunk model with trees ranks by linear score plus trees, and its reasons name what the trees split on', async () => {
+  // No linear weights: one tree scores 2 for a chunk whose name shares a word with the query, else 0.
+  const chunk = { weights: {}, trees: { features: ['nameParts'], trees: [{ f: [0, -1, -1], t: [0, 0, 0], l: [1, -1, -1], r: [2, -1, -1], v: [0.5, 0, 2] }] } };
+  const w: RankWeights = { version: 1, file: DEFAULT_WEIGHTS.short!.file, chunk, short: { file: DEFAULT_WEIGHTS.short!.file, chunk }, question: { file: DEFAULT_WEIGHTS.short!.file, chunk } };
+  const hits = (await createRetriever(idx, { weights: w, explain: true }).retrieve('compute the tax for a region', { k: 10 })).chunks;
+  assert.ok(hits.some((h) => h.features!.nameParts > 0) && hits.some((h) => h.features!.nameParts === 0), 'both kinds of chunk are in the results');
+  for (const h of hits) assert.equal(h.score, h.features!.nameParts > 0 ? 2 : 0, where(h));
+  const first = hits.findIndex((h) => h.features!.nameParts === 0);
+  assert.ok(hits.slice(first).every((h) => h.features!.nameParts === 0), 'every chunk the tree favours comes first');
+  assert.deepEqual(hits[0].reasons, ['name words match']);
+  assert.equal(hits[0].contributions!.nameParts, 1.5, 'the split is credited with the change from the root (0.5) to the leaf (2)');
+});
