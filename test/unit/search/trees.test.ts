@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CHUNK_FEATURES, compileModel, explain, recordOf, score, scoreVector, validateWeights, type LinearModel } from '../../../src/core/search/model';
+import { CHUNK_FEATURES, DEFAULT_WEIGHTS, compileModel, explain, recordOf, score, scoreVector, validateWeights, type LinearModel } from '../../../src/core/search/model';
 import { attributeTrees, compileTrees, scoreTrees, validateTrees, type TreeEnsemble } from '../../../src/core/search/trees';
 
 // Two trees over two features: nameExact ≤ 0.5 → left. The second tree splits on fileRR below its left child.
@@ -22,6 +22,34 @@ test('trees: each tree adds the value of the leaf the vector reaches (x ≤ thre
   assert.equal(scoreTrees(c, [9, 9, 0.2, 0], 2), -0.2 + -0.15, 'reads the vector from an offset');
   // A feature the vector lacks reads as 0, so the model still scores.
   assert.equal(scoreTrees(compileTrees(ensemble(), ['fileRR']), [1]), -0.2 + 0.3);
+});
+
+test('trees: scoring walks a padded complete tree; it reaches the stored walk\'s leaf, for ragged trees and the shipped ones', () => {
+  // The stored form walked node by node: the reference.
+  const walk = (e: TreeEnsemble, x: Record<string, number>) =>
+    e.trees.reduce((s, t) => {
+      let i = 0;
+      while (t.f[i] >= 0) i = (x[e.features[t.f[i]]] ?? 0) <= t.t[i] ? t.l[i] : t.r[i];
+      return s + t.v[i];
+    }, 0);
+  const ragged: TreeEnsemble = {
+    features: ['lexS', 'vecCos', 'nope'],
+    trees: [
+      ...ensemble().trees.map((t) => ({ ...t, f: t.f.map((f) => (f < 0 ? -1 : f === 0 ? 0 : 1)) })),
+      { f: [-1], t: [0], l: [-1], r: [-1], v: [0.25] }, // a lone leaf
+      { f: [1, -1, 0, -1, 2, -1, -1], t: [0.5, 0, 0.2, 0, -1, 0, 0], l: [1, -1, 3, -1, 5, -1, -1], r: [2, -1, 4, -1, 6, -1, -1], v: [0, 1, 0, 2, 0, 3, 4] },
+    ],
+  };
+  let seed = 3;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * 2 - 1;
+  for (const [e, names] of [[ragged, CHUNK_FEATURES], [DEFAULT_WEIGHTS.chunk.trees!, CHUNK_FEATURES], [DEFAULT_WEIGHTS.short!.chunk.trees!, CHUNK_FEATURES]] as const) {
+    const c = compileTrees(e, names);
+    for (let trial = 0; trial < 300; trial++) {
+      const x = Float64Array.from(names, () => (trial % 4 === 0 ? Math.round(rnd()) : rnd()));
+      assert.equal(scoreTrees(c, x), walk(e, recordOf(names, x)));
+    }
+  }
+  assert.equal(compileTrees(ragged, CHUNK_FEATURES).depth, 3);
 });
 
 test('trees: attribution credits each split feature with the change in node value, and sums to output less the roots', () => {
@@ -65,6 +93,9 @@ test('trees: malformed ensembles are refused with where and why', () => {
   assert.throws(bad((e) => (e.trees[0].f[0] = 5)), /splits on no listed feature/);
   assert.throws(bad((e) => (e.trees[0].t[0] = Number.NaN)), /no finite threshold/);
   assert.throws(bad((e) => (e.trees[0].v[2] = Infinity)), /node 2 has no finite value/);
+  const spine = Array.from({ length: 29 }, (_, i) => i % 2 === 0 && i < 28); // 14 splits, each with a leaf on its left
+  const chain = { f: spine.map((x) => (x ? 0 : -1)), t: spine.map(() => 0), l: spine.map((x, i) => (x ? i + 1 : -1)), r: spine.map((x, i) => (x ? i + 2 : -1)), v: spine.map(() => 0) };
+  assert.throws(bad((e) => e.trees.push(chain)), /trees\[2\] is deeper than 12 levels/);
   const w = { version: 1, file: { weights: {} }, chunk: { weights: {}, trees: { features: ['lexMax'], trees: [] } } };
   assert.throws(() => validateWeights(w), /unknown feature "lexMax" in chunk.trees/, 'a file feature is not a chunk feature');
 });
