@@ -6,6 +6,7 @@
  *   node out/bench/fit.js --dump bench/.work/dumps/swe.jsonl --dump bench/.work/dumps/doc.jsonl [--write] [--drop <feature>]…
  *     [--eval-only <set>]…   (rows of that set, e.g. `questions`, are ranked in the cross-validation, never trained on)
  *     [--trees <rounds>]      (boosted trees added to each chunk model, fitted on every candidate: bench/gbdt.ts; 0: none)
+ *     [--file-trees <rounds>] (the same for each file model)
  *
  * The L2 strength is chosen by the same cross-validation. Features that are zero throughout the data (editor
  * context: active/open/recent files) keep their prior weights.
@@ -18,7 +19,7 @@ import { queryClassOf } from '../src/core/search/retriever';
 import { restrictOutcome, summarize, type QueryOutcome, type Summary } from '../src/core/search/eval/metrics';
 import { args } from './common';
 import type { TreeEnsemble } from '../src/core/search/trees';
-import { chunkGroups, chunkOutcome, chunkVectors, DIMS, dotp, fileGroups, fileOutcome, fitListwise, normalizeRow, type DumpRow } from './fitLib';
+import { chunkGroups, chunkOutcome, chunkVectors, DIMS, dotp, fileGroups, fileOutcome, fitListwise, normalizeRow, scorer, type DumpRow } from './fitLib';
 import { fitTrees } from './gbdt';
 
 const dumps = args('--dump');
@@ -36,8 +37,13 @@ const evalOnly = new Set(args('--eval-only'));
 const trainable = (r: DumpRow) => !evalOnly.has(r.set);
 const l2Grid = args('--l2').length ? args('--l2').map(Number) : [0.0003, 0.003, 0.03];
 const iters = Number(args('--iters')[0] ?? 300);
-const treeRounds = Number(args('--trees')[0] ?? 0);
-if (!Number.isInteger(treeRounds) || treeRounds < 0) throw new Error('--trees: a whole number of rounds (0: no trees)');
+const rounds = (flag: string) => {
+  const n = Number(args(flag)[0] ?? 0);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${flag}: a whole number of rounds (0: no trees)`);
+  return n;
+};
+const treeRounds = rounds('--trees');
+const fileTreeRounds = rounds('--file-trees');
 
 const prior = (names: readonly string[], w: Record<string, number>) => names.map((n) => w[n] ?? 0);
 const activeDims = (names: readonly string[], xs: number[][]) => new Set(names.map((_, d) => d).filter((d) => xs.some((x) => x[d] !== 0)));
@@ -47,6 +53,7 @@ const fileFrozen = new Set(FILE_FEATURES.map((_, d) => d).filter((d) => !fileAct
 
 interface Fitted {
   wFile: number[];
+  fileTrees?: TreeEnsemble;
   wChunk: number[];
   trees?: TreeEnsemble;
 }
@@ -54,18 +61,22 @@ interface Fitted {
 function fit(train: DumpRow[], l2: number): Fitted {
   const fileInit = prior(FILE_FEATURES, DEFAULT_WEIGHTS.file.weights).map((v, d) => (fileFrozen.has(d) ? v : 0));
   const wFile = fitListwise(fileGroups(train), DIMS.file, { l2, iters, init: fileInit, frozen: fileFrozen });
-  const cg = chunkGroups(train, wFile);
+  const fileTrees = fileTreeRounds
+    ? fitTrees(train.map((r) => ({ x: r.files.map((f) => f.x), y: r.files.map((f) => f.y), init: r.files.map((f) => dotp(wFile, f.x)) })), FILE_FEATURES, { rounds: fileTreeRounds })
+    : undefined;
+  const fileScore = scorer(wFile, fileTrees, FILE_FEATURES);
+  const cg = chunkGroups(train, fileScore);
   const chunkActive = activeDims(CHUNK_FEATURES, cg.flatMap((g) => g.x));
   const chunkFrozen = new Set(CHUNK_FEATURES.map((_, d) => d).filter((d) => !chunkActive.has(d)));
   const chunkInit = prior(CHUNK_FEATURES, DEFAULT_WEIGHTS.chunk.weights).map((v, d) => (chunkFrozen.has(d) ? v : 0));
   const wChunk = fitListwise(cg, DIMS.chunk, { l2, iters, init: chunkInit, frozen: chunkFrozen });
-  if (!treeRounds) return { wFile, wChunk };
+  if (!treeRounds) return { wFile, fileTrees, wChunk };
   // Trees see every candidate of a query (not the linear fit's hardest negatives) and fit what the linear model leaves.
   const groups = train.map((r) => {
-    const x = chunkVectors(r, wFile);
+    const x = chunkVectors(r, fileScore);
     return { x, y: r.chunks.map((c) => (c.spans.length ? 1 : 0)), init: x.map((v) => dotp(wChunk, v)) };
   });
-  return { wFile, wChunk, trees: fitTrees(groups, CHUNK_FEATURES, { rounds: treeRounds }) };
+  return { wFile, fileTrees, wChunk, trees: fitTrees(groups, CHUNK_FEATURES, { rounds: treeRounds }) };
 }
 
 interface SetScores {
@@ -77,10 +88,11 @@ interface SetScores {
 
 function evaluate(pairs: ({ row: DumpRow } & Fitted)[]): Record<string, SetScores> {
   const by: Record<string, { file: QueryOutcome[]; func: QueryOutcome[]; funcEdited: QueryOutcome[] }> = {};
-  for (const { row, wFile, wChunk, trees } of pairs) {
+  for (const { row, wFile, fileTrees, wChunk, trees } of pairs) {
     const o = (by[row.set] ??= { file: [], func: [], funcEdited: [] });
-    o.file.push(fileOutcome(row, wFile));
-    const func = chunkOutcome(row, wFile, wChunk, trees);
+    const fileScore = scorer(wFile, fileTrees, FILE_FEATURES);
+    o.file.push(fileOutcome(row, fileScore));
+    const func = chunkOutcome(row, fileScore, scorer(wChunk, trees, CHUNK_FEATURES));
     o.func.push(func);
     if (row.editedSpans?.length) o.funcEdited.push(restrictOutcome(func, row.editedSpans));
   }
@@ -156,12 +168,12 @@ for (const [s, v] of Object.entries(inSample)) printScores(s, v);
 
 const round = (x: number) => Number(x.toFixed(4));
 const models = (m: Fitted) => ({
-  file: { bias: 0, weights: Object.fromEntries(FILE_FEATURES.map((n, d) => [n, round(m.wFile[d])])) },
+  file: { bias: 0, weights: Object.fromEntries(FILE_FEATURES.map((n, d) => [n, round(m.wFile[d])])), ...(m.fileTrees ? { trees: m.fileTrees } : {}) },
   chunk: { bias: 0, weights: Object.fromEntries(CHUNK_FEATURES.map((n, d) => [n, round(m.wChunk[d])])), ...(m.trees ? { trees: m.trees } : {}) },
 });
 const weights: RankWeights = {
   version: 1,
-  source: `bench/fit.ts ${new Date().toISOString().slice(0, 10)}: listwise softmax${treeRounds ? ` + ${treeRounds} boosted trees per chunk model` : ''}${single ? '' : `, separate models for ${[...finals.keys()].join(' / ')} queries`}, L2 ${best!.l2}, on ${dumps.map((d) => path.basename(d)).join(' + ')}${evalOnly.size ? ` (measured only: ${[...evalOnly].join(', ')})` : ''} (${rows.filter(trainable).length} queries, ${new Set(rows.filter(trainable).map((r) => r.repo)).size} repositories)`,
+  source: `bench/fit.ts ${new Date().toISOString().slice(0, 10)}: listwise softmax${treeRounds ? ` + ${treeRounds} boosted trees per chunk model` : ''}${fileTreeRounds ? ` + ${fileTreeRounds} per file model` : ''}${single ? '' : `, separate models for ${[...finals.keys()].join(' / ')} queries`}, L2 ${best!.l2}, on ${dumps.map((d) => path.basename(d)).join(' + ')}${evalOnly.size ? ` (measured only: ${[...evalOnly].join(', ')})` : ''} (${rows.filter(trainable).length} queries, ${new Set(rows.filter(trainable).map((r) => r.repo)).size} repositories)`,
   ...models(final),
   ...(!single && finals.has('short') ? { short: models(finals.get('short')!) } : {}),
   ...(!single && finals.has('question') ? { question: models(finals.get('question')!) } : {}),

@@ -107,15 +107,22 @@ export function fileGroups(rows: DumpRow[]): Group[] {
   return rows.map((r) => ({ x: r.files.map((f) => f.x), y: r.files.map((f) => f.y) }));
 }
 
+/** A model's score of a feature vector: the linear terms, plus the trees' outputs when it has trees. */
+export type Scorer = (x: number[]) => number;
+export function scorer(w: number[], trees: TreeEnsemble | undefined, names: readonly string[]): Scorer {
+  const t = trees && compileTrees(trees, names);
+  return t ? (x) => dotp(w, x) + scoreTrees(t, x) : (x) => dotp(w, x);
+}
+
 /** Ranked file scores of one row under a file model: path → {score, rank}. */
-export function rankFiles(r: DumpRow, wFile: number[]): Map<string, { s: number; r: number }> {
-  const scored = r.files.map((f) => ({ p: f.path, s: dotp(wFile, f.x) })).sort((a, b) => b.s - a.s || (a.p < b.p ? -1 : 1));
+export function rankFiles(r: DumpRow, fileScore: Scorer): Map<string, { s: number; r: number }> {
+  const scored = r.files.map((f) => ({ p: f.path, s: fileScore(f.x) })).sort((a, b) => b.s - a.s || (a.p < b.p ? -1 : 1));
   return new Map(scored.map((x, i) => [x.p, { s: x.s, r: i + 1 }]));
 }
 
 /** Full chunk feature vectors (base + file-model derived), in CHUNK_FEATURES order. */
-export function chunkVectors(r: DumpRow, wFile: number[]): number[][] {
-  const fr = rankFiles(r, wFile);
+export function chunkVectors(r: DumpRow, fileScore: Scorer): number[][] {
+  const fr = rankFiles(r, fileScore);
   const top = Math.max(...[...fr.values()].map((x) => x.s), 0);
   const topScore = fr.size ? [...fr.values()].find((x) => x.r === 1)!.s : top;
   return r.chunks.map((c) => {
@@ -126,25 +133,23 @@ export function chunkVectors(r: DumpRow, wFile: number[]): number[][] {
   });
 }
 
-export function chunkGroups(rows: DumpRow[], wFile: number[]): Group[] {
+export function chunkGroups(rows: DumpRow[], fileScore: Scorer): Group[] {
   return rows.map((r) => {
-    const xs = chunkVectors(r, wFile);
+    const xs = chunkVectors(r, fileScore);
     const keep = r.train ?? r.chunks.map((_, i) => i);
     return { x: keep.map((i) => xs[i]), y: keep.map((i) => (r.chunks[i].spans.length ? 1 : 0)) };
   });
 }
 
-export function fileOutcome(r: DumpRow, wFile: number[]): QueryOutcome {
-  const fr = rankFiles(r, wFile);
+export function fileOutcome(r: DumpRow, fileScore: Scorer): QueryOutcome {
+  const fr = rankFiles(r, fileScore);
   const ranked = [...fr].sort((a, b) => a[1].r - b[1].r).map(([p]) => (r.goldFiles.includes(p) ? [p] : []));
   return firstPositions(ranked, r.goldFiles);
 }
 
-/** The chunk ranking of one row: the linear model's score, plus the trees' outputs when there are trees. */
-export function chunkOutcome(r: DumpRow, wFile: number[], wChunk: number[], trees?: TreeEnsemble): QueryOutcome {
-  const xs = chunkVectors(r, wFile);
-  const t = trees && compileTrees(trees, CHUNK_FEATURES);
-  const order = r.chunks.map((c, i) => ({ c, s: dotp(wChunk, xs[i]) + (t ? scoreTrees(t, xs[i]) : 0) })).sort((a, b) => b.s - a.s || (a.c.id < b.c.id ? -1 : 1));
+export function chunkOutcome(r: DumpRow, fileScore: Scorer, chunkScore: Scorer): QueryOutcome {
+  const xs = chunkVectors(r, fileScore);
+  const order = r.chunks.map((c, i) => ({ c, s: chunkScore(xs[i]) })).sort((a, b) => b.s - a.s || (a.c.id < b.c.id ? -1 : 1));
   return firstPositions(order.map((o) => o.c.spans), r.goldSpans);
 }
 
