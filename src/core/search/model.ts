@@ -2,8 +2,10 @@
  * The ranking model: named features, weights as data (weights.json, fitted by bench/fit.ts), a pure scoring
  * function, and the explanations (which features put a result where it is).
  *
- * Two linear models: one ranks files, one ranks chunks. The chunk model also sees the file model's verdict
- * on the chunk's file (`fileScore`, `fileRR`), so a function is found through its file and its own evidence.
+ * Two models: one ranks files, one ranks chunks. Each is linear, and may add regression trees boosted from its
+ * linear score (trees.ts; the shipped chunk models have 100 each, the file models none). The chunk model also sees
+ * the file model's verdict on the chunk's file (`fileScore`, `fileRR`), so a function is found through its file and
+ * its own evidence.
  */
 import defaultWeightsJson from './weights.json';
 import { attributeTrees, compileTrees, scoreTrees, validateTrees, type CompiledTrees, type TreeEnsemble } from './trees';
@@ -86,7 +88,8 @@ export function modelsFor(w: RankWeights, cls: QueryClass): { file: LinearModel;
 /**
  * A linear model bound to a feature order, for features held as a dense vector (the hot path: about a thousand
  * chunks per query, where a record of doubles costs an allocation per field). The (position, weight) pairs keep
- * the weights' own order, so `scoreVector` adds the same terms in the same order as `score`: equal results.
+ * the weights' own order, so `scoreVector` adds the same terms in the same order as `score`: equal results. The
+ * trees, if any, are compiled to the same feature order.
  */
 export interface CompiledModel {
   bias: number;
