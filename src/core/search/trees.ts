@@ -4,8 +4,9 @@
  * attribution along each decision path, so a tree-ranked result still says why it is where it is.
  *
  * Stored form (weights.json): `{ features: [names], trees: [{ f, t, l, r, v }] }`. Node i of a tree splits on
- * `features[f[i]]` (x ≤ t[i] goes to l[i], else r[i]); f[i] = −1 marks a leaf. v[i] is the node's value: the
- * leaf's output for a leaf, the mean output of its leaves (weighted by the training data) for an inner node.
+ * `features[f[i]]` (x ≤ t[i] goes to l[i], else r[i]); f[i] = −1 marks a leaf. v[i] is the node's value: a
+ * leaf's output, or for an inner node the output the tree would have given had it stopped there (bench/gbdt.ts:
+ * the same Newton step over the node's training rows), which attribution measures each split against.
  */
 
 export interface Tree {
