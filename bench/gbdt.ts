@@ -223,9 +223,15 @@ function gradients(s: Float64Array, pos: Uint8Array, a: number, b: number, g: Fl
     zAll += e;
     if (pos[i]) zPos += e;
   }
+  // Positives scored so far below the best that their exp() underflows: their own softmax, shifted by their best.
+  let posMax = -Infinity;
+  if (zPos === 0) {
+    for (let i = a; i < b; i++) if (pos[i] && s[i] > posMax) posMax = s[i];
+    for (let i = a; i < b; i++) if (pos[i]) zPos += Math.exp(s[i] - posMax);
+  }
   for (let i = a; i < b; i++) {
     const pa = g[i] / zAll;
-    const pp = pos[i] ? g[i] / zPos : 0;
+    const pp = !pos[i] ? 0 : posMax === -Infinity ? g[i] / zPos : Math.exp(s[i] - posMax) / zPos;
     g[i] = pa - pp;
     h[i] = Math.max(pa * (1 - pa), 1e-6);
   }

@@ -50,6 +50,11 @@ test('gbdt: boosting starts from the given scores, and a fit is deterministic', 
   assert.ok(fromSolved < fromZero / 5, `trees add up to ${fromSolved} to solved scores, ${fromZero} to zeros`);
   assert.deepEqual(fitTrees(train, ['band', 'noise'], { rounds: 5 }), fitTrees(train, ['band', 'noise'], { rounds: 5 }));
   // Queries with no positive (or nothing but positives) carry no ranking signal and are skipped, not divided by.
+  // A positive scored so far below the rest that exp() underflows still pulls the trees its way, without a NaN.
+  const buried = fitTrees([{ x: [[0.5, 0], [0.1, 0], [0.9, 0]], y: [1, 0, 0], init: [-2000, 0, 0] }], ['band', 'noise'], { rounds: 3, minLeaf: 1 });
+  assert.ok(buried.trees.every((t) => t.v.every(Number.isFinite)), 'finite values');
+  const cb = compileTrees(buried, ['band', 'noise']);
+  assert.ok(scoreTrees(cb, [0.5, 0]) > scoreTrees(cb, [0.1, 0]), 'the positive gains on a negative');
   const e = fitTrees([...train, { x: [[0.5, 0]], y: [1], init: [0] }, { x: [[0.5, 0], [0.1, 0]], y: [0, 0], init: [0, 0] }], ['band', 'noise'], { rounds: 5 });
   assert.deepEqual(e, fitTrees(train, ['band', 'noise'], { rounds: 5 }));
 });
