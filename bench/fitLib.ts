@@ -72,13 +72,11 @@ export function fitListwise(groups: Group[], dim: number, opts: { l2: number; it
     const grad = new Array<number>(dim).fill(0);
     for (const g of usable) {
       const s = g.x.map((x) => dotp(w, x));
-      const max = Math.max(...s);
-      const e = s.map((z) => Math.exp(z - max));
-      const zAll = e.reduce((a, b) => a + b, 0);
-      const zPos = e.reduce((a, b, i) => a + (g.y[i] > 0 ? b : 0), 0);
+      const coefs = new Float64Array(s.length);
+      listwiseGradient(s, g.y, 0, s.length, coefs);
       // d/dw [−log zPos + log zAll] = Σ_i (p_all_i − p_pos_i) x_i
       for (let i = 0; i < g.x.length; i++) {
-        const coef = e[i] / zAll - (g.y[i] > 0 ? e[i] / zPos : 0);
+        const coef = coefs[i];
         if (coef === 0) continue;
         const xi = g.x[i];
         for (let d = 0; d < dim; d++) if (xi[d]) grad[d] += coef * xi[d];
@@ -95,6 +93,36 @@ export function fitListwise(groups: Group[], dim: number, opts: { l2: number; it
     }
   }
   return w;
+}
+
+/**
+ * d/ds of one query's loss, −log Σ_pos softmax(s), over its candidates' scores s[a, b): p_i − p_pos_i into `g`, where
+ * p is the softmax over every candidate and p_pos over the positives (y > 0). `p`, when given, receives p_i. The
+ * linear fit and the trees (gbdt.ts) both use it. Positives scored so far below the best that their exp()
+ * underflows get their own softmax, shifted by their best, instead of 0 / 0.
+ */
+export function listwiseGradient(s: ArrayLike<number>, y: ArrayLike<number>, a: number, b: number, g: Float64Array, p?: Float64Array): void {
+  let max = -Infinity;
+  for (let i = a; i < b; i++) if (s[i] > max) max = s[i];
+  let zAll = 0;
+  let zPos = 0;
+  for (let i = a; i < b; i++) {
+    const e = Math.exp(s[i] - max);
+    g[i] = e;
+    zAll += e;
+    if (y[i] > 0) zPos += e;
+  }
+  let posMax = -Infinity;
+  if (zPos === 0) {
+    for (let i = a; i < b; i++) if (y[i] > 0 && s[i] > posMax) posMax = s[i];
+    for (let i = a; i < b; i++) if (y[i] > 0) zPos += Math.exp(s[i] - posMax);
+  }
+  for (let i = a; i < b; i++) {
+    const pa = g[i] / zAll;
+    const pp = !(y[i] > 0) ? 0 : posMax === -Infinity ? g[i] / zPos : Math.exp(s[i] - posMax) / zPos;
+    g[i] = pa - pp;
+    if (p) p[i] = pa;
+  }
 }
 
 export const dotp = (w: number[], x: number[]): number => {

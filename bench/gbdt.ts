@@ -8,6 +8,7 @@
  * those collapse (session 24 measured function MRR 0.52 → 0.40 on the docstring set).
  */
 import type { Tree, TreeEnsemble } from '../src/core/search/trees';
+import { listwiseGradient } from './fitLib';
 
 export interface TreeGroup {
   /** Feature vectors of every candidate of one query. */
@@ -105,7 +106,10 @@ export function fitTrees(groups: TreeGroup[], names: readonly string[], options:
   const B = 256;
   const trees: Tree[] = [];
   for (let round = 0; round < o.rounds; round++) {
-    for (let q = 0; q < usable.length; q++) gradients(F, pos, start[q], start[q + 1], grad, hess);
+    for (let q = 0; q < usable.length; q++) listwiseGradient(F, pos, start[q], start[q + 1], grad, hess);
+    // The Hessian: p(1 − p), the softmax's own curvature, positive everywhere (the exact diagonal, less the
+    // positives' p(1 − p), can turn negative).
+    for (let i = 0; i < n; i++) hess[i] = Math.max(hess[i] * (1 - hess[i]), 1e-6);
     const tree = growTree();
     trees.push(tree.tree);
     for (const { rows, value } of tree.leaves) for (let j = 0; j < rows.length; j++) F[rows[j]] += value;
@@ -205,34 +209,5 @@ export function fitTrees(groups: TreeGroup[], names: readonly string[], options:
       leaves.splice(k, 1, l, r);
     }
     return { tree: t, leaves: leaves.map((x) => ({ rows: x.rows, value: t.v[x.node] })) };
-  }
-}
-
-/**
- * d/ds of −log Σ_pos softmax(s) over one query's candidates [a, b), and p(1 − p) for the Hessian: the softmax's
- * own curvature, positive everywhere (the exact diagonal, less the positives' p(1 − p), can turn negative).
- */
-function gradients(s: Float64Array, pos: Uint8Array, a: number, b: number, g: Float64Array, h: Float64Array): void {
-  let max = -Infinity;
-  for (let i = a; i < b; i++) if (s[i] > max) max = s[i];
-  let zAll = 0;
-  let zPos = 0;
-  for (let i = a; i < b; i++) {
-    const e = Math.exp(s[i] - max);
-    g[i] = e;
-    zAll += e;
-    if (pos[i]) zPos += e;
-  }
-  // Positives scored so far below the best that their exp() underflows: their own softmax, shifted by their best.
-  let posMax = -Infinity;
-  if (zPos === 0) {
-    for (let i = a; i < b; i++) if (pos[i] && s[i] > posMax) posMax = s[i];
-    for (let i = a; i < b; i++) if (pos[i]) zPos += Math.exp(s[i] - posMax);
-  }
-  for (let i = a; i < b; i++) {
-    const pa = g[i] / zAll;
-    const pp = !pos[i] ? 0 : posMax === -Infinity ? g[i] / zPos : Math.exp(s[i] - posMax) / zPos;
-    g[i] = pa - pp;
-    h[i] = Math.max(pa * (1 - pa), 1e-6);
   }
 }
