@@ -45,28 +45,24 @@ export function validateTrees(e: TreeEnsemble, known: ReadonlySet<string>, where
   });
 }
 
-/** An ensemble bound to a feature order (positions in the dense vector), flattened for the hot path. */
+/**
+ * An ensemble bound to a feature order (positions in the dense vector), flattened for the hot path: every tree
+ * padded to a complete tree of `depth` levels (a shallow leaf becomes splits that always go left, down to copies of
+ * its value), so a vector takes `depth` steps per tree with no test for a leaf: slot p's children are 2p + 1 and
+ * 2p + 2. Inner slots (2^depth − 1 per tree): `at`, `thr`, `value`, `feature`; leaf slots (2^depth): `leaf`.
+ */
 export interface CompiledTrees {
-  /** Per tree, the offset of its root in the flat arrays (the stored shape: attribution walks it). */
-  roots: Int32Array;
-  /** Position in the feature vector the node splits on, or −1 for a leaf. */
+  count: number;
+  depth: number;
+  /** Position in the feature vector a slot splits on (0 for padding, whose threshold sends every vector left). */
   at: Int32Array;
   thr: Float64Array;
-  left: Int32Array;
-  right: Int32Array;
+  /** The stored node's value (attribution measures each split against it). */
   value: Float64Array;
-  /** Name of the feature a node splits on (attribution). */
+  /** Index into `names` of the feature a slot splits on; −1 for padding (nothing to credit). */
+  feature: Int32Array;
+  leaf: Float64Array;
   names: readonly string[];
-  nameOf: Int32Array;
-  /**
-   * Scoring's shape: every tree padded to a complete tree of `depth` levels (a shallow leaf becomes splits that
-   * always go left, down to copies of its value), so a vector takes `depth` steps per tree with no test for a leaf:
-   * node i's children are 2i + 1 and 2i + 2. Inner nodes: `pAt`, `pThr` (2^depth − 1 per tree); leaves: `pLeaf`.
-   */
-  depth: number;
-  pAt: Int32Array;
-  pThr: Float64Array;
-  pLeaf: Float64Array;
 }
 
 const cache = new WeakMap<TreeEnsemble, Map<readonly string[], CompiledTrees>>();
@@ -82,43 +78,32 @@ export function compileTrees(e: TreeEnsemble, names: readonly string[]): Compile
   const hit = byNames.get(names);
   if (hit) return hit;
   const pos = e.features.map((n) => names.indexOf(n));
-  const total = e.trees.reduce((s, t) => s + t.f.length, 0);
+  const count = e.trees.length;
   const depth = Math.max(0, ...e.trees.map((t) => depthOf(t)));
   const inner = (1 << depth) - 1;
   const c: CompiledTrees = {
-    roots: new Int32Array(e.trees.length), at: new Int32Array(total), thr: new Float64Array(total), left: new Int32Array(total),
-    right: new Int32Array(total), value: new Float64Array(total), names: e.features, nameOf: new Int32Array(total),
-    depth, pAt: new Int32Array(e.trees.length * inner), pThr: new Float64Array(e.trees.length * inner), pLeaf: new Float64Array(e.trees.length * (inner + 1)),
+    count, depth, at: new Int32Array(count * inner), thr: new Float64Array(count * inner), value: new Float64Array(count * inner),
+    feature: new Int32Array(count * inner), leaf: new Float64Array(count * (inner + 1)), names: e.features,
   };
-  let o = 0;
   e.trees.forEach((t, k) => {
-    c.roots[k] = o;
-    for (let i = 0; i < t.f.length; i++) {
-      const leaf = t.f[i] < 0;
-      // A feature this code does not compute reads as 0 (validation refuses unknown names; this keeps scoring total).
-      c.at[o + i] = leaf ? -1 : pos[t.f[i]];
-      c.nameOf[o + i] = leaf ? -1 : t.f[i];
-      c.thr[o + i] = t.t[i];
-      c.left[o + i] = leaf ? -1 : o + t.l[i];
-      c.right[o + i] = leaf ? -1 : o + t.r[i];
-      c.value[o + i] = t.v[i];
-    }
-    o += t.f.length;
-    // Complete layout: stored node i sits at slot p of level d. A leaf above the last level fills every slot below it.
+    // Stored node i sits at slot p of level d. A leaf above the last level fills every slot below it.
     const place = (i: number, p: number, d: number) => {
-      if (d === depth) return void (c.pLeaf[k * (inner + 1) + p - inner] = t.v[i]);
+      if (d === depth) return void (c.leaf[k * (inner + 1) + p - inner] = t.v[i]);
       const at = k * inner + p;
+      c.value[at] = t.v[i];
       if (t.f[i] < 0) {
-        c.pAt[at] = 0;
-        c.pThr[at] = Infinity; // every vector goes left…
+        c.feature[at] = -1;
+        c.thr[at] = Infinity; // every vector goes left…
         place(i, 2 * p + 1, d + 1);
         place(i, 2 * p + 2, d + 1); // …and the right side holds the same value, never reached
         return;
       }
       const fp = pos[t.f[i]];
-      c.pAt[at] = fp >= 0 ? fp : 0;
-      // An unknown feature reads as 0: the split's outcome is fixed.
-      c.pThr[at] = fp >= 0 ? t.t[i] : 0 <= t.t[i] ? Infinity : -Infinity;
+      c.feature[at] = t.f[i];
+      // A feature this code does not compute reads as 0: the split's outcome is fixed (validation refuses unknown
+      // names; this keeps scoring total).
+      c.at[at] = fp >= 0 ? fp : 0;
+      c.thr[at] = fp >= 0 ? t.t[i] : 0 <= t.t[i] ? Infinity : -Infinity;
       place(t.l[i], 2 * p + 1, d + 1);
       place(t.r[i], 2 * p + 2, d + 1);
     };
@@ -128,20 +113,17 @@ export function compileTrees(e: TreeEnsemble, names: readonly string[]): Compile
   return c;
 }
 
-const read = (x: ArrayLike<number>, from: number, at: number) => (at >= 0 ? x[from + at] : 0);
-
 /** Σ over trees of the leaf `x` (the vector starting at `from`) reaches: `depth` steps per tree (see CompiledTrees). */
 export function scoreTrees(c: CompiledTrees, x: ArrayLike<number>, from = 0): number {
   let s = 0;
-  const { depth, pAt, pThr, pLeaf } = c;
+  const { count, depth, at, thr, leaf } = c;
   const inner = (1 << depth) - 1;
-  const n = c.roots.length;
-  for (let k = 0, base = 0; k < n; k++, base += inner) {
+  for (let k = 0, base = 0; k < count; k++, base += inner) {
     let p = 0;
-    // x ≤ threshold goes left (2p + 1), as in the stored form; a NaN goes right in both. Written without a branch:
-    // a third faster than the conditional, whose outcome a processor cannot predict.
-    for (let d = 0; d < depth; d++) p = 2 * p + 2 - +(x[from + pAt[base + p]] <= pThr[base + p]);
-    s += pLeaf[base + k + p - inner];
+    // x ≤ threshold goes left (2p + 1), as in the stored form; a NaN goes right. Written without a branch: a third
+    // faster than the conditional, whose outcome a processor cannot predict.
+    for (let d = 0; d < depth; d++) p = 2 * p + 2 - +(x[from + at[base + p]] <= thr[base + p]);
+    s += leaf[base + k + p - inner];
   }
   return s;
 }
@@ -153,14 +135,19 @@ export function scoreTrees(c: CompiledTrees, x: ArrayLike<number>, from = 0): nu
  */
 export function attributeTrees(c: CompiledTrees, x: ArrayLike<number>, from = 0): Map<string, number> {
   const out = new Map<string, number>();
-  const { roots, at, thr, left, right, value } = c;
-  for (let k = 0; k < roots.length; k++) {
-    let i = roots[k];
-    while (left[i] !== -1) {
-      const next = read(x, from, at[i]) <= thr[i] ? left[i] : right[i];
-      const name = c.names[c.nameOf[i]];
-      out.set(name, (out.get(name) ?? 0) + value[next] - value[i]);
-      i = next;
+  const { count, depth, at, thr, value, feature, leaf } = c;
+  const inner = (1 << depth) - 1;
+  for (let k = 0, base = 0; k < count; k++, base += inner) {
+    let p = 0;
+    for (let d = 0; d < depth; d++) {
+      const next = 2 * p + 2 - +(x[from + at[base + p]] <= thr[base + p]);
+      const f = feature[base + p];
+      if (f >= 0) {
+        const v = d + 1 === depth ? leaf[base + k + next - inner] : value[base + next];
+        const name = c.names[f];
+        out.set(name, (out.get(name) ?? 0) + v - value[base + p]);
+      }
+      p = next;
     }
   }
   return out;
