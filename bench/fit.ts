@@ -65,17 +65,15 @@ function fit(train: DumpRow[], l2: number): Fitted {
     ? fitTrees(train.map((r) => ({ x: r.files.map((f) => f.x), y: r.files.map((f) => f.y), init: r.files.map((f) => dotp(wFile, f.x)) })), FILE_FEATURES, { rounds: fileTreeRounds })
     : undefined;
   const fileScore = scorer(wFile, fileTrees, FILE_FEATURES);
-  const cg = chunkGroups(train, fileScore);
+  const vectors = train.map((r) => chunkVectors(r, fileScore));
+  const cg = chunkGroups(train, vectors);
   const chunkActive = activeDims(CHUNK_FEATURES, cg.flatMap((g) => g.x));
   const chunkFrozen = new Set(CHUNK_FEATURES.map((_, d) => d).filter((d) => !chunkActive.has(d)));
   const chunkInit = prior(CHUNK_FEATURES, DEFAULT_WEIGHTS.chunk.weights).map((v, d) => (chunkFrozen.has(d) ? v : 0));
   const wChunk = fitListwise(cg, DIMS.chunk, { l2, iters, init: chunkInit, frozen: chunkFrozen });
   if (!treeRounds) return { wFile, fileTrees, wChunk };
   // Trees see every candidate of a query (not the linear fit's hardest negatives) and fit what the linear model leaves.
-  const groups = train.map((r) => {
-    const x = chunkVectors(r, fileScore);
-    return { x, y: r.chunks.map((c) => (c.spans.length ? 1 : 0)), init: x.map((v) => dotp(wChunk, v)) };
-  });
+  const groups = train.map((r, q) => ({ x: vectors[q], y: r.chunks.map((c) => (c.spans.length ? 1 : 0)), init: vectors[q].map((v) => dotp(wChunk, v)) }));
   return { wFile, fileTrees, wChunk, trees: fitTrees(groups, CHUNK_FEATURES, { rounds: treeRounds }) };
 }
 

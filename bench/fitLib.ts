@@ -161,9 +161,10 @@ export function chunkVectors(r: DumpRow, fileScore: Scorer): number[][] {
   });
 }
 
-export function chunkGroups(rows: DumpRow[], fileScore: Scorer): Group[] {
-  return rows.map((r) => {
-    const xs = chunkVectors(r, fileScore);
+/** Training groups of the linear chunk fit: each row's positives and hardest negatives, from its `chunkVectors`. */
+export function chunkGroups(rows: DumpRow[], vectors: number[][][]): Group[] {
+  return rows.map((r, q) => {
+    const xs = vectors[q];
     const keep = r.train ?? r.chunks.map((_, i) => i);
     return { x: keep.map((i) => xs[i]), y: keep.map((i) => (r.chunks[i].spans.length ? 1 : 0)) };
   });
