@@ -5,6 +5,8 @@
  *
  *   node out/bench/fit.js --dump bench/.work/dumps/swe.jsonl --dump bench/.work/dumps/doc.jsonl [--write] [--drop <feature>]…
  *     [--eval-only <set>]…   (rows of that set, e.g. `questions`, are ranked in the cross-validation, never trained on)
+ *     [--train-dump <file>]… (a dump whose rows are trained on in every fold, never held out or measured: extra
+ *                             training queries, from repositories outside the evaluation sets)
  *     [--trees <rounds>]      (boosted trees added to each chunk model, fitted on every candidate: bench/gbdt.ts; 0: none)
  *     [--file-trees <rounds>] (the same for each file model)
  *
@@ -19,12 +21,18 @@ import { queryClassOf } from '../src/core/search/retriever';
 import { restrictOutcome, summarize, type QueryOutcome, type Summary } from '../src/core/search/eval/metrics';
 import { args } from './common';
 import type { TreeEnsemble } from '../src/core/search/trees';
-import { chunkGroups, chunkOutcome, chunkVectors, DIMS, dotp, fileGroups, fileOutcome, fitListwise, normalizeRow, scorer, type DumpRow } from './fitLib';
+import { chunkGroups, chunkOutcome, chunkVectors, DIMS, dotp, fileGroups, fileOutcome, fitListwise, normalizeRow, repositoryFolds, scorer, type DumpRow } from './fitLib';
 import { fitTrees } from './gbdt';
 
 const dumps = args('--dump');
 if (!dumps.length) dumps.push('bench/.work/dumps/swe.jsonl', 'bench/.work/dumps/doc.jsonl');
-const rows: DumpRow[] = dumps.flatMap((f) => readFileSync(f, 'utf8').split('\n').filter(Boolean).map((l) => normalizeRow(JSON.parse(l) as DumpRow)));
+const readDump = (f: string) => readFileSync(f, 'utf8').split('\n').filter(Boolean).map((l) => normalizeRow(JSON.parse(l) as DumpRow));
+// `--train-dump f`: its rows are never held out or measured; they join the training data of every fold but the one
+// that holds out their own repository (none, for repositories outside the evaluation sets).
+const trainDumps = args('--train-dump');
+const trainOnly = new Set(trainDumps.flatMap(readDump));
+const rows: DumpRow[] = [...dumps.flatMap(readDump), ...trainOnly];
+const measured = (r: DumpRow) => !trainOnly.has(r);
 // `--drop f`: the feature is zero throughout (an ablation: the same dumps with and without one feature).
 for (const name of args('--drop')) {
   const fi = FILE_FEATURES.indexOf(name as (typeof FILE_FEATURES)[number]);
@@ -120,9 +128,9 @@ const classes = (data: DumpRow[]) => (single ? [data] : CLASSES.map((c) => data.
 function crossValidate(l2: number): Record<string, SetScores> {
   const pairs: ({ row: DumpRow } & Fitted)[] = [];
   for (const cls of classes(rows)) {
-    for (const repo of new Set(cls.map((r) => r.repo))) {
-      const fitted = fit(cls.filter((r) => r.repo !== repo && trainable(r)), l2);
-      for (const row of cls.filter((r) => r.repo === repo)) pairs.push({ row, ...fitted });
+    for (const fold of repositoryFolds(cls, measured, trainable)) {
+      const fitted = fit(fold.train, l2);
+      for (const row of fold.test) pairs.push({ row, ...fitted });
     }
   }
   return evaluate(pairs);
@@ -160,7 +168,7 @@ for (const c of single ? (['long'] as QueryClass[]) : CLASSES) {
 }
 const final = finals.get('long') ?? [...finals.values()][0];
 const modelOf = (c: QueryClass) => finals.get(c) ?? (c === 'question' ? finals.get('short') : undefined) ?? final;
-const inSample = evaluate(rows.map((row) => ({ row, ...modelOf(single ? 'long' : classKey(row)) })));
+const inSample = evaluate(rows.filter(measured).map((row) => ({ row, ...modelOf(single ? 'long' : classKey(row)) })));
 console.log(`chosen l2=${best!.l2}; in-sample:`);
 for (const [s, v] of Object.entries(inSample)) printScores(s, v);
 
@@ -171,7 +179,7 @@ const models = (m: Fitted) => ({
 });
 const weights: RankWeights = {
   version: 1,
-  source: `bench/fit.ts ${new Date().toISOString().slice(0, 10)}: listwise softmax${treeRounds ? ` + ${treeRounds} boosted trees per chunk model` : ''}${fileTreeRounds ? ` + ${fileTreeRounds} per file model` : ''}${single ? '' : `, separate models for ${[...finals.keys()].join(' / ')} queries`}, L2 ${best!.l2}, on ${dumps.map((d) => path.basename(d)).join(' + ')}${evalOnly.size ? ` (measured only: ${[...evalOnly].join(', ')})` : ''} (${rows.filter(trainable).length} queries, ${new Set(rows.filter(trainable).map((r) => r.repo)).size} repositories)`,
+  source: `bench/fit.ts ${new Date().toISOString().slice(0, 10)}: listwise softmax${treeRounds ? ` + ${treeRounds} boosted trees per chunk model` : ''}${fileTreeRounds ? ` + ${fileTreeRounds} per file model` : ''}${single ? '' : `, separate models for ${[...finals.keys()].join(' / ')} queries`}, L2 ${best!.l2}, on ${[...dumps, ...trainDumps].map((d) => path.basename(d)).join(' + ')}${evalOnly.size ? ` (measured only: ${[...evalOnly].join(', ')})` : ''} (${rows.filter(trainable).length} queries, ${new Set(rows.filter(trainable).map((r) => r.repo)).size} repositories)`,
   ...models(final),
   ...(!single && finals.has('short') ? { short: models(finals.get('short')!) } : {}),
   ...(!single && finals.has('question') ? { question: models(finals.get('question')!) } : {}),

@@ -183,3 +183,16 @@ export function chunkOutcome(r: DumpRow, fileScore: Scorer, chunkScore: Scorer):
 }
 
 export const DIMS = { file: FILE_FEATURES.length, chunk: CHUNK_FEATURES.length };
+
+/**
+ * Leave-one-repository-out folds of one query class: each repository with measured rows is held out once; a fold
+ * trains on every trainable row of the other repositories, the extra training rows (`measured` false) included, and
+ * measures the held-out repository's measured rows.
+ */
+export function repositoryFolds<R extends { repo: string }>(rows: readonly R[], measured: (r: R) => boolean, trainable: (r: R) => boolean = () => true): { repo: string; train: R[]; test: R[] }[] {
+  return [...new Set(rows.filter(measured).map((r) => r.repo))].map((repo) => ({
+    repo,
+    train: rows.filter((r) => r.repo !== repo && trainable(r)),
+    test: rows.filter((r) => r.repo === repo && measured(r)),
+  }));
+}
