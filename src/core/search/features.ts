@@ -149,6 +149,14 @@ export function fileCandidates(view: RepoView, store: VectorStore, sig: Signals,
   return out;
 }
 
+/**
+ * A part of a definition's name is in the query as itself or as another form of it (`embed` ~ "embedded",
+ * `chunks` ~ "chunk"): stems compared both ways, since suffix stripping is crude (`embed` → `emb`).
+ */
+function nameWordInQuery(part: { part: string; stem: string }, sig: Signals): boolean {
+  return sig.queryTokens.has(part.part) || sig.queryStems.has(part.part) || sig.queryStems.has(part.stem) || sig.queryTokens.has(part.stem);
+}
+
 /** Identifier parts of a name with their stems; names recur across chunks and queries, so they are kept (bounded). */
 const partsCache = new Map<string, { part: string; stem: string }[]>();
 function partsOf(name: string): { part: string; stem: string }[] {
@@ -165,74 +173,24 @@ const MIN_PIECE = 3;
 const LETTERS = /^[a-z]+$/;
 
 /**
- * What one query knows of names, built on first use and kept for the query (a thousand candidates share it):
- * `known`, the query's tokens and their stems in one set; `starts`, the first two letters of every token of 3+ letters
- * (a part that starts otherwise cannot be a run of them); the runs counted so far; and each name's verdict so far.
- */
-interface NameMemo {
-  known: Set<string>;
-  starts: Set<string>;
-  counts: Map<string, number>;
-  names: Map<string, { parts: number; words: number }>;
-}
-const memoByQuery = new WeakMap<Signals, NameMemo>();
-function nameMemo(sig: Signals): NameMemo {
-  let memo = memoByQuery.get(sig);
-  if (!memo) {
-    const starts = new Set<string>();
-    for (const t of sig.queryTokens) if (t.length >= MIN_PIECE) starts.add(t.slice(0, 2));
-    memo = { known: new Set([...sig.queryTokens, ...sig.queryStems]), starts, counts: new Map(), names: new Map() };
-    memoByQuery.set(sig, memo);
-  }
-  return memo;
-}
-
-/**
- * A part of a definition's name is in the query as itself or as another form of it (`embed` ~ "embedded",
- * `chunks` ~ "chunk"): stems compared both ways, since suffix stripping is crude (`embed` → `emb`).
- */
-const nameWordInQuery = (part: { part: string; stem: string }, memo: NameMemo): boolean => memo.known.has(part.part) || memo.known.has(part.stem);
-
-/**
  * How many query words a name part is the run of, written together (`progressbar` for "progress bar", `readouterr`
  * for "read out err"): at least two, each of 3+ letters (`in` + `it` would make `init`); 0 when it is not such a run.
+ * Memoized per query.
  */
-function querySegments(part: string, sig: Signals, memo: NameMemo): number {
+const segmentsByQuery = new WeakMap<Signals, { starts: Set<string>; counts: Map<string, number> }>();
+function querySegments(part: string, sig: Signals): number {
   if (part.length < 2 * MIN_PIECE || part.length > 40 || !LETTERS.test(part)) return 0;
+  let memo = segmentsByQuery.get(sig);
+  if (!memo) {
+    // The first two letters of every query token: a part that starts otherwise cannot be a run of them.
+    const starts = new Set<string>();
+    for (const t of sig.queryTokens) if (t.length >= MIN_PIECE) starts.add(t.slice(0, 2));
+    segmentsByQuery.set(sig, (memo = { starts, counts: new Map() }));
+  }
   if (!memo.starts.has(part.slice(0, 2))) return 0;
   let n = memo.counts.get(part);
   if (n === undefined) memo.counts.set(part, (n = segmentCount(part, sig.queryTokens)));
   return n;
-}
-
-/**
- * nameParts: how much of the name the query explains. nameCover's numerator: how many of the query's words the name
- * stands for (its matched parts with distinct stems), so that of two siblings the more specific name that covers more
- * of the query is not the one ranked lower (`save` vs `save_user_profile` for "saves user profiles").
- */
-function nameMatch(name: string, sig: Signals): { parts: number; words: number } {
-  const memo = nameMemo(sig);
-  let m = memo.names.get(name);
-  if (m) return m;
-  const parts = partsOf(name);
-  let partHits = 0;
-  let words = 0;
-  for (let i = 0; i < parts.length; i++) {
-    if (!nameWordInQuery(parts[i], memo)) {
-      const k = querySegments(parts[i].part, sig, memo);
-      if (k) {
-        partHits++;
-        words += k;
-      }
-      continue;
-    }
-    partHits++;
-    let again = false;
-    for (let j = 0; j < i && !again; j++) again = parts[j].stem === parts[i].stem && nameWordInQuery(parts[j], memo);
-    if (!again) words++;
-  }
-  memo.names.set(name, (m = { parts: parts.length ? partHits / parts.length : 0, words }));
-  return m;
 }
 
 /** Most pieces `s` splits into, every piece (MIN_PIECE+ characters) in `words`; 0 when there is no split into 2 or more. */
@@ -268,7 +226,27 @@ export function chunkFeatures(
   const vr = sig.vecRank.get(c.id);
   const ir = sig.identLexRank.get(c.id);
   const cos = cosine(sig, c.id);
-  const name = nameMatch(c.name, sig);
+  const parts = partsOf(c.name);
+  let partHits = 0;
+  // nameParts: how much of the name the query explains. nameCover: how much of the query the name stands for (its
+  // matched parts with distinct stems over the query's words), so that of two siblings the more specific name that
+  // covers more of the query is not the one ranked lower (`save` vs `save_user_profile` for "saves user profiles").
+  let words = 0;
+  for (let i = 0; i < parts.length; i++) {
+    if (!nameWordInQuery(parts[i], sig)) {
+      const k = querySegments(parts[i].part, sig);
+      if (k) {
+        partHits++;
+        words += k;
+      }
+      continue;
+    }
+    partHits++;
+    let again = false;
+    for (let j = 0; j < i && !again; j++) again = parts[j].stem === parts[i].stem && nameWordInQuery(parts[j], sig);
+    if (!again) words++;
+  }
+  if (parts.length) partHits /= parts.length;
   const m = sig.mentions.get(c.path);
   const long = sig.isLong ? 1 : 0;
   const lexS = sig.lexScore.get(c.id) ?? 0;
@@ -285,8 +263,8 @@ export function chunkFeatures(
   out[at + C.nameStrong] = sym?.strong ?? 0;
   out[at + C.nameQual] = sym?.qual ?? 0;
   out[at + C.nameSpec] = sym ? sym.spec * sym.exact : 0;
-  out[at + C.nameParts] = name.parts;
-  out[at + C.nameCover] = Math.min(1, name.words / sig.queryWordCount);
+  out[at + C.nameParts] = partHits;
+  out[at + C.nameCover] = Math.min(1, words / sig.queryWordCount);
   out[at + C.frameFunc] = m?.frame && sig.parsed.frames.some((fr) => fr.func === c.name || fr.func === c.qualifiedName) ? 1 : 0; // Python: `in name`; JS: `at Class.method`
   out[at + C.lineHit] = m?.lines.some((l) => l >= c.startLine && l <= c.endLine) ? 1 : 0;
   out[at + C.isTest] = info?.isTest || isTestScope(c.qualifiedName) ? 1 : 0;

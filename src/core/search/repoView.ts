@@ -59,7 +59,7 @@ export function isTestPath(p: string): boolean {
 
 /** A definition inside a scope named `tests`/`test` (Rust's `#[cfg(test)] mod tests` in a source file) is a test. */
 export function isTestScope(qualifiedName: string): boolean {
-  return qualifiedName.includes('test') && /(?:^|\.)tests?\./.test(qualifiedName); // the cheap test first: it runs per candidate
+  return /(?:^|\.)tests?\./.test(qualifiedName);
 }
 
 /**

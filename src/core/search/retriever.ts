@@ -201,7 +201,10 @@ export function createRetriever(index: RetrieverIndex, opts: RetrieverOptions = 
     // A short question gets variety: a trait implemented a hundred times in one file does not fill its results. An
     // issue keeps every namesake (its fix often touches all the `_latex` methods of a module), as does a named symbol.
     const placed = cls === 'long' ? ordered.slice(0, n) : spreadSiblings(ordered, n, (x) => x.def === 1 || (sig.symbols.get(x.chunk.id)?.exact ?? 0) > 0);
-    const hits = placed.map(({ chunk, s }) => toHit(chunk, s, sig));
+    const hits = placed.map(({ chunk, at, s, def }) => {
+      const hit = toHit(chunk, s, sig, models.chunk, recordOf(CHUNK_FEATURES, featuresOf(at)));
+      return def ? { ...hit, reasons: ['defines the symbol', ...hit.reasons] } : hit;
+    });
     const fileHits: FileHit[] = stubsAfterImplementations(scored, fileK, (x) => x.f.path, (x) => stubImplementations(x.f.path)).slice(0, fileK).map(({ f, s }) => {
       const features = f.features;
       const e = explain(models.file, features, !!opts.explain);
@@ -210,12 +213,6 @@ export function createRetriever(index: RetrieverIndex, opts: RetrieverOptions = 
         ...(opts.explain ? { features, contributions: e.contributions } : {}),
       };
     });
-    // Reasons only for the hits returned (the first k, and each file's), not for the rest of the placed ones.
-    const shown = new Set(hits.slice(0, k));
-    for (const f of fileHits) for (const h of f.chunks) shown.add(h);
-    placed.forEach(({ at, def }, i) => {
-      if (shown.has(hits[i])) explainHit(hits[i], models.chunk, recordOf(CHUNK_FEATURES, featuresOf(at)), def === 1);
-    });
     return {
       chunks: hits.slice(0, k), files: fileHits,
       candidates: { files, get chunks() { return chunks.map(({ chunk, at }) => ({ chunk, features: featuresOf(at) })); } }, // built when read (eval dumps)
@@ -223,21 +220,13 @@ export function createRetriever(index: RetrieverIndex, opts: RetrieverOptions = 
     };
   }
 
-  /** A ranked hit whose reasons `explainHit` gives later (only the hits shown need them). */
-  function toHit(chunk: Chunk, s: number, sig: Signals): RankedHit {
+  function toHit(chunk: Chunk, s: number, sig: Signals, model: LinearModel, features: Features): RankedHit {
+    const e = explain(model, features, !!opts.explain);
     return {
       chunk, score: s, lexicalRank: sig.lexRank.get(chunk.id), vectorRank: sig.vecRank.get(chunk.id),
-      matchedTerms: sig.lex.find((h) => h.id === chunk.id)?.matchedTerms, reasons: [],
+      matchedTerms: sig.lex.find((h) => h.id === chunk.id)?.matchedTerms, reasons: e.reasons,
+      ...(opts.explain ? { features, contributions: e.contributions } : {}),
     };
-  }
-
-  function explainHit(hit: RankedHit, model: LinearModel, features: Features, defines: boolean): void {
-    const e = explain(model, features, !!opts.explain);
-    hit.reasons = defines ? ['defines the symbol', ...e.reasons] : e.reasons;
-    if (opts.explain) {
-      hit.features = features;
-      hit.contributions = e.contributions;
-    }
   }
 
   function rankWithFusion(files: FileCandidate[], sig: Signals, st: Stage, k: number, fileK: number) {
