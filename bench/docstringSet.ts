@@ -12,7 +12,7 @@
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { FsHost } from '../src/core/fsHost';
-import { createChunker } from '../src/core/parsing';
+import { createChunker, type Chunker } from '../src/core/parsing';
 import { sha256 } from '../src/core/parsing/text';
 import { scanWorkspace } from '../src/core/scan';
 import { isDocPath, isExamplePath, isTestPath } from '../src/core/search/repoView';
@@ -20,10 +20,16 @@ import { blankDocComment } from '../src/core/search/eval/sets';
 import type { Chunk } from '../src/core/types';
 import { arg } from './common';
 
-const EXT_LANG: Record<string, string> = {
+export const EXT_LANG: Record<string, string> = {
   rs: 'rust', java: 'java', c: 'c', h: 'c', cc: 'cpp', cpp: 'cpp', hpp: 'cpp', cs: 'csharp', rb: 'ruby', php: 'php',
   js: 'js', mjs: 'js', cjs: 'js', ts: 'ts', go: 'go', py: 'py',
 };
+
+/** A file whose functions may be gold: a source file of a listed language outside tests, examples, docs and vendored code. */
+export function isSetSource(p: string, chunker: Chunker): boolean {
+  const ext = p.split('.').pop()!.toLowerCase();
+  return !!EXT_LANG[ext] && !isTestPath(p) && !isExamplePath(p) && !isDocPath(p, chunker.languageOf(p)) && !/(^|\/)(vendor|deps|third_party|bench(es)?)\//i.test(p);
+}
 
 /** The doc's first sentence, markup removed (XML doc tags, Javadoc/JSDoc inline tags, Markdown links). */
 export function firstSentence(doc: string): string {
@@ -69,8 +75,7 @@ async function rowsOf(repo: string, dir: string, per: number): Promise<Row[]> {
   const texts = new Map<string, string>();
   await scanWorkspace(host, chunker, {
     onChunks: (p, cs) => {
-      const ext = p.split('.').pop()!.toLowerCase();
-      if (!EXT_LANG[ext] || isTestPath(p) || isExamplePath(p) || isDocPath(p, chunker.languageOf(p)) || /(^|\/)(vendor|deps|third_party|bench(es)?)\//i.test(p)) return;
+      if (!isSetSource(p, chunker)) return;
       for (const c of cs) {
         if ((c.kind !== 'function' && c.kind !== 'method') || c.part || !c.doc.trim() || c.name.length < 3) continue;
         if (c.endLine - c.startLine < 3) continue;
