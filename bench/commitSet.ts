@@ -19,10 +19,9 @@
  * (`bench/fit.ts --train-dump`), never measured.
  */
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
 import { createChunker, type Chunker } from '../src/core/parsing';
 import { sha256 } from '../src/core/parsing/text';
-import { arg } from './common';
+import { arg, writeRepoRows } from './common';
 import { isSetSource } from './docstringSet';
 
 interface Row { set: string; repo: string; commit: string; query: string; gold: string[]; from: string }
@@ -146,15 +145,7 @@ async function main() {
   const per = Number(arg('--per', '40'));
   const perLong = Number(arg('--per-long', '20'));
   const depth = Number(arg('--depth', '3000'));
-  const outFile = arg('--out');
-  const specs = process.argv.slice(2).filter((a) => a.includes('=') && !a.startsWith('--'));
-  if (!outFile || !specs.length) throw new Error('usage: commitSet.js --out FILE [--per N] [--per-long N] [--depth N] owner/name=/path/to/clone …');
-  const rows: Row[] = [];
-  for (const s of specs) {
-    const [repo, dir] = s.split('=');
-    rows.push(...(await rowsOf(repo, dir, per, perLong, depth)));
-  }
-  writeFileSync(outFile, rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+  await writeRepoRows('commitSet.js --out FILE [--per N] [--per-long N] [--depth N] owner/name=/path/to/clone …', (repo, dir) => rowsOf(repo, dir, per, perLong, depth));
 }
 
 if (require.main === module) {

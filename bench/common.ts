@@ -1,6 +1,6 @@
 /** Shared helpers of the benchmark scripts (bench/*.ts, compiled to out/bench by tsc). */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
@@ -30,6 +30,22 @@ export function gitCheckout(dir: string, commit: string): void {
 export function arg(name: string, fallback?: string): string | undefined {
   const i = process.argv.indexOf(name);
   return i >= 0 ? process.argv[i + 1] : fallback;
+}
+
+/**
+ * The set builders' command line (`--out FILE owner/name=/path/to/clone …`): each repository's rows, in the order
+ * given, written to FILE as JSON lines.
+ */
+export async function writeRepoRows<T>(usage: string, rowsOf: (repo: string, dir: string) => Promise<T[]>): Promise<void> {
+  const outFile = arg('--out');
+  const specs = process.argv.slice(2).filter((a) => a.includes('=') && !a.startsWith('--'));
+  if (!outFile || !specs.length) throw new Error(`usage: ${usage}`);
+  const rows: T[] = [];
+  for (const s of specs) {
+    const [repo, dir] = s.split('=');
+    rows.push(...(await rowsOf(repo, dir)));
+  }
+  writeFileSync(outFile, rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
 }
 
 /** Every value of a repeatable option (`--dump a --dump b` → [a, b]). */

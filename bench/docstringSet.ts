@@ -10,7 +10,6 @@
  * fitted on these sets: they measure how the shipped weights carry to languages and code they were not fitted on.
  */
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
 import { FsHost } from '../src/core/fsHost';
 import { createChunker, type Chunker } from '../src/core/parsing';
 import { sha256 } from '../src/core/parsing/text';
@@ -18,7 +17,7 @@ import { scanWorkspace } from '../src/core/scan';
 import { isDocPath, isExamplePath, isTestPath } from '../src/core/search/repoView';
 import { blankDocComment } from '../src/core/search/eval/sets';
 import type { Chunk } from '../src/core/types';
-import { arg } from './common';
+import { arg, writeRepoRows } from './common';
 
 export const EXT_LANG: Record<string, string> = {
   rs: 'rust', java: 'java', c: 'c', h: 'c', cc: 'cpp', cpp: 'cpp', hpp: 'cpp', cs: 'csharp', rb: 'ruby', php: 'php',
@@ -108,15 +107,7 @@ async function rowsOf(repo: string, dir: string, per: number): Promise<Row[]> {
 
 async function main() {
   const per = Number(arg('--per', '40'));
-  const outFile = arg('--out');
-  const specs = process.argv.slice(2).filter((a) => a.includes('=') && !a.startsWith('--'));
-  if (!outFile || !specs.length) throw new Error('usage: docstringSet.js --out FILE [--per N] owner/name=/path/to/clone …');
-  const rows: Row[] = [];
-  for (const s of specs) {
-    const [repo, dir] = s.split('=');
-    rows.push(...(await rowsOf(repo, dir, per)));
-  }
-  writeFileSync(outFile, rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+  await writeRepoRows('docstringSet.js --out FILE [--per N] owner/name=/path/to/clone …', (repo, dir) => rowsOf(repo, dir, per));
 }
 
 if (require.main === module) {
