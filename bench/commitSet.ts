@@ -24,6 +24,7 @@ import { sha256 } from '../src/core/parsing/text';
 import { arg, writeRepoRows } from './common';
 import { isSetSource } from './docstringSet';
 
+interface Span { startLine: number; endLine: number }
 interface Row { set: string; repo: string; commit: string; query: string; gold: string[]; from: string }
 
 const git = (dir: string, args: string[]) => execFileSync('git', ['-C', dir, ...args], { encoding: 'utf8', maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -121,9 +122,12 @@ async function rowsOf(repo: string, dir: string, per: number, perLong: number, d
     for (const [p, ranges] of touched) {
       const fns = await functionsAt(chunker, p, git(dir, ['show', `${c.id}:${p}`]));
       const keep = await namesAtHead(p);
+      const overlaps = (c: Span, [a, b]: [number, number]) => c.startLine <= b && c.endLine >= a;
+      const nestedIn = (g: Span & { qualifiedName: string }, f: Span & { qualifiedName: string }) =>
+        g.qualifiedName !== f.qualifiedName && g.startLine >= f.startLine && g.endLine <= f.endLine && (g.startLine > f.startLine || g.endLine < f.endLine);
       for (const f of fns) {
-        // The innermost function holding a touched line: an outer function whose inner one was edited is not gold.
-        const hit = ranges.some(([a, b]) => f.startLine <= b && f.endLine >= a && !fns.some((g) => g.qualifiedName !== f.qualifiedName && g.startLine >= f.startLine && g.endLine <= f.endLine && g.startLine <= b && g.endLine >= a && (g.startLine > f.startLine || g.endLine < f.endLine)));
+        // The innermost function holding a touched range: an outer function whose inner one was edited is not gold.
+        const hit = ranges.some((r) => overlaps(f, r) && !fns.some((g) => nestedIn(g, f) && overlaps(g, r)));
         if (hit && keep.has(f.qualifiedName)) gold.add(`${p}#${f.qualifiedName}`);
       }
     }
