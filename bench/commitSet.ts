@@ -20,9 +20,8 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createChunker, type Chunker } from '../src/core/parsing';
-import { sha256 } from '../src/core/parsing/text';
 import { arg, writeRepoRows } from './common';
-import { isSetSource } from './docstringSet';
+import { inDrawOrder, isSetSource, wordCount } from './docstringSet';
 
 interface Span { startLine: number; endLine: number }
 interface Row { set: string; repo: string; commit: string; query: string; gold: string[]; from: string }
@@ -37,7 +36,7 @@ export function cleanSubject(subject: string): string | undefined {
   if (prefix && /^(chore|docs?|ci|build|style|test|tests|release|deps)$/i.test(prefix[1])) return undefined;
   const s = subject.replace(/^(\w+)(\([^)]*\))?!?:\s*/, '').replace(/\s*\(?#\d+\)?\s*$/, '').replace(/\s*\[[^\]]*\]\s*$/, '').replace(/\.$/, '').trim();
   if (SKIP_SUBJECT.test(s) || /\b(changelog|readme|typos?|docs?|docstrings?|comments?|wording|copyright|license|pre-commit|dependenc(y|ies)|deps|mypy|flake8|ruff|eslint|prettier|clippy|rustfmt|gofmt|isort|lint(s|er|ing)?|formatting)\b/i.test(s)) return undefined;
-  return s.split(/\s+/).filter((w) => /[a-z]{2}/i.test(w)).length >= 3 ? s : undefined;
+  return wordCount(s) >= 3 ? s : undefined;
 }
 
 /** The body as issue-like prose: trailers (`Signed-off-by:` …), links, PR templates' checklists and HTML comments dropped. */
@@ -79,11 +78,11 @@ async function rowsOf(repo: string, dir: string, per: number, perLong: number, d
   const head = git(dir, ['rev-parse', 'HEAD']).trim();
   const chunker = createChunker({ treeCache: 0 });
   const log = git(dir, ['log', '--no-merges', `-n${depth}`, '--format=%H%x00%s%x00%b%x1e']);
-  const commits = log.split('\x1e').map((e) => e.trim()).filter(Boolean).map((e) => {
+  const logged = log.split('\x1e').map((e) => e.trim()).filter(Boolean).map((e) => {
     const [id, subject, body] = e.split('\x00');
     return { id, subject, body: cleanBody((body ?? '').replace(/\r/g, '')) };
   });
-  commits.sort((a, b) => Number.parseInt(sha256(a.id).slice(0, 12), 16) - Number.parseInt(sha256(b.id).slice(0, 12), 16));
+  const commits = inDrawOrder(logged, (c) => c.id);
   const headNames = new Map<string, Set<string>>();
   const namesAtHead = async (p: string) => {
     if (!headNames.has(p)) {
@@ -91,7 +90,7 @@ async function rowsOf(repo: string, dir: string, per: number, perLong: number, d
       try {
         text = git(dir, ['show', `${head}:${p}`]);
       } catch {
-        text = undefined;
+        // not in the checked-out tree: none of its functions can be gold
       }
       headNames.set(p, new Set(text === undefined ? [] : (await functionsAt(chunker, p, text)).map((c) => c.qualifiedName)));
     }
@@ -104,7 +103,7 @@ async function rowsOf(repo: string, dir: string, per: number, perLong: number, d
     if (short >= per && long >= perLong) break;
     const query = cleanSubject(c.subject);
     if (!query) continue;
-    const bodyWords = c.body.split(/\s+/).filter((w) => /[a-z]{2}/i.test(w)).length;
+    const bodyWords = wordCount(c.body);
     if (short >= per && bodyWords < 25) continue;
     let stat: string;
     try {
@@ -115,9 +114,10 @@ async function rowsOf(repo: string, dir: string, per: number, perLong: number, d
     const files = stat.trim().split('\n').filter(Boolean).map((l) => l.split('\t')).filter(([, , p]) => isSetSource(p, chunker));
     if (!files.length || files.length > 3 || files.some(([a, d]) => a === '-' || d === '-')) continue;
     if (files.reduce((n, [a, d]) => n + Number(a) + Number(d), 0) > 120) continue;
-    const status = git(dir, ['diff', '--name-status', '--no-renames', `${c.id}^`, c.id, '--', ...files.map((f) => f[2])]);
+    const paths = files.map((f) => f[2]);
+    const status = git(dir, ['diff', '--name-status', '--no-renames', `${c.id}^`, c.id, '--', ...paths]);
     if (status.split('\n').some((l) => l && !l.startsWith('M\t'))) continue;
-    const touched = touchedLines(git(dir, ['diff', '-U0', '--no-renames', `${c.id}^`, c.id, '--', ...files.map((f) => f[2])]));
+    const touched = touchedLines(git(dir, ['diff', '-U0', '--no-renames', `${c.id}^`, c.id, '--', ...paths]));
     const gold = new Set<string>();
     for (const [p, ranges] of touched) {
       const fns = await functionsAt(chunker, p, git(dir, ['show', `${c.id}:${p}`]));

@@ -52,16 +52,21 @@ export function firstSentence(doc: string): string {
 export function maskName(sentence: string, name: string): string | undefined {
   const esc = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const s = sentence.replace(new RegExp(`^${esc}\\s+`), '').replace(new RegExp(`(?<![\\w$])${esc}(?![\\w$])`, 'g'), 'this function');
-  const words = s.split(/\s+/).filter((w) => /[a-z]{2}/i.test(w));
-  return words.length >= 4 ? s : undefined;
+  return wordCount(s) >= 4 ? s : undefined;
 }
 
+/** Words of a sentence: whitespace-separated pieces with two letters in a row (not `-`, `=`, `#12`). */
+export const wordCount = (s: string): number => s.split(/\s+/).filter((w) => /[a-z]{2}/i.test(w)).length;
+
 /**
- * A row's place in the draw: a hash of where the function is, not a shuffle of the candidate list, so that a change
- * to one candidate (its sentence, or whether it qualifies) does not reorder all the others.
+ * The items in draw order: by a hash of each one's key (where a function is, a commit's id), not a shuffle of the
+ * list, so that a change to one candidate (its sentence, or whether it qualifies) does not reorder all the others.
  */
-function drawOrder(c: Chunk): number {
-  return Number.parseInt(sha256(`${c.path}#${c.qualifiedName}@${c.startLine}`).slice(0, 12), 16);
+export function inDrawOrder<T>(items: T[], key: (x: T) => string): T[] {
+  return items
+    .map((x) => ({ x, h: Number.parseInt(sha256(key(x)).slice(0, 12), 16) }))
+    .sort((a, b) => a.h - b.h)
+    .map((e) => e.x);
 }
 
 interface Row { repo: string; commit: string; lang: string; query: string; gold_path: string; gold_symbol: string; start_line: number; end_line: number }
@@ -86,9 +91,8 @@ async function rowsOf(repo: string, dir: string, per: number): Promise<Row[]> {
   const seen = new Map<string, number>();
   for (const x of candidates) seen.set(x.query.toLowerCase(), (seen.get(x.query.toLowerCase()) ?? 0) + 1);
   const unique = candidates.filter((x) => seen.get(x.query.toLowerCase()) === 1);
-  unique.sort((a, b) => drawOrder(a.c) - drawOrder(b.c));
   const out: Row[] = [];
-  for (const x of unique) {
+  for (const x of inDrawOrder(unique, ({ c }) => `${c.path}#${c.qualifiedName}@${c.startLine}`)) {
     if (out.length >= per) break;
     const { c } = x;
     // Keep it only if the eval's blanking removes the doc comment the chunker sees.
