@@ -7,6 +7,8 @@
  *     [--eval-only <set>]…   (rows of that set, e.g. `questions`, are ranked in the cross-validation, never trained on)
  *     [--train-dump <file>]… (a dump whose rows are trained on in every fold, never held out or measured: extra
  *                             training queries, from repositories outside the evaluation sets)
+ *     [--long-train-dump <file>]… (the same, but only its rows of the long class train, the issue model: commit
+ *                             messages and subjects, which help that model and cost the short one held-out docstrings)
  *     [--trees <rounds>]      (boosted trees added to each chunk model, fitted on every candidate: bench/gbdt.ts; 0: none)
  *     [--file-trees <rounds>] (the same for each file model)
  *
@@ -24,13 +26,32 @@ import type { TreeEnsemble } from '../src/core/search/trees';
 import { chunkGroups, chunkOutcome, chunkVectors, DIMS, dotp, fileGroups, fileOutcome, fitListwise, normalizeRow, repositoryFolds, scorer, type DumpRow } from './fitLib';
 import { fitTrees } from './gbdt';
 
+/**
+ * Query class of a dumped row: the retriever's own rule (`queryClassOf`) on the row's query text, so old dumps are
+ * classed as the product classes them now (session 15 moved short sentences quoting code to the short models).
+ * Dumps without the query text (before session 10) fall back to the model they recorded, or `long`.
+ */
+const classOf = (r: DumpRow): QueryClass => {
+  if (r.query !== undefined) return queryClassOf(parseQuery(visibleQueryText(r.query)));
+  return r.model ?? (r.long ?? r.set === 'swebench' ? 'long' : 'short');
+};
+const single = process.argv.includes('--single');
+// `--no-question`: questions are ranked by the short model (weights before session 12).
+const CLASSES: QueryClass[] = process.argv.includes('--no-question') ? ['long', 'short'] : ['long', 'short', 'question'];
+const classKey = (r: DumpRow): QueryClass => {
+  const c = classOf(r);
+  return c === 'question' && !CLASSES.includes('question') ? 'short' : c;
+};
+
 const dumps = args('--dump');
 if (!dumps.length) dumps.push('bench/.work/dumps/swe.jsonl', 'bench/.work/dumps/doc.jsonl');
 const readDump = (f: string) => readFileSync(f, 'utf8').split('\n').filter(Boolean).map((l) => normalizeRow(JSON.parse(l) as DumpRow));
 // `--train-dump f`: its rows are never held out or measured; they join the training data of every fold but the one
-// that holds out their own repository (none, for repositories outside the evaluation sets).
+// that holds out their own repository (none, for repositories outside the evaluation sets). `--long-train-dump f`:
+// the same for its long-class rows; its other rows are left out.
 const trainDumps = args('--train-dump');
-const trainOnly = new Set(trainDumps.flatMap(readDump));
+const longTrainDumps = args('--long-train-dump');
+const trainOnly = new Set([...trainDumps.flatMap(readDump), ...longTrainDumps.flatMap(readDump).filter((r) => classKey(r) === 'long')]);
 const rows: DumpRow[] = [...dumps.flatMap(readDump), ...trainOnly];
 const measured = (r: DumpRow) => !trainOnly.has(r);
 // `--drop f`: the feature is zero throughout (an ablation: the same dumps with and without one feature).
@@ -107,22 +128,6 @@ function evaluate(pairs: ({ row: DumpRow } & Fitted)[]): Record<string, SetScore
   );
 }
 
-/**
- * Query class of a dumped row: the retriever's own rule (`queryClassOf`) on the row's query text, so old dumps are
- * classed as the product classes them now (session 15 moved short sentences quoting code to the short models).
- * Dumps without the query text (before session 10) fall back to the model they recorded, or `long`.
- */
-const classOf = (r: DumpRow): QueryClass => {
-  if (r.query !== undefined) return queryClassOf(parseQuery(visibleQueryText(r.query)));
-  return r.model ?? (r.long ?? r.set === 'swebench' ? 'long' : 'short');
-};
-const single = process.argv.includes('--single');
-// `--no-question`: questions are ranked by the short model (weights before session 12).
-const CLASSES: QueryClass[] = process.argv.includes('--no-question') ? ['long', 'short'] : ['long', 'short', 'question'];
-const classKey = (r: DumpRow): QueryClass => {
-  const c = classOf(r);
-  return c === 'question' && !CLASSES.includes('question') ? 'short' : c;
-};
 const classes = (data: DumpRow[]) => (single ? [data] : CLASSES.map((c) => data.filter((r) => classKey(r) === c)).filter((c) => c.length));
 
 function crossValidate(l2: number): Record<string, SetScores> {
@@ -179,7 +184,7 @@ const models = (m: Fitted) => ({
 });
 const weights: RankWeights = {
   version: 1,
-  source: `bench/fit.ts ${new Date().toISOString().slice(0, 10)}: listwise softmax${treeRounds ? ` + ${treeRounds} boosted trees per chunk model` : ''}${fileTreeRounds ? ` + ${fileTreeRounds} per file model` : ''}${single ? '' : `, separate models for ${[...finals.keys()].join(' / ')} queries`}, L2 ${best!.l2}, on ${[...dumps, ...trainDumps].map((d) => path.basename(d)).join(' + ')}${evalOnly.size ? ` (measured only: ${[...evalOnly].join(', ')})` : ''} (${rows.filter(trainable).length} queries, ${new Set(rows.filter(trainable).map((r) => r.repo)).size} repositories)`,
+  source: `bench/fit.ts ${new Date().toISOString().slice(0, 10)}: listwise softmax${treeRounds ? ` + ${treeRounds} boosted trees per chunk model` : ''}${fileTreeRounds ? ` + ${fileTreeRounds} per file model` : ''}${single ? '' : `, separate models for ${[...finals.keys()].join(' / ')} queries`}, L2 ${best!.l2}, on ${[...dumps, ...trainDumps, ...longTrainDumps.map((d) => `${d} (long rows)`)].map((d) => path.basename(d)).join(' + ')}${evalOnly.size ? ` (measured only: ${[...evalOnly].join(', ')})` : ''} (${rows.filter(trainable).length} queries, ${new Set(rows.filter(trainable).map((r) => r.repo)).size} repositories)`,
   ...models(final),
   ...(!single && finals.has('short') ? { short: models(finals.get('short')!) } : {}),
   ...(!single && finals.has('question') ? { question: models(finals.get('question')!) } : {}),
