@@ -51,8 +51,15 @@ const readDump = (f: string) => readFileSync(f, 'utf8').split('\n').filter(Boole
 // the same for its long-class rows; its other rows are left out.
 const trainDumps = args('--train-dump');
 const longTrainDumps = args('--long-train-dump');
-const trainOnly = new Set([...trainDumps.flatMap(readDump), ...longTrainDumps.flatMap(readDump).filter((r) => classKey(r) === 'long')]);
-const rows: DumpRow[] = [...dumps.flatMap(readDump), ...trainOnly];
+const read = new Map([...dumps, ...trainDumps, ...longTrainDumps].map((f) => [f, readDump(f)]));
+const trainOnly = new Set([...trainDumps.flatMap((f) => read.get(f)!), ...longTrainDumps.flatMap((f) => read.get(f)!.filter((r) => classKey(r) === 'long'))]);
+const rows: DumpRow[] = [...dumps.flatMap((f) => read.get(f)!), ...trainOnly];
+// A dump's candidates depend on the weights in place when it was written (every chunk of the file model's top 10 files
+// joins them), so a fit remakes a weights.json only from the dumps it was fitted on: say which weights wrote each.
+const dumpedUnder = [...read].map(([f, rs]) => [path.basename(f), [...new Set(rs.map((r) => r.weights ?? 'unrecorded'))].join('+')] as const);
+console.log(`dumped under weights: ${dumpedUnder.map(([f, w]) => `${f} ${w}`).join(', ')}`);
+const underKnown = new Set(dumpedUnder.flatMap(([, w]) => w.split('+')).filter((w) => w !== 'unrecorded'));
+if (underKnown.size > 1) console.log(`warning: these dumps were written under ${underKnown.size} different weights (${[...underKnown].join(', ')})`);
 const measured = (r: DumpRow) => !trainOnly.has(r);
 // `--drop f`: the feature is zero throughout (an ablation: the same dumps with and without one feature).
 for (const name of args('--drop')) {
@@ -184,7 +191,7 @@ const models = (m: Fitted) => ({
 });
 const weights: RankWeights = {
   version: 1,
-  source: `bench/fit.ts ${new Date().toISOString().slice(0, 10)}: listwise softmax${treeRounds ? ` + ${treeRounds} boosted trees per chunk model` : ''}${fileTreeRounds ? ` + ${fileTreeRounds} per file model` : ''}${single ? '' : `, separate models for ${[...finals.keys()].join(' / ')} queries`}, L2 ${best!.l2}, on ${[...dumps, ...trainDumps, ...longTrainDumps.map((d) => `${d} (long rows)`)].map((d) => path.basename(d)).join(' + ')}${evalOnly.size ? ` (measured only: ${[...evalOnly].join(', ')})` : ''} (${rows.filter(trainable).length} queries, ${new Set(rows.filter(trainable).map((r) => r.repo)).size} repositories)`,
+  source: `bench/fit.ts ${new Date().toISOString().slice(0, 10)}: listwise softmax${treeRounds ? ` + ${treeRounds} boosted trees per chunk model` : ''}${fileTreeRounds ? ` + ${fileTreeRounds} per file model` : ''}${single ? '' : `, separate models for ${[...finals.keys()].join(' / ')} queries`}, L2 ${best!.l2}, on ${[...dumps, ...trainDumps, ...longTrainDumps.map((d) => `${d} (long rows)`)].map((d) => path.basename(d)).join(' + ')}${evalOnly.size ? ` (measured only: ${[...evalOnly].join(', ')})` : ''} (${rows.filter(trainable).length} queries, ${new Set(rows.filter(trainable).map((r) => r.repo)).size} repositories)${underKnown.size ? `, dumped under weights ${[...underKnown].join(', ')}` : ''}`,
   ...models(final),
   ...(!single && finals.has('short') ? { short: models(finals.get('short')!) } : {}),
   ...(!single && finals.has('question') ? { question: models(finals.get('question')!) } : {}),

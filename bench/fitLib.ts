@@ -16,6 +16,8 @@ export interface DumpRow {
   model?: QueryClass;
   /** Whether it was the long-query model (dumps before session 13; fit.ts classes rows with a query by the current rule). */
   long?: boolean;
+  /** `weightsFingerprint` of the weights in place when the row was dumped (dumps since session 28). */
+  weights?: string;
   goldFiles: string[];
   goldSpans: string[];
   /** Issue sets: indices of the gold spans that are functions or methods before the fix (dumps since session 14). */

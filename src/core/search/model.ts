@@ -7,6 +7,7 @@
  * the file model's verdict on the chunk's file (`fileScore`, `fileRR`), so a function is found through its file and
  * its own evidence.
  */
+import { createHash } from 'node:crypto';
 import defaultWeightsJson from './weights.json';
 import { attributeTrees, compileTrees, scoreTrees, validateTrees, type CompiledTrees, type TreeEnsemble } from './trees';
 
@@ -194,4 +195,12 @@ export const NO_FILE: Readonly<ReturnType<typeof fileDerived>> = { fileScore: -1
 /** Chunk features derived from the file model: the file's score relative to the best file, and its rank. */
 export function fileDerived(fileScore: number, topScore: number, fileRank: number): { fileScore: number; fileRR: number; fileTop: number } {
   return { fileScore: Math.max(-10, fileScore - topScore), fileRR: 1 / fileRank, fileTop: fileRank === 1 ? 1 : 0 };
+}
+
+/**
+ * A short fingerprint of a weights file's content. Eval dumps record it: a dump's candidates include every chunk of
+ * the files the file model ranks first, so a dump depends on the weights in place when it was written.
+ */
+export function weightsFingerprint(w: RankWeights): string {
+  return createHash('sha256').update(JSON.stringify(w)).digest('hex').slice(0, 12);
 }

@@ -2,7 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
+import { readFileSync } from 'node:fs';
 import { runEval } from '../../../src/core/search/eval/runner';
+import { DEFAULT_WEIGHTS, weightsFingerprint } from '../../../src/core/search/model';
 import { markdownReport } from '../../../src/core/search/eval/report';
 import { parseEvalSet } from '../../../src/core/search/eval/sets';
 import { mergeReports } from '../../../bench/evalMerge';
@@ -45,7 +47,8 @@ test('pinpoint eval on a real repository: every gold span at function grain, and
       gold_spans: { 'billing/invoice.py': ['imports', 'round_invoice_total', 'Ledger.post_entry', 'Ledger', 'rounding_mode'] },
     }),
   );
-  const report = await runEval(items, { reposDir, workDir: tempDir('eval-work'), workers: 0 });
+  const dumpFile = path.join(tempDir('eval-dump'), 'dump.jsonl');
+  const report = await runEval(items, { reposDir, workDir: tempDir('eval-work'), workers: 0, dumpFile });
 
   assert.equal(report.n, 1);
   assert.deepEqual(report.perQuery[0].edited, [1, 2], 'only the function and the method that exist at the base commit');
@@ -64,4 +67,12 @@ test('pinpoint eval on a real repository: every gold span at function grain, and
   const merged = mergeReports([JSON.parse(JSON.stringify(report))]);
   assert.deepEqual(merged.systems.rerank.funcEdited, rerank.funcEdited);
   assert.match(markdownReport(merged), /as CoRNStack counts it[^\n]*1 of 1 issues/);
+
+  // The dump (bench/fit.ts's training data) names the weights that chose its candidates: another weights file
+  // would have ranked other files first, and their chunks would be the candidates.
+  const dumped = readFileSync(dumpFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { weights: string; chunks: { name: string; spans: string[] }[] });
+  assert.equal(dumped.length, 1);
+  assert.equal(dumped[0].weights, weightsFingerprint(DEFAULT_WEIGHTS));
+  assert.notEqual(weightsFingerprint({ ...DEFAULT_WEIGHTS, file: { ...DEFAULT_WEIGHTS.file, bias: 1 } }), dumped[0].weights);
+  assert.ok(dumped[0].chunks.some((c) => c.name === 'round_invoice_total' && c.spans.length), 'the gold function is a labelled candidate');
 });

@@ -13,7 +13,7 @@ import { existsSync, promises as fs, mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { openWorkspaceIndex } from '../../index/workspaceIndex';
 import type { VectorStore } from '../../index/vectorStore';
-import { FILE_FEATURES, CHUNK_BASE_FEATURES, type RankWeights } from '../model';
+import { FILE_FEATURES, CHUNK_BASE_FEATURES, DEFAULT_WEIGHTS, weightsFingerprint, type RankWeights } from '../model';
 import { RepoView } from '../repoView';
 import { createRetriever, type Retriever, type Stage } from '../retriever';
 import { Baselines } from './baselines';
@@ -101,6 +101,7 @@ export async function runEval(items: EvalItem[], opts: EvalOptions): Promise<Eva
   const latency: number[] = [];
   const perQuery: EvalReport['perQuery'] = [];
   const dump = opts.dumpFile ? await fs.open(opts.dumpFile, 'w') : undefined;
+  const weightsTag = weightsFingerprint(opts.weights ?? DEFAULT_WEIGHTS); // which weights chose a dumped row's candidates
   let indexMs = 0;
   const record = (sys: string, file: QueryOutcome, func?: QueryOutcome, edited?: number[]) => {
     const o = (outcomes[sys] ??= { file: [], func: [], funcEdited: [] });
@@ -174,7 +175,7 @@ export async function runEval(items: EvalItem[], opts: EvalOptions): Promise<Eva
           if (stage === 'rerank') {
             pq.ms = res.timings.total - res.timings.sync;
             latency.push(pq.ms);
-            if (dump) await dump.write(JSON.stringify(dumpRow(it, res, edited)) + '\n');
+            if (dump) await dump.write(JSON.stringify(dumpRow(it, res, edited, weightsTag)) + '\n');
           }
         }
         perQuery.push(pq);
@@ -220,9 +221,9 @@ function windowMatches(w: { path: string; startLine: number; endLine: number }, 
   return spans.filter((s) => s.path === w.path && s.ranges.some(([a, b]) => w.startLine <= b && w.endLine >= a)).map(spanId);
 }
 
-function dumpRow(it: EvalItem, res: Awaited<ReturnType<Retriever['retrieve']>>, edited: number[] | undefined) {
+function dumpRow(it: EvalItem, res: Awaited<ReturnType<Retriever['retrieve']>>, edited: number[] | undefined, weights: string) {
   return {
-    id: it.id, set: it.set, repo: it.repo, query: it.query, model: res.model, long: res.model === 'long', goldFiles: it.goldFiles, goldSpans: it.goldSpans.map(spanId),
+    id: it.id, set: it.set, repo: it.repo, query: it.query, model: res.model, long: res.model === 'long', weights, goldFiles: it.goldFiles, goldSpans: it.goldSpans.map(spanId),
     ...(edited ? { editedSpans: edited } : {}), fileNames: FILE_FEATURES, chunkNames: CHUNK_BASE_FEATURES,
     files: res.candidates.files.map((f) => ({ path: f.path, y: it.goldFiles.includes(f.path) ? 1 : 0, x: Array.from(f.x) })),
     chunks: res.candidates.chunks.map(({ chunk, features }) => ({
