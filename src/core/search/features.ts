@@ -154,7 +154,22 @@ export function fileCandidates(view: RepoView, store: VectorStore, sig: Signals,
  * `chunks` ~ "chunk"): stems compared both ways, since suffix stripping is crude (`embed` → `emb`).
  */
 function nameWordInQuery(part: { part: string; stem: string }, sig: Signals): boolean {
-  return sig.queryTokens.has(part.part) || sig.queryStems.has(part.part) || sig.queryStems.has(part.stem) || sig.queryTokens.has(part.stem);
+  return sig.queryTokens.has(part.part) || sig.queryStems.has(part.part) || sig.queryStems.has(part.stem) || sig.queryTokens.has(part.stem) || queryWordStartsWith(part.part, sig);
+}
+
+/** A name part of 4+ letters written short for a longer query word (`async` for "asynchronously"). Memoized per query. */
+const prefixMemo = new WeakMap<Signals, Map<string, boolean>>();
+function queryWordStartsWith(part: string, sig: Signals): boolean {
+  if (part.length < 4 || !/^[a-z]+$/.test(part)) return false;
+  let memo = prefixMemo.get(sig);
+  if (!memo) prefixMemo.set(sig, (memo = new Map()));
+  let hit = memo.get(part);
+  if (hit === undefined) {
+    hit = false;
+    for (const t of sig.queryTokens) if (t.length >= part.length + 2 && t.startsWith(part)) { hit = true; break; }
+    memo.set(part, hit);
+  }
+  return hit;
 }
 
 /** Identifier parts of a name with their stems; names recur across chunks and queries, so they are kept (bounded). */

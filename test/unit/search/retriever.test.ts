@@ -191,6 +191,14 @@ test('a name part written as one word of query words (`progressbar` for "progres
   assert.equal(f('progressbaz').nameParts, 0);
 });
 
+test('a name part of 4+ letters written short for a query word (`async` for "asynchronously") counts as that word', async () => {
+  const f = await nameFeatures('shop/jobs.py', ['run_async', 'run_asy', 'run_asyncio'], 'runs the job asynchronously');
+  assert.equal(f('run_async').nameParts, 1);
+  // Three letters are too few to stand for a word, and `asyncio` is not the start of "asynchronously".
+  assert.equal(f('run_asy').nameParts, 0.5);
+  assert.equal(f('run_asyncio').nameParts, 0.5);
+});
+
 test('a bare symbol puts the definitions it names first, whatever the fitted weights prefer', async () => {
   // Weights that rank a class below everything: a bare class name must still return the class first.
   const noClasses: RankWeights = { ...DEFAULT_WEIGHTS, chunk: { weights: { ...DEFAULT_WEIGHTS.chunk.weights, isClass: -50 } } };
