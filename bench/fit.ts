@@ -11,12 +11,16 @@
  *                             messages and subjects, which help that model and cost the short one held-out docstrings)
  *     [--trees <rounds>]      (boosted trees added to each chunk model, fitted on every candidate: bench/gbdt.ts; 0: none)
  *     [--file-trees <rounds>] (the same for each file model)
+ *     [--jobs <n>]            (folds fitted in n worker threads at once; default: the CPUs, at most 4. The results are
+ *                             the same for any n: each fold's fit is deterministic and independent of the others)
  *
  * The L2 strength is chosen by the same cross-validation. Features that are zero throughout the data (editor
  * context: active/open/recent files) keep their prior weights.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
+import { isMainThread, parentPort, Worker } from 'node:worker_threads';
 import { CHUNK_BASE_FEATURES, CHUNK_FEATURES, FILE_FEATURES, DEFAULT_WEIGHTS, type QueryClass, type RankWeights } from '../src/core/search/model';
 import { parseQuery, visibleQueryText } from '../src/core/search/query';
 import { queryClassOf } from '../src/core/search/retriever';
@@ -57,9 +61,9 @@ const rows: DumpRow[] = [...dumps.flatMap((f) => read.get(f)!), ...trainOnly];
 // A dump's candidates depend on the weights in place when it was written (every chunk of the file model's top 10 files
 // joins them), so a fit remakes a weights.json only from the dumps it was fitted on: say which weights wrote each.
 const dumpedUnder = [...read].map(([f, rs]) => [path.basename(f), [...new Set(rs.map((r) => r.weights ?? 'unrecorded'))].join('+')] as const);
-console.log(`dumped under weights: ${dumpedUnder.map(([f, w]) => `${f} ${w}`).join(', ')}`);
 const underKnown = new Set(dumpedUnder.flatMap(([, w]) => w.split('+')).filter((w) => w !== 'unrecorded'));
-if (underKnown.size > 1) console.log(`warning: these dumps were written under ${underKnown.size} different weights (${[...underKnown].join(', ')})`);
+if (isMainThread) console.log(`dumped under weights: ${dumpedUnder.map(([f, w]) => `${f} ${w}`).join(', ')}`);
+if (isMainThread && underKnown.size > 1) console.log(`warning: these dumps were written under ${underKnown.size} different weights (${[...underKnown].join(', ')})`);
 const measured = (r: DumpRow) => !trainOnly.has(r);
 // `--drop f`: the feature is zero throughout (an ablation: the same dumps with and without one feature).
 for (const name of args('--drop')) {
@@ -137,15 +141,47 @@ function evaluate(pairs: ({ row: DumpRow } & Fitted)[]): Record<string, SetScore
 
 const classes = (data: DumpRow[]) => (single ? [data] : CLASSES.map((c) => data.filter((r) => classKey(r) === c)).filter((c) => c.length));
 
-function crossValidate(l2: number): Record<string, SetScores> {
-  const pairs: ({ row: DumpRow } & Fitted)[] = [];
-  for (const cls of classes(rows)) {
-    for (const fold of repositoryFolds(cls, measured, trainable)) {
-      const fitted = fit(fold.train, l2);
-      for (const row of fold.test) pairs.push({ row, ...fitted });
-    }
-  }
-  return evaluate(pairs);
+/** One fit: fold `fold` of class group `group` (cross-validation), or the final model of a class. */
+type Task = { l2: number; group: number; fold: number } | { l2: number; final: QueryClass };
+let folds: ReturnType<typeof repositoryFolds<DumpRow>>[] | undefined;
+const foldsOf = (group: number) => (folds ??= classes(rows).map((cls) => repositoryFolds(cls, measured, trainable)))[group];
+const finalData = (c: QueryClass) => rows.filter((r) => (single || classKey(r) === c) && trainable(r));
+const runTask = (t: Task): Fitted => fit('final' in t ? finalData(t.final) : foldsOf(t.group)[t.fold].train, t.l2);
+
+// Worker threads each read the dumps themselves and fit the tasks they are sent; the largest training sets go first.
+const jobs = Number(args('--jobs')[0] ?? Math.min(4, availableParallelism()));
+if (!Number.isInteger(jobs) || jobs < 1) throw new Error('--jobs: a whole number of threads, 1 or more');
+let workers: Worker[] | undefined;
+async function runTasks(tasks: Task[]): Promise<Fitted[]> {
+  if (jobs === 1 || tasks.length < 2) return tasks.map(runTask);
+  const size = (t: Task) => ('final' in t ? finalData(t.final) : foldsOf(t.group)[t.fold].train).length;
+  const order = tasks.map((t, i) => ({ i, n: size(t) })).sort((a, b) => b.n - a.n).map((x) => x.i);
+  workers ??= Array.from({ length: jobs }, () => new Worker(__filename, { argv: process.argv.slice(2) }));
+  const out: Fitted[] = new Array<Fitted>(tasks.length);
+  let next = 0;
+  await Promise.all(
+    workers.map(
+      (w) =>
+        new Promise<void>((resolve, reject) => {
+          const give = () => (next < order.length ? w.postMessage({ i: order[next], task: tasks[order[next++]] }) : (w.off('message', got), w.off('error', reject), resolve()));
+          const got = ({ i, fitted }: { i: number; fitted: Fitted }) => ((out[i] = fitted), give());
+          w.on('message', got);
+          w.on('error', reject);
+          give();
+        }),
+    ),
+  );
+  return out;
+}
+if (!isMainThread) parentPort!.on('message', ({ i, task }: { i: number; task: Task }) => parentPort!.postMessage({ i, fitted: runTask(task) }));
+
+async function crossValidate(l2s: number[]): Promise<Record<string, SetScores>[]> {
+  const groups = classes(rows).map((_, g) => g);
+  const tasks: Task[] = l2s.flatMap((l2) => groups.flatMap((group) => foldsOf(group).map((_, fold) => ({ l2, group, fold }))));
+  const fitted = await runTasks(tasks);
+  return l2s.map((l2) =>
+    evaluate(tasks.flatMap((t, i) => ('final' in t || t.l2 !== l2 ? [] : foldsOf(t.group)[t.fold].test.map((row) => ({ row, ...fitted[i] }))))),
+  );
 }
 
 /** Mean over the trained-on sets of file MRR + function MRR + file Acc@5 + function Acc@10. */
@@ -163,49 +199,57 @@ function printScores(set: string, v: SetScores): void {
   if (v.funcEdited) console.log(`  ${set} func (edited functions, ${v.funcEdited.n} issues): ${fmt(v.funcEdited)}`);
 }
 
-let best: { l2: number; cv: Record<string, SetScores>; obj: number } | undefined;
-for (const l2 of l2Grid) {
+async function main(): Promise<void> {
+  let best: { l2: number; cv: Record<string, SetScores>; obj: number } | undefined;
   const t0 = Date.now();
-  const cv = crossValidate(l2);
-  const obj = objective(cv);
-  console.log(`l2=${l2}  objective ${obj.toFixed(4)}  (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
-  for (const [s, v] of Object.entries(cv)) printScores(s, v);
-  if (!best || obj > best.obj) best = { l2, cv, obj };
-}
-// One model per class with rows (`--single`: one for all); a class without rows falls back as modelsFor does.
-const finals = new Map<QueryClass, Fitted>();
-for (const c of single ? (['long'] as QueryClass[]) : CLASSES) {
-  const data = rows.filter((r) => (single || classKey(r) === c) && trainable(r));
-  if (data.length) finals.set(c, fit(data, best!.l2));
-}
-const final = finals.get('long') ?? [...finals.values()][0];
-const modelOf = (c: QueryClass) => finals.get(c) ?? (c === 'question' ? finals.get('short') : undefined) ?? final;
-const inSample = evaluate(rows.filter(measured).map((row) => ({ row, ...modelOf(single ? 'long' : classKey(row)) })));
-console.log(`chosen l2=${best!.l2}; in-sample:`);
-for (const [s, v] of Object.entries(inSample)) printScores(s, v);
+  const cvs = await crossValidate(l2Grid);
+  console.log(`cross-validated ${l2Grid.length} L2 value(s) in ${((Date.now() - t0) / 1000).toFixed(1)} s (${jobs} thread(s))`);
+  l2Grid.forEach((l2, k) => {
+    const cv = cvs[k];
+    const obj = objective(cv);
+    console.log(`l2=${l2}  objective ${obj.toFixed(4)}`);
+    for (const [s, v] of Object.entries(cv)) printScores(s, v);
+    if (!best || obj > best.obj) best = { l2, cv, obj };
+  });
+  // One model per class with rows (`--single`: one for all); a class without rows falls back as modelsFor does.
+  const finalClasses = (single ? (['long'] as QueryClass[]) : CLASSES).filter((c) => finalData(c).length);
+  const finalFits = await runTasks(finalClasses.map((c) => ({ l2: best!.l2, final: c })));
+  for (const w of workers ?? []) void w.terminate();
+  const finals = new Map<QueryClass, Fitted>(finalClasses.map((c, i) => [c, finalFits[i]]));
+  const final = finals.get('long') ?? [...finals.values()][0];
+  const modelOf = (c: QueryClass) => finals.get(c) ?? (c === 'question' ? finals.get('short') : undefined) ?? final;
+  const inSample = evaluate(rows.filter(measured).map((row) => ({ row, ...modelOf(single ? 'long' : classKey(row)) })));
+  console.log(`chosen l2=${best!.l2}; in-sample:`);
+  for (const [s, v] of Object.entries(inSample)) printScores(s, v);
 
-const round = (x: number) => Number(x.toFixed(4));
-const models = (m: Fitted) => ({
-  file: { bias: 0, weights: Object.fromEntries(FILE_FEATURES.map((n, d) => [n, round(m.wFile[d])])), ...(m.fileTrees ? { trees: m.fileTrees } : {}) },
-  chunk: { bias: 0, weights: Object.fromEntries(CHUNK_FEATURES.map((n, d) => [n, round(m.wChunk[d])])), ...(m.trees ? { trees: m.trees } : {}) },
-});
-const weights: RankWeights = {
-  version: 1,
-  source: `bench/fit.ts ${new Date().toISOString().slice(0, 10)}: listwise softmax${treeRounds ? ` + ${treeRounds} boosted trees per chunk model` : ''}${fileTreeRounds ? ` + ${fileTreeRounds} per file model` : ''}${single ? '' : `, separate models for ${[...finals.keys()].join(' / ')} queries`}, L2 ${best!.l2}, on ${[...dumps, ...trainDumps, ...longTrainDumps.map((d) => `${d} (long rows)`)].map((d) => path.basename(d)).join(' + ')}${evalOnly.size ? ` (measured only: ${[...evalOnly].join(', ')})` : ''} (${rows.filter(trainable).length} queries, ${new Set(rows.filter(trainable).map((r) => r.repo)).size} repositories)${underKnown.size ? `, dumped under weights ${[...underKnown].join(', ')}` : ''}`,
-  ...models(final),
-  ...(!single && finals.has('short') ? { short: models(finals.get('short')!) } : {}),
-  ...(!single && finals.has('question') ? { question: models(finals.get('question')!) } : {}),
-  cv: {
-    method: 'leave-one-repository-out',
-    ...Object.fromEntries(Object.entries(best!.cv).map(([s, v]) => [s, { file: brief(v.file), func: brief(v.func) }])),
-  },
-};
-function brief(s: Summary) {
-  return { acc1: round(s.acc[1]), acc3: round(s.acc[3]), acc5: round(s.acc[5]), acc10: round(s.acc[10]), mrr: round(s.mrr), ndcg10: round(s.ndcg10) };
+  const round = (x: number) => Number(x.toFixed(4));
+  const models = (m: Fitted) => ({
+    file: { bias: 0, weights: Object.fromEntries(FILE_FEATURES.map((n, d) => [n, round(m.wFile[d])])), ...(m.fileTrees ? { trees: m.fileTrees } : {}) },
+    chunk: { bias: 0, weights: Object.fromEntries(CHUNK_FEATURES.map((n, d) => [n, round(m.wChunk[d])])), ...(m.trees ? { trees: m.trees } : {}) },
+  });
+  const weights: RankWeights = {
+    version: 1,
+    source: `bench/fit.ts ${new Date().toISOString().slice(0, 10)}: listwise softmax${treeRounds ? ` + ${treeRounds} boosted trees per chunk model` : ''}${fileTreeRounds ? ` + ${fileTreeRounds} per file model` : ''}${single ? '' : `, separate models for ${[...finals.keys()].join(' / ')} queries`}, L2 ${best!.l2}, on ${[...dumps, ...trainDumps, ...longTrainDumps.map((d) => `${d} (long rows)`)].map((d) => path.basename(d)).join(' + ')}${evalOnly.size ? ` (measured only: ${[...evalOnly].join(', ')})` : ''} (${rows.filter(trainable).length} queries, ${new Set(rows.filter(trainable).map((r) => r.repo)).size} repositories)${underKnown.size ? `, dumped under weights ${[...underKnown].join(', ')}` : ''}`,
+    ...models(final),
+    ...(!single && finals.has('short') ? { short: models(finals.get('short')!) } : {}),
+    ...(!single && finals.has('question') ? { question: models(finals.get('question')!) } : {}),
+    cv: {
+      method: 'leave-one-repository-out',
+      ...Object.fromEntries(Object.entries(best!.cv).map(([s, v]) => [s, { file: brief(v.file), func: brief(v.func) }])),
+    },
+  };
+  function brief(s: Summary) {
+    return { acc1: round(s.acc[1]), acc3: round(s.acc[3]), acc5: round(s.acc[5]), acc10: round(s.acc[10]), mrr: round(s.mrr), ndcg10: round(s.ndcg10) };
+  }
+  if (process.argv.includes('--write')) {
+    const out = path.join(__dirname, '..', '..', 'src', 'core', 'search', 'weights.json');
+    // A tree's node lists on one line each (hundreds of trees would otherwise take a line per number).
+    writeFileSync(out, JSON.stringify(weights, null, 2).replace(/\[\n\s*(-?[\d.e+-]+(?:,\n\s*-?[\d.e+-]+)*)\n\s*\]/g, (_, xs: string) => `[${xs.replace(/\s+/g, '')}]`) + '\n');
+    console.log(`wrote ${out}`);
+  } else console.log(JSON.stringify(weights.file.weights), '\n', JSON.stringify(weights.chunk.weights));
 }
-if (process.argv.includes('--write')) {
-  const out = path.join(__dirname, '..', '..', 'src', 'core', 'search', 'weights.json');
-  // A tree's node lists on one line each (hundreds of trees would otherwise take a line per number).
-  writeFileSync(out, JSON.stringify(weights, null, 2).replace(/\[\n\s*(-?[\d.e+-]+(?:,\n\s*-?[\d.e+-]+)*)\n\s*\]/g, (_, xs: string) => `[${xs.replace(/\s+/g, '')}]`) + '\n');
-  console.log(`wrote ${out}`);
-} else console.log(JSON.stringify(weights.file.weights), '\n', JSON.stringify(weights.chunk.weights));
+if (isMainThread)
+  main().catch((e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  });

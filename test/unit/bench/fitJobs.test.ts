@@ -1,0 +1,60 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { CHUNK_BASE_FEATURES, FILE_FEATURES } from '../../../src/core/search/model';
+import { tempDir } from '../../helpers/workspace';
+
+/** A seeded generator, so that the dump is the same on every run. */
+function random(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A dump of three repositories where lexMax marks the gold file and nameParts the gold chunk, with noise. */
+function writeDump(file: string): void {
+  const rand = random(7);
+  const lines: string[] = [];
+  for (const repo of ['acme/a', 'acme/b', 'acme/c'])
+    for (let q = 0; q < 6; q++) {
+      const gold = Math.floor(rand() * 5);
+      const files = Array.from({ length: 5 }, (_, f) => ({
+        path: `f${f}.py`,
+        y: f === gold ? 1 : 0,
+        x: FILE_FEATURES.map((n) => (n === 'lexMax' ? (f === gold ? 0.6 : 0.3) + 0.5 * rand() : n === 'vecMax' ? rand() : 0)),
+      }));
+      const chunks = files.flatMap((f, fi) =>
+        [0, 1].map((c) => {
+          const isGold = fi === gold && c === 1;
+          return { path: f.path, id: `${f.path}#${c}`, spans: isGold ? [`${f.path}#fn${c}`] : [], x: CHUNK_BASE_FEATURES.map((n) => (n === 'nameParts' ? (isGold ? 0.5 : 0.2) + 0.5 * rand() : n === 'lexS' ? rand() : 0)) };
+        }),
+      );
+      const row = { id: `${repo}@${q}`, set: 'docstring', repo, query: `parse the settings file ${q}`, goldFiles: [`f${gold}.py`], goldSpans: [`f${gold}.py#fn1`], fileNames: FILE_FEATURES, chunkNames: CHUNK_BASE_FEATURES, files, chunks };
+      lines.push(JSON.stringify(row));
+    }
+  writeFileSync(file, lines.join('\n') + '\n');
+}
+
+test('fit.ts: folds fitted in worker threads give the same cross-validation and weights as one thread', () => {
+  const dump = path.join(tempDir('fit-jobs'), 'dump.jsonl');
+  writeDump(dump);
+  const fitJs = path.join(__dirname, '..', '..', '..', 'bench', 'fit.js');
+  const run = (jobs: number) => execFileSync(process.execPath, [fitJs, '--dump', dump, '--l2', '0.003', '--l2', '0.03', '--iters', '30', '--trees', '2', '--jobs', String(jobs)], { encoding: 'utf8' });
+  const one = run(1);
+  const two = run(2);
+  assert.match(one, /\(1 thread\(s\)\)/);
+  assert.match(two, /\(2 thread\(s\)\)/);
+  // Everything but the line with the time taken is the same.
+  const results = (out: string) => out.split('\n').filter((l) => !l.startsWith('cross-validated'));
+  assert.deepEqual(results(two), results(one));
+  // And the fit learned something: both objectives printed, and the informative features weigh in positively.
+  assert.equal(one.match(/^l2=\S+ {2}objective \d/gm)?.length, 2);
+  const [file, chunk] = one.trim().split('\n').slice(-2).map((l) => JSON.parse(l) as Record<string, number>);
+  assert.ok(file.lexMax > 0, `lexMax ${file.lexMax}`);
+  assert.ok(chunk.nameParts > 0, `nameParts ${chunk.nameParts}`);
+});
