@@ -154,10 +154,14 @@ export function fileCandidates(view: RepoView, store: VectorStore, sig: Signals,
  * `chunks` ~ "chunk"): stems compared both ways, since suffix stripping is crude (`embed` → `emb`).
  */
 function nameWordInQuery(part: { part: string; stem: string }, sig: Signals): boolean {
-  return sig.queryTokens.has(part.part) || sig.queryStems.has(part.part) || sig.queryStems.has(part.stem) || sig.queryTokens.has(part.stem) || queryWordStartsWith(part.part, sig);
+  return sig.queryTokens.has(part.part) || sig.queryStems.has(part.part) || sig.queryStems.has(part.stem) || sig.queryTokens.has(part.stem) || (!sig.isLong && queryWordStartsWith(part.part, sig));
 }
 
-/** A name part of 4+ letters written short for a longer query word (`async` for "asynchronously"). Memoized per query. */
+/**
+ * A name part of 4+ letters written short for a longer query word (`async` for "asynchronously"). Not for issues and
+ * traces (the caller): their hundreds of words match many parts by their first letters, and it cost issues function
+ * MRR (bench/RESULTS.md, session 29). Memoized per query.
+ */
 const prefixMemo = new WeakMap<Signals, Map<string, boolean>>();
 function queryWordStartsWith(part: string, sig: Signals): boolean {
   if (part.length < 4 || !/^[a-z]+$/.test(part)) return false;
