@@ -162,16 +162,14 @@ function nameWordInQuery(part: { part: string; stem: string }, sig: Signals): bo
  * traces (the caller): their hundreds of words match many parts by their first letters, and it cost issues function
  * MRR (bench/RESULTS.md, session 29). Memoized per query.
  */
-const prefixMemo = new WeakMap<Signals, Map<string, boolean>>();
 function queryWordStartsWith(part: string, sig: Signals): boolean {
-  if (part.length < 4 || !/^[a-z]+$/.test(part)) return false;
-  let memo = prefixMemo.get(sig);
-  if (!memo) prefixMemo.set(sig, (memo = new Map()));
-  let hit = memo.get(part);
+  if (part.length < 4 || !LETTERS.test(part)) return false;
+  const { prefixes } = queryMemo(sig);
+  let hit = prefixes.get(part);
   if (hit === undefined) {
     hit = false;
     for (const t of sig.queryTokens) if (t.length >= part.length + 2 && t.startsWith(part)) { hit = true; break; }
-    memo.set(part, hit);
+    prefixes.set(part, hit);
   }
   return hit;
 }
@@ -196,20 +194,31 @@ const LETTERS = /^[a-z]+$/;
  * for "read out err"): at least two, each of 3+ letters (`in` + `it` would make `init`); 0 when it is not such a run.
  * Memoized per query.
  */
-const segmentsByQuery = new WeakMap<Signals, { starts: Set<string>; counts: Map<string, number> }>();
 function querySegments(part: string, sig: Signals): number {
   if (part.length < 2 * MIN_PIECE || part.length > 40 || !LETTERS.test(part)) return 0;
-  let memo = segmentsByQuery.get(sig);
+  const memo = queryMemo(sig);
+  if (!memo.starts.has(part.slice(0, 2))) return 0;
+  let n = memo.segments.get(part);
+  if (n === undefined) memo.segments.set(part, (n = segmentCount(part, sig.queryTokens)));
+  return n;
+}
+
+/** What the name-part tests learned about one query (a query's candidates share many name parts). */
+interface QueryMemo {
+  /** The first two letters of every query token of 3+ letters: a part that starts otherwise is no run of them. */
+  starts: Set<string>;
+  segments: Map<string, number>;
+  prefixes: Map<string, boolean>;
+}
+const memoByQuery = new WeakMap<Signals, QueryMemo>();
+function queryMemo(sig: Signals): QueryMemo {
+  let memo = memoByQuery.get(sig);
   if (!memo) {
-    // The first two letters of every query token: a part that starts otherwise cannot be a run of them.
     const starts = new Set<string>();
     for (const t of sig.queryTokens) if (t.length >= MIN_PIECE) starts.add(t.slice(0, 2));
-    segmentsByQuery.set(sig, (memo = { starts, counts: new Map() }));
+    memoByQuery.set(sig, (memo = { starts, segments: new Map(), prefixes: new Map() }));
   }
-  if (!memo.starts.has(part.slice(0, 2))) return 0;
-  let n = memo.counts.get(part);
-  if (n === undefined) memo.counts.set(part, (n = segmentCount(part, sig.queryTokens)));
-  return n;
+  return memo;
 }
 
 /** Most pieces `s` splits into, every piece (MIN_PIECE+ characters) in `words`; 0 when there is no split into 2 or more. */
