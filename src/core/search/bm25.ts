@@ -4,6 +4,7 @@
  * keeps the most selective terms within a posting budget so a long issue text stays cheap.
  */
 import { ownString } from '../text/strings';
+import { TopK } from '../index/topK';
 
 export interface Bm25Options {
   k1?: number;
@@ -37,8 +38,6 @@ export class Bm25Index {
   private seen = new Uint8Array(0);
   // Scratch lists of `search`: touched documents, those the filter keeps, and their scores (no garbage per query).
   private touchedBuf = new Int32Array(0);
-  private keptBuf = new Int32Array(0);
-  private scoreBuf = new Float64Array(0);
   private readonly k1: number;
   private readonly b: number;
 
@@ -199,8 +198,6 @@ export class Bm25Index {
       this.acc = new Float64Array(Math.ceil(this.keys.length * 1.25));
       this.seen = new Uint8Array(this.acc.length);
       this.touchedBuf = new Int32Array(this.acc.length);
-      this.keptBuf = new Int32Array(this.acc.length);
-      this.scoreBuf = new Float64Array(this.acc.length);
     }
     const acc = this.acc;
     const seen = this.seen;
@@ -223,27 +220,16 @@ export class Bm25Index {
         acc[id] += (idf * tf * (this.k1 + 1)) / norm;
       }
     }
-    const kept = filter ? this.keptBuf : touched;
-    let keptLen = touchedLen;
-    if (filter) {
-      keptLen = 0;
-      for (let j = 0; j < touchedLen; j++) if (filter(this.keys[touched[j]]!)) kept[keptLen++] = touched[j];
-    }
-    // Only documents scoring at least the k-th best can be in the top k.
-    let kth = -Infinity;
-    if (keptLen > k) {
-      const sorted = this.scoreBuf.subarray(0, keptLen);
-      for (let j = 0; j < keptLen; j++) sorted[j] = acc[kept[j]];
-      kth = sorted.sort()[keptLen - k];
-    }
-    const out: { key: string; score: number }[] = [];
-    for (let j = 0; j < keptLen; j++) if (acc[kept[j]] >= kth) out.push({ key: this.keys[kept[j]]!, score: acc[kept[j]] });
+    // The best k in a bounded heap (ties by key, as the result is sorted): a long issue touches tens of thousands.
+    const keys = this.keys;
+    const top = new TopK(k, (a, c) => acc[a] < acc[c] || (acc[a] === acc[c] && keys[a]! > keys[c]!));
+    for (let j = 0; j < touchedLen; j++) if (!filter || filter(keys[touched[j]]!)) top.offer(touched[j]);
+    const out = top.heap.map((id) => ({ key: keys[id]!, score: acc[id] }));
     for (let j = 0; j < touchedLen; j++) {
       acc[touched[j]] = 0;
       seen[touched[j]] = 0;
     }
-    out.sort((a, b) => b.score - a.score || (a.key < b.key ? -1 : 1));
-    return out.slice(0, k);
+    return out.sort((a, b) => b.score - a.score || (a.key < b.key ? -1 : 1));
   }
 }
 
