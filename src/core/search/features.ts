@@ -7,6 +7,7 @@ import type { Chunk } from '../types';
 import type { VectorStore } from '../index/vectorStore';
 import { stem } from '../text/stem';
 import { identifierParts } from '../text/tokenize';
+import { abbreviationPartners } from '../text/abbreviations';
 import { CHUNK_FEATURES, FILE_FEATURES, recordOf, type ChunkFeature, type FileFeature } from './model';
 import { byValueThenKey } from './fusion';
 import { isTestScope, type FileInfo, type RepoView } from './repoView';
@@ -151,10 +152,18 @@ export function fileCandidates(view: RepoView, store: VectorStore, sig: Signals,
 
 /**
  * A part of a definition's name is in the query as itself or as another form of it (`embed` ~ "embedded",
- * `chunks` ~ "chunk"): stems compared both ways, since suffix stripping is crude (`embed` → `emb`).
+ * `chunks` ~ "chunk"): stems compared both ways, since suffix stripping is crude (`embed` → `emb`). Outside issues
+ * and traces, also written short or long (`async` ~ "asynchronously", `len` ~ "length", `configuration` ~ "cfg").
  */
 function nameWordInQuery(part: { part: string; stem: string }, sig: Signals): boolean {
-  return sig.queryTokens.has(part.part) || sig.queryStems.has(part.part) || sig.queryStems.has(part.stem) || sig.queryTokens.has(part.stem) || (!sig.isLong && queryWordStartsWith(part.part, sig));
+  if (sig.queryTokens.has(part.part) || sig.queryStems.has(part.part) || sig.queryStems.has(part.stem) || sig.queryTokens.has(part.stem)) return true;
+  return !sig.isLong && (queryWordStartsWith(part.part, sig) || abbreviationInQuery(part.part, sig));
+}
+
+/** A query word that the name part abbreviates or is an abbreviation of, by the lexicon (`len` ~ "length"). */
+function abbreviationInQuery(part: string, sig: Signals): boolean {
+  for (const w of abbreviationPartners(part)) if (sig.queryTokens.has(w)) return true;
+  return false;
 }
 
 /**
@@ -233,6 +242,49 @@ function segmentCount(s: string, words: Set<string>): number {
   return best[s.length] >= 2 ? best[s.length] : 0;
 }
 
+/**
+ * How many of the name's parts the query explains, and how many query words they stand for (`words`): the matched parts
+ * with distinct stems (two parts for one word, `save` and `saved`, count once), or the words a part is a run of.
+ */
+function partsInQuery(parts: { part: string; stem: string }[], sig: Signals): { hits: number; words: number } {
+  let hits = 0;
+  let words = 0;
+  for (let i = 0; i < parts.length; i++) {
+    if (!nameWordInQuery(parts[i], sig)) {
+      const k = querySegments(parts[i].part, sig);
+      if (k) {
+        hits++;
+        words += k;
+      }
+      continue;
+    }
+    hits++;
+    let again = false;
+    for (let j = 0; j < i && !again; j++) again = parts[j].stem === parts[i].stem && nameWordInQuery(parts[j], sig);
+    if (!again) words++;
+  }
+  return { hits, words };
+}
+
+/** Share of the owner's name parts the query explains (`reader` of `DecompressionReader` for "Closes this reader"). */
+export function ownerParts(owner: string, sig: Signals): number {
+  const parts = partsOf(owner);
+  return parts.length ? partsInQuery(parts, sig).hits / parts.length : 0;
+}
+
+const MEMBER = /^[A-Za-z_$][\w$]*[!?]?$/;
+/**
+ * The class, module or namespace a definition sits in: the next-to-last segment of its qualified name
+ * (`DecompressionReader` of `DecompressionReader.close`), when both segments are identifiers (block labels are not).
+ */
+export function ownerOf(qualifiedName: string): string | undefined {
+  const last = qualifiedName.lastIndexOf('.');
+  if (last <= 0) return undefined;
+  const before = qualifiedName.lastIndexOf('.', last - 1);
+  const owner = qualifiedName.slice(before + 1, last);
+  return MEMBER.test(owner) && MEMBER.test(qualifiedName.slice(last + 1)) ? owner : undefined;
+}
+
 /** Position of each chunk feature in the vector `chunkFeatures` fills (CHUNK_FEATURES order). */
 const C = Object.fromEntries(CHUNK_FEATURES.map((n, i) => [n, i])) as Record<ChunkFeature, number>;
 const CLASS_KINDS = new Set(['class', 'interface', 'struct', 'trait', 'enum']);
@@ -255,26 +307,7 @@ export function chunkFeatures(
   const ir = sig.identLexRank.get(c.id);
   const cos = cosine(sig, c.id);
   const parts = partsOf(c.name);
-  let partHits = 0;
-  // nameParts: how much of the name the query explains. nameCover: how much of the query the name stands for (its
-  // matched parts with distinct stems over the query's words), so that of two siblings the more specific name that
-  // covers more of the query is not the one ranked lower (`save` vs `save_user_profile` for "saves user profiles").
-  let words = 0;
-  for (let i = 0; i < parts.length; i++) {
-    if (!nameWordInQuery(parts[i], sig)) {
-      const k = querySegments(parts[i].part, sig);
-      if (k) {
-        partHits++;
-        words += k;
-      }
-      continue;
-    }
-    partHits++;
-    let again = false;
-    for (let j = 0; j < i && !again; j++) again = parts[j].stem === parts[i].stem && nameWordInQuery(parts[j], sig);
-    if (!again) words++;
-  }
-  if (parts.length) partHits /= parts.length;
+  const { hits, words } = partsInQuery(parts, sig);
   const m = sig.mentions.get(c.path);
   const long = sig.isLong ? 1 : 0;
   const lexS = sig.lexScore.get(c.id) ?? 0;
@@ -291,8 +324,14 @@ export function chunkFeatures(
   out[at + C.nameStrong] = sym?.strong ?? 0;
   out[at + C.nameQual] = sym?.qual ?? 0;
   out[at + C.nameSpec] = sym ? sym.spec * sym.exact : 0;
-  out[at + C.nameParts] = partHits;
+  // nameParts: how much of the name the query explains. nameCover: how much of the query the name stands for, so that
+  // of two siblings the more specific name that covers more of the query is not the one ranked lower (`save` vs
+  // `save_user_profile` for "saves user profiles"). ownerParts: how much of its class's name the query explains; not for
+  // issues and traces, whose many words name many classes (it cost issues function MRR, bench/RESULTS.md, session 30).
+  out[at + C.nameParts] = parts.length ? hits / parts.length : 0;
   out[at + C.nameCover] = Math.min(1, words / sig.queryWordCount);
+  const owner = ownerOf(c.qualifiedName);
+  out[at + C.ownerParts] = owner && !sig.isLong ? ownerParts(owner, sig) : 0;
   out[at + C.frameFunc] = m?.frame && sig.parsed.frames.some((fr) => fr.func === c.name || fr.func === c.qualifiedName) ? 1 : 0; // Python: `in name`; JS: `at Class.method`
   out[at + C.lineHit] = m?.lines.some((l) => l >= c.startLine && l <= c.endLine) ? 1 : 0;
   out[at + C.isTest] = info?.isTest || isTestScope(c.qualifiedName) ? 1 : 0;

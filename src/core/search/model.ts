@@ -27,7 +27,7 @@ export const CHUNK_BASE_FEATURES = [
   'nameExact', 'nameStrong', 'nameQual', 'nameSpec', 'nameParts', 'nameCover', 'frameFunc', 'lineHit',
   'isTest', 'isDoc', 'nonCode', 'isFunc', 'isClass', 'isBlock', 'lenLog',
   'longLex', 'longVec',
-  'ctxActive', 'ctxRecent',
+  'ctxActive', 'ctxRecent', 'ownerParts',
 ] as const;
 export const CHUNK_FEATURES = [...CHUNK_BASE_FEATURES, 'fileScore', 'fileRR', 'fileTop'] as const;
 
@@ -153,7 +153,7 @@ const LABELS: Record<string, string> = {
   frameLast: 'last stack frame', symDef: 'defines a mentioned symbol', symDefStrong: 'defines a quoted symbol',
   symQual: 'defines a qualified name mentioned', wordDef: 'defines a word of the query', stemMention: 'file name mentioned',
   graph: 'referenced by top matches', identLexRR: 'identifier match', nameExact: 'name matches', nameStrong: 'name quoted',
-  nameQual: 'qualified name matches', nameSpec: 'rare name match', nameParts: 'name words match', nameCover: 'name covers the query', frameFunc: 'function in the stack trace',
+  nameQual: 'qualified name matches', nameSpec: 'rare name match', nameParts: 'name words match', nameCover: 'name covers the query', ownerParts: 'its class or module named', frameFunc: 'function in the stack trace',
   lineHit: 'line mentioned', fileScore: 'in a top file', fileRR: 'in a top file', fileTop: 'in the top file',
   longLex: 'keyword match', longVec: 'semantic match', longFbm: 'file keyword match',
   ctxActive: 'active file', ctxOpen: 'open file', ctxRecent: 'recently edited', isFunc: 'a function',

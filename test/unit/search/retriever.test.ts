@@ -159,49 +159,6 @@ test('the context pack of the results respects its budget', async () => {
   assert.ok(pack.sections.length > 0);
 });
 
-/** Writes `file` with one-line Python functions of these names, asks `query`, and gives each name's chunk features. */
-async function nameFeatures(file: string, names: string[], query: string): Promise<(name: string) => Record<string, number>> {
-  writeFile(root, file, names.map((n) => `def ${n}(x):\n    return x\n`).join('\n'));
-  await idx.indexer.updateFiles([file]);
-  const res = await createRetriever(idx).retrieve(query, { k: 10 });
-  return (name) => {
-    const c = res.candidates.chunks.find((x) => x.chunk.path === file && x.chunk.qualifiedName === name);
-    assert.ok(c, `${name} is a candidate`);
-    return recordOf(CHUNK_FEATURES, c.features);
-  };
-}
-
-test('nameCover: how much of the query a name stands for, where nameParts is how much of the name the query explains', async () => {
-  const f = await nameFeatures('shop/profiles.py', ['save', 'save_user_profile', 'save_saved_user'], 'saves user profiles');
-  // Query words: saves, user, profiles. Every part of each name is one of them (another form counts), so nameParts
-  // cannot tell the three apart; nameCover can. Two parts for the same word (`save`, `saved`) count once.
-  for (const name of ['save', 'save_user_profile', 'save_saved_user']) assert.equal(f(name).nameParts, 1, name);
-  assert.equal(f('save').nameCover, 1 / 3);
-  assert.equal(f('save_user_profile').nameCover, 1);
-  assert.equal(f('save_saved_user').nameCover, 2 / 3);
-});
-
-test('a name part written as one word of query words (`progressbar` for "progress bar") counts as those words', async () => {
-  const f = await nameFeatures('shop/terminal.py', ['progressbar', 'progress', 'progressbaz'], 'shows a progress bar while iterating');
-  // Query words: shows, progress, bar, iterating. `progressbar` is `progress` and `bar` written together.
-  assert.equal(f('progressbar').nameParts, 1);
-  assert.equal(f('progressbar').nameCover, 2 / 4);
-  assert.equal(f('progress').nameCover, 1 / 4);
-  // `progressbaz` starts with a query word, but `baz` is none.
-  assert.equal(f('progressbaz').nameParts, 0);
-});
-
-test('a name part of 4+ letters written short for a query word (`async` for "asynchronously") counts as that word', async () => {
-  const f = await nameFeatures('shop/jobs.py', ['run_async', 'run_asy', 'run_asyncio'], 'runs the job asynchronously');
-  assert.equal(f('run_async').nameParts, 1);
-  // Three letters are too few to stand for a word, and `asyncio` is not the start of "asynchronously".
-  assert.equal(f('run_asy').nameParts, 0.5);
-  assert.equal(f('run_asyncio').nameParts, 0.5);
-  // Not in an issue: its hundreds of words match many parts by their first letters (it cost issues function MRR).
-  const issue = await nameFeatures('shop/jobs.py', ['run_async'], 'Jobs never finish\n\nIt runs the job asynchronously.\nThen it hangs.\nForever.');
-  assert.equal(issue('run_async').nameParts, 0.5);
-});
-
 test('a bare symbol puts the definitions it names first, whatever the fitted weights prefer', async () => {
   // Weights that rank a class below everything: a bare class name must still return the class first.
   const noClasses: RankWeights = { ...DEFAULT_WEIGHTS, chunk: { weights: { ...DEFAULT_WEIGHTS.chunk.weights, isClass: -50 } } };

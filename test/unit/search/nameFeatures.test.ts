@@ -1,0 +1,99 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { openWorkspaceIndex, type WorkspaceIndex } from '../../../src/core/index/workspaceIndex';
+import { createRetriever } from '../../../src/core/search/retriever';
+import { ownerOf } from '../../../src/core/search/features';
+import { CHUNK_FEATURES, recordOf } from '../../../src/core/search/model';
+import { makeWorkspace, tempDir, writeFile } from '../../helpers/workspace';
+import { FIXTURE_FILES } from './fixtureRepo';
+
+// The name features of a chunk: how its name, and its class's, stand to the query's words.
+
+let idx: WorkspaceIndex;
+let root: string;
+
+before(async () => {
+  root = makeWorkspace(FIXTURE_FILES);
+  idx = await openWorkspaceIndex({ root, indexDir: tempDir('name-idx'), owner: 'test', workers: 0 });
+  await idx.indexer.indexAll();
+});
+after(async () => {
+  await idx.close();
+});
+
+/** Writes `file` with one-line Python functions of these names, asks `query`, and gives each name's chunk features. */
+function nameFeatures(file: string, names: string[], query: string): Promise<(name: string) => Record<string, number>> {
+  return featuresOf(file, names.map((n) => `def ${n}(x):\n    return x\n`).join('\n'), query);
+}
+
+/** Writes `file`, asks `query`, and gives the chunk features of each definition of the file by qualified name. */
+async function featuresOf(file: string, source: string, query: string): Promise<(name: string) => Record<string, number>> {
+  writeFile(root, file, source);
+  await idx.indexer.updateFiles([file]);
+  const res = await createRetriever(idx).retrieve(query, { k: 10 });
+  return (name) => {
+    const c = res.candidates.chunks.find((x) => x.chunk.path === file && x.chunk.qualifiedName === name);
+    assert.ok(c, `${name} is a candidate`);
+    return recordOf(CHUNK_FEATURES, c.features);
+  };
+}
+
+test('nameCover: how much of the query a name stands for, where nameParts is how much of the name the query explains', async () => {
+  const f = await nameFeatures('shop/profiles.py', ['save', 'save_user_profile', 'save_saved_user'], 'saves user profiles');
+  // Query words: saves, user, profiles. Every part of each name is one of them (another form counts), so nameParts
+  // cannot tell the three apart; nameCover can. Two parts for the same word (`save`, `saved`) count once.
+  for (const name of ['save', 'save_user_profile', 'save_saved_user']) assert.equal(f(name).nameParts, 1, name);
+  assert.equal(f('save').nameCover, 1 / 3);
+  assert.equal(f('save_user_profile').nameCover, 1);
+  assert.equal(f('save_saved_user').nameCover, 2 / 3);
+});
+
+test('a name part written as one word of query words (`progressbar` for "progress bar") counts as those words', async () => {
+  const f = await nameFeatures('shop/terminal.py', ['progressbar', 'progress', 'progressbaz'], 'shows a progress bar while iterating');
+  // Query words: shows, progress, bar, iterating. `progressbar` is `progress` and `bar` written together.
+  assert.equal(f('progressbar').nameParts, 1);
+  assert.equal(f('progressbar').nameCover, 2 / 4);
+  assert.equal(f('progress').nameCover, 1 / 4);
+  // `progressbaz` starts with a query word, but `baz` is none.
+  assert.equal(f('progressbaz').nameParts, 0);
+});
+
+test('a name part of 4+ letters written short for a query word (`async` for "asynchronously") counts as that word', async () => {
+  const f = await nameFeatures('shop/jobs.py', ['run_async', 'run_asy', 'run_asyncio'], 'runs the job asynchronously');
+  assert.equal(f('run_async').nameParts, 1);
+  // Three letters are too few to stand for a word, and `asyncio` is not the start of "asynchronously".
+  assert.equal(f('run_asy').nameParts, 0.5);
+  assert.equal(f('run_asyncio').nameParts, 0.5);
+  // Not in an issue: its hundreds of words match many parts by their first letters (it cost issues function MRR).
+  const issue = await nameFeatures('shop/jobs.py', ['run_async'], 'Jobs never finish\n\nIt runs the job asynchronously.\nThen it hangs.\nForever.');
+  assert.equal(issue('run_async').nameParts, 0.5);
+});
+
+test('a name part that the lexicon gives as an abbreviation of a query word (`len` for "length") counts as that word', async () => {
+  const f = await nameFeatures('shop/text.py', ['msg_len', 'msg_lex', 'configuration_path'], 'the length of a message read from a cfg');
+  assert.equal(f('msg_len').nameParts, 1);
+  // `lex` is short for "lexer", which the query does not say; a long name part counts for its abbreviation too.
+  assert.equal(f('msg_lex').nameParts, 0.5);
+  assert.equal(f('configuration_path').nameParts, 0.5);
+});
+
+test('ownerParts: how much of the class\'s name the query explains (`reader` of `LineReader` for "Closes this reader")', async () => {
+  const src = 'class LineReader:\n    def close(self):\n        return 1\n\n\nclass LineWriter:\n    def close(self):\n        return 2\n';
+  const f = await featuresOf('shop/lines.py', src, 'Closes this reader and frees its buffer');
+  assert.equal(f('LineReader.close').ownerParts, 0.5);
+  assert.equal(f('LineWriter.close').ownerParts, 0);
+  // The method's own name matches the same for both: only the class tells them apart.
+  assert.equal(f('LineReader.close').nameParts, f('LineWriter.close').nameParts);
+  // Not in an issue: its many words name many classes (it cost issues function MRR).
+  const issue = await featuresOf('shop/lines.py', src, 'Reader never closes\n\nClosing the reader leaks its buffer.\nThen it hangs.\nForever.');
+  assert.equal(issue('LineReader.close').ownerParts, 0);
+});
+
+test('the owner is the next-to-last segment of a qualified name, when both segments are identifiers', () => {
+  assert.equal(ownerOf('grep.searcher.DecompressionReader.close'), 'DecompressionReader');
+  assert.equal(ownerOf('Rack.Response.Helpers.do_not_cache!'), 'Helpers');
+  assert.equal(ownerOf('close'), undefined);
+  // Block labels are no definitions: a call chain has no owner.
+  assert.equal(ownerOf("expect(mergePath('book', '/')).toBe('/book')"), undefined);
+  assert.equal(ownerOf('Object.assign(domRenderers, {'), undefined);
+});
