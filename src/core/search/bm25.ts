@@ -36,7 +36,7 @@ export class Bm25Index {
   /** Score accumulator of `search` and its touched marks, by doc id; all zero between searches. */
   private acc = new Float64Array(0);
   private seen = new Uint8Array(0);
-  // Scratch lists of `search`: touched documents, those the filter keeps, and their scores (no garbage per query).
+  // Scratch list of `search`: the documents a query touched (no garbage per query beyond the top-k heap).
   private touchedBuf = new Int32Array(0);
   private readonly k1: number;
   private readonly b: number;
