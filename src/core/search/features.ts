@@ -330,8 +330,8 @@ export function chunkFeatures(
   // issues and traces, whose many words name many classes (it cost issues function MRR, bench/RESULTS.md, session 30).
   out[at + C.nameParts] = parts.length ? hits / parts.length : 0;
   out[at + C.nameCover] = Math.min(1, words / sig.queryWordCount);
-  const owner = ownerOf(c.qualifiedName);
-  out[at + C.ownerParts] = owner && !sig.isLong ? ownerParts(owner, sig) : 0;
+  const owner = sig.isLong ? undefined : ownerOf(c.qualifiedName);
+  out[at + C.ownerParts] = owner ? ownerParts(owner, sig) : 0;
   out[at + C.frameFunc] = m?.frame && sig.parsed.frames.some((fr) => fr.func === c.name || fr.func === c.qualifiedName) ? 1 : 0; // Python: `in name`; JS: `at Class.method`
   out[at + C.lineHit] = m?.lines.some((l) => l >= c.startLine && l <= c.endLine) ? 1 : 0;
   out[at + C.isTest] = info?.isTest || isTestScope(c.qualifiedName) ? 1 : 0;
