@@ -68,8 +68,9 @@ const entries = [
   // The chat webview (browser; its CSS is served from media/).
   { entryPoints: [join(root, 'src/webview/main.ts')], outfile: join(dist, 'webview.js'), platform: 'browser', format: 'iife', target: 'es2022', minify: true, external: [], define: {}, plugins: [] },
 ];
-for (const extra of ['src/core/index/worker.ts']) {
-  if (existsSync(join(root, extra))) entries.push({ entryPoints: [join(root, extra)], outfile: join(dist, 'worker.js') });
+// Worker threads: the indexing worker and the vector scan's second thread.
+for (const [extra, out] of [['src/core/index/worker.ts', 'worker.js'], ['src/core/index/scanWorker.ts', 'scanWorker.js']]) {
+  if (existsSync(join(root, extra))) entries.push({ entryPoints: [join(root, extra)], outfile: join(dist, out) });
 }
 if (watch) {
   for (const e of entries) await (await esbuild.context({ ...common, ...e })).watch();

@@ -11,72 +11,12 @@
  * which stores the dequantized vectors (exact in float32) and gets the same rows back on load.
  */
 
-const BLOCK_ROWS = 4096; // rows scored per kernel call (scratch size)
-const PAGE = 65536;
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { claimBlocks, claimTag, CTL, CTL_BYTES, instantiateKernel, type Kernel, MAX_BLOCKS, MAX_PAGES, PAGE, simdModule, Wasm, type WasmMemory } from './scanKernel';
 
-function leb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-}
-
-/**
- * `scores(q, base, rows, stride, out)`: for each of `rows` int8 rows of `stride` bytes starting at byte `base`,
- * writes the i32 dot product with the i16 query at byte `q` to `out` (byte offsets into the imported memory
- * `env.mem`; stride % 16 == 0). Per 16 elements: two `v128.load8x8_s` (int8 → i16), two `i32x4.dot_i16x8_s`.
- */
-function kernelBytes(): Uint8Array {
-  const I32 = 0x7f;
-  const V128 = 0x7b;
-  const get = (i: number) => [0x20, i];
-  const set = (i: number) => [0x21, i];
-  const i32c = (n: number) => [0x41, ...leb(n)]; // n < 64: signed and unsigned LEB agree
-  const simd = (op: number, ...imm: number[]) => [0xfd, ...leb(op), ...imm];
-  const load = (off: number) => simd(0x00, 4, ...leb(off)); // v128.load align=16
-  const load8x8 = (off: number) => simd(0x01, 3, ...leb(off)); // v128.load8x8_s align=8
-  const zero = simd(0x0c, ...new Array<number>(16).fill(0)); // v128.const 0
-  const DOT = 0xba, I32X4_ADD = 0xae, I32X4_EXTRACT = 0x1b;
-  // params q0 base1 rows2 stride3 out4; locals qEnd5 row6 qp7 outEnd8 (i32), acc0 9, acc1 10 (v128)
-  const body = [
-    0x02, 0x04, I32, 0x02, V128,
-    ...get(0), ...get(3), ...i32c(1), 0x74, 0x6a, ...set(5), // qEnd = q + 2·stride (i16 query)
-    ...get(1), ...set(6),
-    ...get(4), ...get(2), ...i32c(2), 0x74, 0x6a, ...set(8),
-    0x02, 0x40, 0x03, 0x40, // block, loop (rows)
-    ...get(4), ...get(8), 0x4f, 0x0d, 1, // out >= outEnd → break
-    ...zero, ...set(9), ...zero, ...set(10), ...get(0), ...set(7),
-    0x03, 0x40, // loop (16 elements per turn)
-    ...get(9), ...get(6), ...load8x8(0), ...get(7), ...load(0), ...simd(DOT), ...simd(I32X4_ADD), ...set(9),
-    ...get(10), ...get(6), ...load8x8(8), ...get(7), ...load(16), ...simd(DOT), ...simd(I32X4_ADD), ...set(10),
-    ...get(7), ...i32c(32), 0x6a, ...set(7),
-    ...get(6), ...i32c(16), 0x6a, ...set(6),
-    ...get(7), ...get(5), 0x49, 0x0d, 0, // qp < qEnd → continue
-    0x0b,
-    ...get(9), ...get(10), ...simd(I32X4_ADD), ...set(9),
-    ...get(4),
-    ...get(9), ...simd(I32X4_EXTRACT, 0), ...get(9), ...simd(I32X4_EXTRACT, 1), 0x6a,
-    ...get(9), ...simd(I32X4_EXTRACT, 2), 0x6a, ...get(9), ...simd(I32X4_EXTRACT, 3), 0x6a,
-    0x36, 2, 0, // i32.store
-    ...get(4), ...i32c(4), 0x6a, ...set(4),
-    0x0c, 0,
-    0x0b, 0x0b, 0x0b,
-  ];
-  const section = (id: number, bytes: number[]) => [id, ...leb(bytes.length), ...bytes];
-  const str = (s: string) => [s.length, ...Array.from(s, (c) => c.charCodeAt(0))];
-  return new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0,
-    ...section(1, [1, 0x60, 5, I32, I32, I32, I32, I32, 0]),
-    ...section(2, [1, ...str('env'), ...str('mem'), 0x02, 0x00, 1]),
-    ...section(3, [1, 0]),
-    ...section(7, [1, ...str('scores'), 0x00, 0]),
-    ...section(10, [1, ...leb(body.length), ...body]),
-  ]);
-}
+const BLOCK_ROWS = 4096; // rows per claim of a scan
 
 /**
  * The power-of-two scale that maps `maxAbs` into ±127 with the most precision: the smallest 2^e with
@@ -92,96 +32,118 @@ export function int8Scale(maxAbs: number): number {
   return 2 ** e;
 }
 
-// The tsconfig's lib has no DOM, hence no WebAssembly typings: the little used here, declared locally.
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-  grow(pages: number): number;
-}
-interface WasmApi {
-  validate(bytes: Uint8Array): boolean;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
-  Memory: new (desc: { initial: number; maximum?: number }) => WasmMemory;
-}
-const Wasm = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
-
-let compiled: object | null | undefined;
-function simdModule(): object | null {
-  if (compiled === undefined) {
-    try {
-      const bytes = kernelBytes();
-      compiled = Wasm && Wasm.validate(bytes) ? new Wasm.Module(bytes) : null;
-    } catch {
-      compiled = null;
-    }
-  }
-  return compiled;
-}
-
-type Kernel = (q: number, base: number, rows: number, stride: number, out: number) => void;
-
 export interface SlabHit {
   id: string;
   score: number;
+}
+
+/** A scan begun and not yet collected (at most one per slab). */
+interface Scan {
+  job: number;
+  /** The query's quantization step: a row's score is its i32 sum × its scale × qs. */
+  qs: number;
+}
+
+/** A scan under way: `collect` waits for its blocks and picks the top `k`. */
+export interface PendingSearch {
+  collect(): { hits: SlabHit[]; scoreOf: (row: number) => number };
+}
+
+export interface SlabOptions {
+  /** false: the JS loop instead of the Wasm SIMD kernel (tests; engines without Wasm SIMD get it anyway). */
+  simd?: boolean;
+  /** false: never start the scan thread. */
+  parallel?: boolean;
+  /** The scan thread starts once the slab has this many rows (default 16,384: a smaller scan takes under a millisecond). */
+  parallelMinRows?: number;
 }
 
 export class VectorSlab {
   readonly stride: number;
   private readonly headerBytes: number;
   private mem: WasmMemory | undefined;
-  private kernel: Kernel | undefined;
+  private kernel: Kernel;
+  private shared = false;
   private data!: Int8Array; // all rows, capacity × stride
   private scale = new Float32Array(0); // per row: the vector is data[row] · scale[row]
   private query!: Int16Array;
-  private scratch!: Int32Array;
+  /** Every row's i32 score from the last scan (in the Wasm memory after the rows, which grow into it). */
+  private scores!: Int32Array;
+  /** The scan's control block (scanKernel.ts CTL), after the query in the Wasm memory. */
+  private ctl!: Int32Array;
   /** Largest |query element|: keeps Σ |q·row| of a whole row inside i32 (127 · QMAX · stride < 2^31). */
   private readonly qMax: number;
   private capacity = 0;
   private high = 0; // rows ever used (live + free)
-  /** Bumped by every add, remove and searchWithScores: the scores kept by the last one are valid while it is unchanged. */
+  /** Bumped by every add, remove and scan begun: the scores of the last scan are valid while it is unchanged. */
   private version = 0;
-  private kept = new Float32Array(0);
   private readonly ids: (string | undefined)[] = [];
   private readonly free: number[] = [];
+  private job = 0;
+  private scan: Scan | undefined;
+  private worker: Worker | undefined;
+  private workerFailed: boolean;
+  private readonly parallelMinRows: number;
 
-  constructor(readonly dim: number, opts: { simd?: boolean } = {}) {
+  constructor(readonly dim: number, opts: SlabOptions = {}) {
     // Past 65,536 dimensions the i16 query would keep under 8 bits to stay inside i32 sums; no embedder is that wide.
     if (!Number.isInteger(dim) || dim < 1 || dim > 65536) throw new RangeError(`bad dimension ${dim}`);
     this.stride = Math.ceil(dim / 16) * 16;
     this.qMax = Math.min(32767, Math.floor((2 ** 31 - 1) / (127 * this.stride)));
-    this.headerBytes = Math.ceil((this.stride * 2 + BLOCK_ROWS * 4) / PAGE) * PAGE;
-    const mod = opts.simd === false ? null : simdModule();
-    if (mod && Wasm) {
-      this.mem = new Wasm.Memory({ initial: this.headerBytes / PAGE });
-      const inst = new Wasm.Instance(mod, { env: { mem: this.mem } });
-      this.kernel = inst.exports.scores as Kernel;
+    this.headerBytes = Math.ceil((this.stride * 2 + CTL_BYTES) / PAGE) * PAGE;
+    this.parallelMinRows = opts.parallelMinRows ?? 16384;
+    this.workerFailed = opts.parallel === false || !scanWorkerScript();
+    let kernel: Kernel | undefined;
+    if (opts.simd !== false && Wasm) {
+      const initial = this.headerBytes / PAGE;
+      const shared = this.workerFailed ? null : simdModule(true);
+      try {
+        // A shared memory lets the scan thread score rows in place; the engine reserves its maximum up front.
+        if (shared) this.mem = new Wasm.Memory({ initial, maximum: MAX_PAGES, shared: true });
+      } catch {
+        this.mem = undefined;
+      }
+      this.shared = !!this.mem;
+      const mod = this.mem ? shared : simdModule(false);
+      if (mod && !this.mem) this.mem = new Wasm.Memory({ initial });
+      if (mod) kernel = instantiateKernel(mod, this.mem!);
     }
+    if (!this.shared) this.workerFailed = true;
+    this.kernel = kernel ?? this.jsKernel;
+    if (!this.mem) this.ctl = new Int32Array(CTL_BYTES / 4);
     this.grow(1024);
   }
 
   get usesSimd(): boolean {
-    return this.kernel !== undefined;
+    return this.mem !== undefined;
   }
   get size(): number {
     return this.high - this.free.length;
   }
+  /** Whether the scan thread is running, and how many blocks it has scored (tests, measurement). */
+  get scanThread(): { running: boolean; blocks: number } {
+    return { running: this.worker !== undefined, blocks: Atomics.load(this.ctl, CTL.WORKER_BLOCKS) };
+  }
 
   private grow(minRows: number): void {
+    this.settle(); // the scores move
     const cap = Math.max(minRows, Math.ceil(this.capacity * 1.25), 1024);
     if (this.mem) {
-      const need = this.headerBytes + cap * this.stride;
+      const need = this.headerBytes + cap * (this.stride + 4);
       const have = this.mem.buffer.byteLength;
       if (need > have) this.mem.grow(Math.ceil((need - have) / PAGE));
       const buf = this.mem.buffer;
+      // Growing detaches a memory that is not shared: every view is made again (the contents stay).
       this.query = new Int16Array(buf, 0, this.stride);
-      this.scratch = new Int32Array(buf, this.stride * 2, BLOCK_ROWS);
+      this.ctl = new Int32Array(buf, this.stride * 2, CTL_BYTES / 4);
       this.data = new Int8Array(buf, this.headerBytes, cap * this.stride);
+      this.scores = new Int32Array(buf, this.headerBytes + cap * this.stride, cap);
     } else {
       const next = new Int8Array(cap * this.stride);
       if (this.data) next.set(this.data);
       this.data = next;
       this.query = new Int16Array(this.stride);
-      this.scratch = new Int32Array(BLOCK_ROWS);
+      this.scores = new Int32Array(cap);
     }
     const scale = new Float32Array(cap);
     scale.set(this.scale);
@@ -195,6 +157,7 @@ export class VectorSlab {
     let maxAbs = 0;
     for (let i = 0; i < this.dim; i++) maxAbs = Math.max(maxAbs, Math.abs(vec[i]));
     if (!Number.isFinite(maxAbs)) throw new RangeError('vector has a non-finite element');
+    this.settle(); // a scan under way reads the rows
     let row = this.free.pop();
     if (row === undefined) {
       if (this.high >= this.capacity) this.grow(this.high + 1);
@@ -213,6 +176,7 @@ export class VectorSlab {
 
   remove(row: number): void {
     if (this.ids[row] === undefined) return;
+    this.settle();
     this.version++;
     this.ids[row] = undefined;
     this.free.push(row);
@@ -249,88 +213,182 @@ export class VectorSlab {
   }
 
   /**
+
+  /**
    * `search`, also keeping every row's score, which the scan computes anyway: `scoreOf(row)` then costs a lookup
    * instead of a dot product (and falls back to `dot` once the slab has changed or another searchWithScores ran).
    */
   searchWithScores(q: ArrayLike<number>, k: number): { hits: SlabHit[]; scoreOf: (row: number) => number } {
-    // One buffer, reused by the next call (a scan's worth of garbage per query otherwise): the scores of an earlier
-    // call, like those of a changed slab, are recomputed.
-    if (this.kept.length < this.high) this.kept = new Float32Array(this.capacity);
-    const all = this.kept;
-    const version = ++this.version;
-    const hits = this.search(q, k, undefined, all);
-    return { hits, scoreOf: (row) => (this.version === version ? all[row] : this.dot(row, q)) };
+    return this.beginSearchWithScores(q, k).collect();
+  }
+
+  /**
+   * Begins `searchWithScores`: the scan thread (if the slab is large enough to have one) starts on the rows at
+   * once, and the caller's thread joins in when it collects. The caller can do other work in between. A change
+   * to the slab before `collect` (add, remove, or another search begun) makes `collect` scan again, so the result
+   * is always that of the slab as it is when collected.
+   */
+  beginSearchWithScores(q: ArrayLike<number>, k: number): PendingSearch {
+    let scan = this.begin(q);
+    return {
+      collect: () => {
+        if (scan !== this.scan) scan = this.begin(q);
+        this.settle();
+        const { version, scores, scale } = this;
+        const qs = scan.qs;
+        const hits = this.select(qs, k);
+        // A row's score as the scan computed it, rounded to float32 (the features were fitted on scores kept in a
+        // Float32Array), while the scores are this scan's: the next scan, or a change to the slab, bumps the version.
+        return { hits, scoreOf: (row: number) => (this.version === version ? Math.fround(scores[row] * scale[row] * qs) : this.dot(row, q)) };
+      },
+    };
   }
 
   /**
    * Top `k` rows by dot product with `q` (cosine for unit vectors), best first; `filter` is only asked about
-   * contenders. With `all`, every row's score is also written there, row-indexed (free rows hold garbage).
-   * The query is quantized to i16 (relative error ~1/QMAX of its largest element), so scores are within ~1e-4 of
-   * the float dot product with the stored vectors.
+   * contenders. The query is quantized to i16 (relative error ~1/QMAX of its largest element), so scores are
+   * within ~1e-4 of the float dot product with the stored vectors.
    */
-  search(q: ArrayLike<number>, k: number, filter?: (id: string) => boolean, all?: Float32Array): SlabHit[] {
+  search(q: ArrayLike<number>, k: number, filter?: (id: string) => boolean): SlabHit[] {
+    const { qs } = this.begin(q);
+    this.settle();
+    return this.select(qs, k, filter);
+  }
+
+  /** Stops the scan thread. The slab stays usable (on the caller's thread alone). */
+  dispose(): void {
+    this.settle();
+    this.stopWorker();
+  }
+
+  private stopWorker(): void {
+    this.workerFailed = true;
+    const w = this.worker;
+    this.worker = undefined;
+    if (!w) return;
+    Atomics.store(this.ctl, CTL.STOP, 1);
+    Atomics.notify(this.ctl, CTL.JOB);
+    void w.terminate();
+  }
+
+  /** Quantizes `q` into the shared query buffer and starts a job over every row; wakes the scan thread. */
+  private begin(q: ArrayLike<number>): Scan {
     if (q.length !== this.dim) throw new RangeError(`query of length ${q.length}, store dimension ${this.dim}`);
-    k = Math.floor(k);
-    if (k <= 0 || this.size === 0) return [];
+    this.settle(); // the query buffer and the scores are the last job's until it is done
+    this.version++; // the last scan's scores are about to be overwritten
     let maxAbs = 0;
     for (let i = 0; i < this.dim; i++) maxAbs = Math.max(maxAbs, Math.abs(q[i]));
     const qs = maxAbs > 0 && Number.isFinite(maxAbs) ? maxAbs / this.qMax : 0;
     for (let i = 0; i < this.dim; i++) this.query[i] = qs ? Math.round(q[i] / qs) : 0;
     this.query.fill(0, this.dim);
+    const ctl = this.ctl;
+    const per = Math.max(BLOCK_ROWS, Math.ceil(this.high / MAX_BLOCKS));
+    const job = (this.job = (this.job + 1) & 0x7fffffff);
+    Atomics.store(ctl, CTL.BLOCKS, Math.ceil(this.high / per));
+    Atomics.store(ctl, CTL.BASE, this.headerBytes);
+    Atomics.store(ctl, CTL.STRIDE, this.stride);
+    Atomics.store(ctl, CTL.OUT, this.headerBytes + this.capacity * this.stride);
+    Atomics.store(ctl, CTL.ROWS, this.high);
+    Atomics.store(ctl, CTL.BLOCK_ROWS, per);
+    Atomics.store(ctl, CTL.QUERY, 0);
+    Atomics.store(ctl, CTL.DONE, 0);
+    Atomics.store(ctl, CTL.CLAIM, claimTag(job));
+    Atomics.store(ctl, CTL.JOB, job);
+    if (this.high >= this.parallelMinRows && !this.workerFailed && !this.worker) this.startWorker();
+    if (this.worker) Atomics.notify(ctl, CTL.JOB);
+    return (this.scan = { job, qs });
+  }
+
+  /** Finishes the job under way, if any: claims what is left, then waits for the scan thread's last blocks. */
+  private settle(): void {
+    const scan = this.scan;
+    if (!scan) return;
+    const ctl = this.ctl;
+    claimBlocks(ctl, scan.job, this.kernel);
+    const blocks = Atomics.load(ctl, CTL.BLOCKS);
+    const deadline = performance.now() + 2000;
+    for (let done = Atomics.load(ctl, CTL.DONE); done < blocks; done = Atomics.load(ctl, CTL.DONE)) {
+      if (performance.now() > deadline) {
+        // A scan thread that stops mid-block (never seen): drop it, and score every row here.
+        this.stopWorker();
+        this.kernel(0, this.headerBytes, this.high, this.stride, this.headerBytes + this.capacity * this.stride);
+        break;
+      }
+      Atomics.wait(ctl, CTL.DONE, done, 5); // a block takes ~0.2 ms; the thread notifies when the last is done
+    }
+    this.scan = undefined;
+  }
+
+  private startWorker(): void {
+    try {
+      const w = new Worker(scanWorkerScript()!, { workerData: { mem: this.mem, ctlByte: this.stride * 2 } });
+      w.unref(); // never keeps a process (the CLI) alive
+      w.on('error', () => this.stopWorker());
+      w.on('exit', () => {
+        if (this.worker === w) this.stopWorker();
+      });
+      this.worker = w;
+    } catch {
+      this.workerFailed = true;
+    }
+  }
+
+  /** The top `k` of the last scan's scores (see `search`). */
+  private select(qs: number, k: number, filter?: (id: string) => boolean): SlabHit[] {
+    k = Math.floor(k);
+    if (k <= 0 || this.size === 0) return [];
     const topScore = new Float64Array(k);
     const topRow = new Int32Array(k);
-    const scale = this.scale;
+    const { scale, scores, ids } = this;
     let n = 0;
-    for (let start = 0; start < this.high; start += BLOCK_ROWS) {
-      const rows = Math.min(BLOCK_ROWS, this.high - start);
-      this.scoreBlock(start, rows);
-      const scratch = this.scratch;
-      for (let i = 0; i < rows; i++) {
-        const row = start + i;
-        const s = scratch[i] * scale[row] * qs;
-        if (all) all[row] = s;
-        if (n === k ? !(s >= topScore[k - 1]) : s !== s) continue;
-        const id = this.ids[row];
-        if (id === undefined || (filter && !filter(id))) continue;
-        // Equal scores (equal vectors: int8 makes them common) rank by id, so rows, which depend on the order of
-        // past updates, never decide a ranking.
-        const ids = this.ids;
-        if (n === k && s === topScore[k - 1] && id > ids[topRow[k - 1]]!) continue;
-        let j = n < k ? n++ : k - 1;
-        while (j > 0 && (topScore[j - 1] < s || (topScore[j - 1] === s && ids[topRow[j - 1]]! > id))) {
-          topScore[j] = topScore[j - 1];
-          topRow[j] = topRow[j - 1];
-          j--;
-        }
-        topScore[j] = s;
-        topRow[j] = row;
+    for (let row = 0; row < this.high; row++) {
+      const s = scores[row] * scale[row] * qs;
+      if (n === k ? !(s >= topScore[k - 1]) : s !== s) continue;
+      const id = ids[row];
+      if (id === undefined || (filter && !filter(id))) continue;
+      // Equal scores (equal vectors: int8 makes them common) rank by id, so rows, which depend on the order of
+      // past updates, never decide a ranking.
+      if (n === k && s === topScore[k - 1] && id > ids[topRow[k - 1]]!) continue;
+      let j = n < k ? n++ : k - 1;
+      while (j > 0 && (topScore[j - 1] < s || (topScore[j - 1] === s && ids[topRow[j - 1]]! > id))) {
+        topScore[j] = topScore[j - 1];
+        topRow[j] = topRow[j - 1];
+        j--;
       }
+      topScore[j] = s;
+      topRow[j] = row;
     }
     const out: SlabHit[] = [];
-    for (let i = 0; i < n; i++) out.push({ id: this.ids[topRow[i]]!, score: topScore[i] });
+    for (let i = 0; i < n; i++) out.push({ id: ids[topRow[i]]!, score: topScore[i] });
     return out;
   }
 
-  /** i32 dot products of rows [start, start + rows) with the quantized query, into `scratch`. */
-  private scoreBlock(start: number, rows: number): void {
-    const stride = this.stride;
-    if (this.kernel) {
-      this.kernel(0, this.headerBytes + start * stride, rows, stride, stride * 2);
-      return;
-    }
+  /**
+   * The kernel's arithmetic in JS, for engines without Wasm SIMD: the same byte offsets, into a layout where the
+   * rows start at `headerBytes` and the scores follow them.
+   */
+  private readonly jsKernel: Kernel = (_q, base, rows, stride, out) => {
     const q = this.query;
     const d = this.data;
-    const out = this.scratch;
+    const res = this.scores;
+    const first = (base - this.headerBytes) / stride;
+    const at = (out - this.headerBytes - this.capacity * stride) / 4;
     for (let r = 0; r < rows; r++) {
-      const base = (start + r) * stride;
+      const b = (first + r) * stride;
       let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
       for (let j = 0; j < stride; j += 4) {
-        a0 += q[j] * d[base + j];
-        a1 += q[j + 1] * d[base + j + 1];
-        a2 += q[j + 2] * d[base + j + 2];
-        a3 += q[j + 3] * d[base + j + 3];
+        a0 += q[j] * d[b + j];
+        a1 += q[j + 1] * d[b + j + 1];
+        a2 += q[j + 2] * d[b + j + 2];
+        a3 += q[j + 3] * d[b + j + 3];
       }
-      out[r] = a0 + a1 + a2 + a3;
+      res[at + r] = a0 + a1 + a2 + a3;
     }
-  }
+  };
+}
+
+/** Where the scan thread's script is: next to the bundle (dist/scanWorker.js) or next to this module (out/…). */
+function scanWorkerScript(): string | undefined {
+  const candidate = path.join(__dirname, 'scanWorker.js');
+  return existsSync(candidate) ? candidate : undefined;
 }

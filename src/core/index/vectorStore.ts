@@ -41,6 +41,13 @@ const loadVectra = (): Promise<typeof Vectra> => (vectraModule ??= import('vectr
 /** Shard files written at once by a flush. */
 const FLUSH_CONCURRENCY = 8;
 
+/** A vector search's hits, with the score of any chunk and the best of a file's first `n` chunks. */
+export interface ScoredSearch {
+  hits: { id: string; score: number }[];
+  scoreOf: (id: string) => number | undefined;
+  bestOfFile: (path: string, n: number) => number | undefined;
+}
+
 export class VectorStore {
   private readonly fileMap = new Map<string, FileEntry>();
   private readonly chunkMap = new Map<string, StoredChunk>();
@@ -139,24 +146,33 @@ export class VectorStore {
    * an unknown id; `bestOfFile(path, n)` is the best score of the file's first `n` chunks (rows kept per file, so
    * no per-chunk id lookups), undefined for an unknown file.
    */
-  searchWithScores(query: Float32Array, k: number): {
-    hits: { id: string; score: number }[];
-    scoreOf: (id: string) => number | undefined;
-    bestOfFile: (path: string, n: number) => number | undefined;
-  } {
-    const { hits, scoreOf } = this.slab.searchWithScores(query, k);
+  searchWithScores(query: Float32Array, k: number): ScoredSearch {
+    return this.beginSearchWithScores(query, k).collect();
+  }
+
+  /**
+   * Begins `searchWithScores`; the scan runs on the slab's scan thread while the caller does other work, until
+   * `collect` (VectorSlab.beginSearchWithScores).
+   */
+  beginSearchWithScores(query: Float32Array, k: number): { collect(): ScoredSearch } {
+    const pending = this.slab.beginSearchWithScores(query, k);
     return {
-      hits,
-      scoreOf: (id) => {
-        const row = this.rowOf.get(id);
-        return row === undefined ? undefined : scoreOf(row);
-      },
-      bestOfFile: (p, n) => {
-        const rows = this.fileRows.get(p);
-        if (!rows) return undefined;
-        let best = -Infinity;
-        for (let i = 0; i < rows.length && i < n; i++) best = Math.max(best, scoreOf(rows[i]));
-        return best;
+      collect: () => {
+        const { hits, scoreOf } = pending.collect();
+        return {
+          hits,
+          scoreOf: (id) => {
+            const row = this.rowOf.get(id);
+            return row === undefined ? undefined : scoreOf(row);
+          },
+          bestOfFile: (p, n) => {
+            const rows = this.fileRows.get(p);
+            if (!rows) return undefined;
+            let best = -Infinity;
+            for (let i = 0; i < rows.length && i < n; i++) best = Math.max(best, scoreOf(rows[i]));
+            return best;
+          },
+        };
       },
     };
   }
@@ -224,6 +240,7 @@ export class VectorStore {
     if (this.closed) return;
     await this.flush();
     this.closed = true;
+    this.slab.dispose();
     this.arena.close();
   }
 

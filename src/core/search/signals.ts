@@ -140,6 +140,18 @@ export async function gatherSignals(src: SearchSources, view: RepoView, query: s
   const title = isLong && (opts.useTitle ?? true) ? issueTitle(parsed.raw) : undefined;
   lap('parse');
 
+  // The vector scan runs on the store's scan thread while this one does the lexical stage (VectorStore.beginSearchWithScores);
+  // the 'vector' time is embedding the query and starting the scan, plus whatever of the scan is left after it.
+  let queryVector: Float32Array | undefined;
+  let pending: ReturnType<SearchSources['store']['beginSearchWithScores']> | undefined;
+  if (opts.useVector ?? true) {
+    [queryVector] = await src.embedder.embed([query], { kind: 'query' });
+    if (isLong && src.embedder.longQuery) queryVector = src.embedder.longQuery(queryVector);
+    pending = src.store.beginSearchWithScores(queryVector, pool);
+  }
+  const tVector = performance.now() - t;
+  t = performance.now();
+
   const lex = src.lexical.search(parsed.text, pool);
   const lexRank = new Map(lex.map((h, i) => [h.id, i + 1]));
   const top = lex[0]?.score || 1;
@@ -151,18 +163,6 @@ export async function gatherSignals(src: SearchSources, view: RepoView, query: s
     if (idents.length && isLong) src.lexical.search(idents.join(' '), 50).forEach((h, i) => identLexRank.set(h.id, i + 1));
   }
   lap('lexical');
-
-  let vec: { id: string; score: number }[] = [];
-  let queryVector: Float32Array | undefined;
-  let vecScoreOf: Signals['vecScoreOf'];
-  let vecBestOfFile: Signals['vecBestOfFile'];
-  if (opts.useVector ?? true) {
-    [queryVector] = await src.embedder.embed([query], { kind: 'query' });
-    if (isLong && src.embedder.longQuery) queryVector = src.embedder.longQuery(queryVector);
-    ({ hits: vec, scoreOf: vecScoreOf, bestOfFile: vecBestOfFile } = src.store.searchWithScores(queryVector, pool));
-  }
-  const vecRank = new Map(vec.map((h, i) => [h.id, i + 1]));
-  lap('vector');
 
   const fbm = useFileIndex ? fileBm25(view, parsed.text) : [];
   lap('fileBm25');
@@ -177,6 +177,17 @@ export async function gatherSignals(src: SearchSources, view: RepoView, query: s
     resolveMentions(view, parsed, mentions);
     resolveSymbols(src.store, view, parsed, symbols, wordDefs);
     lap('symbols');
+  }
+
+  let vec: { id: string; score: number }[] = [];
+  let vecScoreOf: Signals['vecScoreOf'];
+  let vecBestOfFile: Signals['vecBestOfFile'];
+  if (pending) ({ hits: vec, scoreOf: vecScoreOf, bestOfFile: vecBestOfFile } = pending.collect());
+  const vecRank = new Map(vec.map((h, i) => [h.id, i + 1]));
+  lap('vector');
+  timings.vector = Number((timings.vector + tVector).toFixed(2));
+
+  if (useSymbols) {
     // Code graph: identifiers used by the best early matches, defined in other files.
     const early = reciprocalRankFusion([
       { ids: lex.slice(0, 20).map((h) => h.id) },
