@@ -136,19 +136,22 @@ export const claimTag = (job: number): number => (job & 0x7fff) << 16;
 
 /**
  * Claims blocks of `job` and scores them until none is left (or a later job has begun); returns how many this
- * thread scored. The parameters are read before the first claim: a claim succeeds only while the counter still
- * names `job`, and a job's parameters are written before its counter, so they are that job's.
+ * thread scored. A claim is a compare-and-swap of the counter seen, and the parameters are read between seeing it
+ * and swapping it. The caller begins a job by making the counter unclaimable under the new job's number, then
+ * writes the parameters, then opens the counter (VectorSlab.begin). So a claim that succeeds read the parameters
+ * of its own job, and a job is done when its blocks are: a late thread can neither score nor count a block of
+ * another job.
  */
 export function claimBlocks(ctl: Int32Array, job: number, kernel: Kernel): number {
-  const blocks = Atomics.load(ctl, CTL.BLOCKS), base = Atomics.load(ctl, CTL.BASE), stride = Atomics.load(ctl, CTL.STRIDE);
-  const out = Atomics.load(ctl, CTL.OUT), rows = Atomics.load(ctl, CTL.ROWS), per = Atomics.load(ctl, CTL.BLOCK_ROWS);
-  const q = Atomics.load(ctl, CTL.QUERY);
   const tag = claimTag(job);
   let n = 0;
   for (;;) {
     const cur = Atomics.load(ctl, CTL.CLAIM);
     if ((cur & ~0xffff) !== tag) return n;
     const b = cur & 0xffff;
+    const blocks = Atomics.load(ctl, CTL.BLOCKS), base = Atomics.load(ctl, CTL.BASE), stride = Atomics.load(ctl, CTL.STRIDE);
+    const out = Atomics.load(ctl, CTL.OUT), rows = Atomics.load(ctl, CTL.ROWS), per = Atomics.load(ctl, CTL.BLOCK_ROWS);
+    const q = Atomics.load(ctl, CTL.QUERY);
     if (b >= blocks) return n;
     if (Atomics.compareExchange(ctl, CTL.CLAIM, cur, cur + 1) !== cur) continue;
     const first = b * per;

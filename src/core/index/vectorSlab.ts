@@ -284,6 +284,8 @@ export class VectorSlab {
     const ctl = this.ctl;
     const per = Math.max(BLOCK_ROWS, Math.ceil(this.high / MAX_BLOCKS));
     const job = (this.job = (this.job + 1) & 0x7fffffff);
+    // Nothing is claimable under the new number until its parameters are written (scanKernel.ts claimBlocks).
+    Atomics.store(ctl, CTL.CLAIM, claimTag(job) | 0xffff);
     Atomics.store(ctl, CTL.BLOCKS, Math.ceil(this.high / per));
     Atomics.store(ctl, CTL.BASE, this.headerBytes);
     Atomics.store(ctl, CTL.STRIDE, this.stride);
