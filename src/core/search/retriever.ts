@@ -201,10 +201,8 @@ export function createRetriever(index: RetrieverIndex, opts: RetrieverOptions = 
     // A short question gets variety: a trait implemented a hundred times in one file does not fill its results. An
     // issue keeps every namesake (its fix often touches all the `_latex` methods of a module), as does a named symbol.
     const placed = cls === 'long' ? ordered.slice(0, n) : spreadSiblings(ordered, n, (x) => x.def === 1 || (sig.symbols.get(x.chunk.id)?.exact ?? 0) > 0);
-    const hits = placed.map(({ chunk, at, s, def }) => {
-      const hit = toHit(chunk, s, sig, models.chunk, recordOf(CHUNK_FEATURES, featuresOf(at)));
-      return def ? { ...hit, reasons: ['defines the symbol', ...hit.reasons] } : hit;
-    });
+    // Reasons are worked out for the hits returned (the first k, and each file's first five) and no others.
+    const hits = placed.map(({ chunk, s }) => bareHit(chunk, s, sig));
     const fileHits: FileHit[] = stubsAfterImplementations(scored, fileK, (x) => x.f.path, (x) => stubImplementations(x.f.path)).slice(0, fileK).map(({ f, s }) => {
       const features = f.features;
       const e = explain(models.file, features, !!opts.explain);
@@ -213,6 +211,12 @@ export function createRetriever(index: RetrieverIndex, opts: RetrieverOptions = 
         ...(opts.explain ? { features, contributions: e.contributions } : {}),
       };
     });
+    const slot = new Map(hits.map((h, i) => [h, placed[i]]));
+    for (const h of new Set([...hits.slice(0, k), ...fileHits.flatMap((f) => f.chunks)])) {
+      const { at, def } = slot.get(h)!;
+      explainHit(h, models.chunk, recordOf(CHUNK_FEATURES, featuresOf(at)));
+      if (def) h.reasons.unshift('defines the symbol');
+    }
     return {
       chunks: hits.slice(0, k), files: fileHits,
       candidates: { files, get chunks() { return chunks.map(({ chunk, at }) => ({ chunk, features: featuresOf(at) })); } }, // built when read (eval dumps)
@@ -220,13 +224,18 @@ export function createRetriever(index: RetrieverIndex, opts: RetrieverOptions = 
     };
   }
 
-  function toHit(chunk: Chunk, s: number, sig: Signals, model: LinearModel, features: Features): RankedHit {
-    const e = explain(model, features, !!opts.explain);
+  /** A hit without its reasons (`explainHit` adds them). */
+  function bareHit(chunk: Chunk, s: number, sig: Signals): RankedHit {
     return {
       chunk, score: s, lexicalRank: sig.lexRank.get(chunk.id), vectorRank: sig.vecRank.get(chunk.id),
-      matchedTerms: sig.lex.find((h) => h.id === chunk.id)?.matchedTerms, reasons: e.reasons,
-      ...(opts.explain ? { features, contributions: e.contributions } : {}),
+      matchedTerms: sig.lex.find((h) => h.id === chunk.id)?.matchedTerms, reasons: [],
     };
+  }
+
+  function explainHit(hit: RankedHit, model: LinearModel, features: Features): void {
+    const e = explain(model, features, !!opts.explain);
+    hit.reasons = e.reasons;
+    if (opts.explain) Object.assign(hit, { features, contributions: e.contributions });
   }
 
   function rankWithFusion(files: FileCandidate[], sig: Signals, st: Stage, k: number, fileK: number) {
