@@ -218,6 +218,8 @@ interface QueryMemo {
   starts: Set<string>;
   segments: Map<string, number>;
   prefixes: Map<string, boolean>;
+  /** Per name (a query's candidates share many: `__init__`, `clean`): the share of its parts in the query, and the words they stand for. */
+  names: Map<string, { share: number; words: number }>;
 }
 const memoByQuery = new WeakMap<Signals, QueryMemo>();
 function queryMemo(sig: Signals): QueryMemo {
@@ -225,7 +227,7 @@ function queryMemo(sig: Signals): QueryMemo {
   if (!memo) {
     const starts = new Set<string>();
     for (const t of sig.queryTokens) if (t.length >= MIN_PIECE) starts.add(t.slice(0, 2));
-    memoByQuery.set(sig, (memo = { starts, segments: new Map(), prefixes: new Map() }));
+    memoByQuery.set(sig, (memo = { starts, segments: new Map(), prefixes: new Map(), names: new Map() }));
   }
   return memo;
 }
@@ -266,10 +268,21 @@ function partsInQuery(parts: { part: string; stem: string }[], sig: Signals): { 
   return { hits, words };
 }
 
+/** The share of a name's parts the query explains, and the query words they stand for (`partsInQuery`), memoized per query. */
+function nameInQuery(name: string, sig: Signals): { share: number; words: number } {
+  const { names } = queryMemo(sig);
+  let m = names.get(name);
+  if (!m) {
+    const parts = partsOf(name);
+    const { hits, words } = partsInQuery(parts, sig);
+    names.set(name, (m = { share: parts.length ? hits / parts.length : 0, words }));
+  }
+  return m;
+}
+
 /** Share of the owner's name parts the query explains (`reader` of `DecompressionReader` for "Closes this reader"). */
 export function ownerParts(owner: string, sig: Signals): number {
-  const parts = partsOf(owner);
-  return parts.length ? partsInQuery(parts, sig).hits / parts.length : 0;
+  return nameInQuery(owner, sig).share;
 }
 
 const MEMBER = /^[A-Za-z_$][\w$]*[!?]?$/;
@@ -306,8 +319,7 @@ export function chunkFeatures(
   const vr = sig.vecRank.get(c.id);
   const ir = sig.identLexRank.get(c.id);
   const cos = cosine(sig, c.id);
-  const parts = partsOf(c.name);
-  const { hits, words } = partsInQuery(parts, sig);
+  const { share, words } = nameInQuery(c.name, sig);
   const m = sig.mentions.get(c.path);
   const long = sig.isLong ? 1 : 0;
   const lexS = sig.lexScore.get(c.id) ?? 0;
@@ -328,7 +340,7 @@ export function chunkFeatures(
   // of two siblings the more specific name that covers more of the query is not the one ranked lower (`save` vs
   // `save_user_profile` for "saves user profiles"). ownerParts: how much of its class's name the query explains; not for
   // issues and traces, whose many words name many classes (it cost issues function MRR, bench/RESULTS.md, session 30).
-  out[at + C.nameParts] = parts.length ? hits / parts.length : 0;
+  out[at + C.nameParts] = share;
   out[at + C.nameCover] = Math.min(1, words / sig.queryWordCount);
   const owner = sig.isLong ? undefined : ownerOf(c.qualifiedName);
   out[at + C.ownerParts] = owner ? ownerParts(owner, sig) : 0;
