@@ -37,6 +37,11 @@ suite('vector scan thread', () => {
       }
       assert.ok(threaded.scanThread.running, 'the scan thread started');
       assert.ok(threaded.scanThread.blocks > 0, 'and scored blocks of the searches');
+      // Collected at once: the host's thread claims blocks too and waits for the scan thread's last.
+      for (let i = 0; i < 20; i++) {
+        const q = vector(200_000 + i, dim);
+        assert.deepEqual(threaded.searchWithScores(q, 20).hits, alone.searchWithScores(q, 20).hits, `at once ${i}`);
+      }
     } finally {
       threaded.dispose();
     }

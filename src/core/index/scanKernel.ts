@@ -10,6 +10,10 @@
  * session 31).
  */
 
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+
 export const PAGE = 65536;
 export const MAX_PAGES = 65536;
 
@@ -158,5 +162,27 @@ export function claimBlocks(ctl: Int32Array, job: number, kernel: Kernel): numbe
     kernel(q, base + first * stride, Math.min(per, rows - first), stride, out + first * 4);
     n++;
     if (Atomics.add(ctl, CTL.DONE, 1) + 1 === blocks) Atomics.notify(ctl, CTL.DONE);
+  }
+}
+
+/** Where the scan thread's script is: next to the bundle (dist/scanWorker.js) or next to this module (out/…). */
+export function scanWorkerScript(): string | undefined {
+  const candidate = path.join(__dirname, 'scanWorker.js');
+  return existsSync(candidate) ? candidate : undefined;
+}
+
+/**
+ * Starts the scan thread over `mem` (its control block at `ctlByte`); `gone` hears of it if it fails or exits.
+ * Undefined where no thread can start. The thread never keeps a process (the CLI) alive.
+ */
+export function startScanThread(mem: WasmMemory, ctlByte: number, gone: (w: Worker) => void): Worker | undefined {
+  try {
+    const w = new Worker(scanWorkerScript()!, { workerData: { mem, ctlByte } });
+    w.unref();
+    w.on('error', () => gone(w));
+    w.on('exit', () => gone(w));
+    return w;
+  } catch {
+    return undefined;
   }
 }

@@ -11,10 +11,8 @@
  * which stores the dequantized vectors (exact in float32) and gets the same rows back on load.
  */
 
-import { existsSync } from 'node:fs';
-import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
-import { claimBlocks, claimTag, CTL, CTL_BYTES, instantiateKernel, type Kernel, MAX_BLOCKS, MAX_PAGES, PAGE, simdModule, Wasm, type WasmMemory } from './scanKernel';
+import type { Worker } from 'node:worker_threads';
+import { claimBlocks, claimTag, CTL, CTL_BYTES, instantiateKernel, type Kernel, MAX_BLOCKS, MAX_PAGES, PAGE, scanWorkerScript, simdModule, startScanThread, Wasm, type WasmMemory } from './scanKernel';
 
 const BLOCK_ROWS = 4096; // rows per claim of a scan
 
@@ -316,23 +314,20 @@ export class VectorSlab {
         this.kernel(0, this.headerBytes, this.high, this.stride, this.headerBytes + this.capacity * this.stride);
         break;
       }
-      Atomics.wait(ctl, CTL.DONE, done, 5); // a block takes ~0.2 ms; the thread notifies when the last is done
+      try {
+        Atomics.wait(ctl, CTL.DONE, done, 5); // a block takes ~0.2 ms; the thread notifies when the last is done
+      } catch {
+        // A thread that may not block (a browser's main thread; Node's may): the loop spins on the count instead.
+      }
     }
     this.scan = undefined;
   }
 
   private startWorker(): void {
-    try {
-      const w = new Worker(scanWorkerScript()!, { workerData: { mem: this.mem, ctlByte: this.stride * 2 } });
-      w.unref(); // never keeps a process (the CLI) alive
-      w.on('error', () => this.stopWorker());
-      w.on('exit', () => {
-        if (this.worker === w) this.stopWorker();
-      });
-      this.worker = w;
-    } catch {
-      this.workerFailed = true;
-    }
+    this.worker = startScanThread(this.mem!, this.stride * 2, (w) => {
+      if (this.worker === w) this.stopWorker();
+    });
+    if (!this.worker) this.workerFailed = true;
   }
 
   /** The top `k` of the last scan's scores (see `search`). */
@@ -387,10 +382,4 @@ export class VectorSlab {
       res[at + r] = a0 + a1 + a2 + a3;
     }
   };
-}
-
-/** Where the scan thread's script is: next to the bundle (dist/scanWorker.js) or next to this module (out/…). */
-function scanWorkerScript(): string | undefined {
-  const candidate = path.join(__dirname, 'scanWorker.js');
-  return existsSync(candidate) ? candidate : undefined;
 }
