@@ -140,8 +140,9 @@ export async function gatherSignals(src: SearchSources, view: RepoView, query: s
   const title = isLong && (opts.useTitle ?? true) ? issueTitle(parsed.raw) : undefined;
   lap('parse');
 
-  // The vector scan runs on the store's scan thread while this one does the lexical stage (VectorStore.beginSearchWithScores);
-  // the 'vector' time is embedding the query and starting the scan, plus whatever of the scan is left after it.
+  // The vector scan runs on the store's scan thread while this one does the lexical, file, symbol and title stages
+  // (VectorStore.beginSearchWithScores); the 'vector' time is embedding the query and starting the scan, plus
+  // whatever of the scan is left after them.
   let queryVector: Float32Array | undefined;
   let pending: ReturnType<SearchSources['store']['beginSearchWithScores']> | undefined;
   if (opts.useVector ?? true) {
@@ -179,6 +180,13 @@ export async function gatherSignals(src: SearchSources, view: RepoView, query: s
     lap('symbols');
   }
 
+  // An issue's title: its own lexical, file and symbol signals (independent of the vector hits, so the scan goes on).
+  let titleSig: TitleSignals | undefined;
+  if (title) {
+    titleSig = titleSignals(src, view, title, pool, useSymbols, useFileIndex);
+    lap('title');
+  }
+
   let vec: { id: string; score: number }[] = [];
   let vecScoreOf: Signals['vecScoreOf'];
   let vecBestOfFile: Signals['vecBestOfFile'];
@@ -197,11 +205,6 @@ export async function gatherSignals(src: SearchSources, view: RepoView, query: s
     const seeds = [...early].sort(byValueThenKey).slice(0, 8).map(([id]) => src.store.getChunk(id)).filter((c): c is Chunk => !!c);
     graphScores(src.store, view, seeds, graph);
     lap('graph');
-  }
-  let titleSig: TitleSignals | undefined;
-  if (title) {
-    titleSig = titleSignals(src, view, title, pool, useSymbols, useFileIndex);
-    lap('title');
   }
   return {
     parsed, isLong, lex, lexRank, lexScore, lexCover, identLexRank, vec, vecRank, vecTop: vec[0]?.score ?? 0, queryVector, vecScoreOf, vecBestOfFile, fbm,
