@@ -134,6 +134,7 @@ export const CTL = {
   WORKER_BLOCKS: 11,
 } as const;
 export const CTL_BYTES = 64;
+/** A scan has at most this many blocks, so a counter whose next block is 0xffff has nothing to claim (a closed job). */
 export const MAX_BLOCKS = 0xffff;
 
 export const claimTag = (job: number): number => (job & 0x7fff) << 16;

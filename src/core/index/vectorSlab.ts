@@ -6,6 +6,10 @@
  * int8 holds a quarter of float32's bytes (~40 MB per 100k×384) and the scan reads a quarter of the memory;
  * on the docstring set, rounding the stored vectors to int8 moved no measurable quality (bench/RESULTS.md).
  *
+ * The slab lives in a shared WebAssembly.Memory where the engine allows it. Once it holds 16,384 rows a scan thread
+ * (scanWorker.ts) scores blocks of rows while the caller does other work, and the caller claims the blocks left when
+ * it collects (scanKernel.ts has the protocol). Both run the same kernel, so the scores are the same integers.
+ *
  * Rows of removed vectors go on a free list and are reused, so the slab never holds more rows than the peak
  * number of live vectors. This is a search cache only: persistence is the VectorStore's (vectra) business,
  * which stores the dequantized vectors (exact in float32) and gets the same rows back on load.
@@ -211,10 +215,8 @@ export class VectorSlab {
   }
 
   /**
-
-  /**
    * `search`, also keeping every row's score, which the scan computes anyway: `scoreOf(row)` then costs a lookup
-   * instead of a dot product (and falls back to `dot` once the slab has changed or another searchWithScores ran).
+   * instead of a dot product (and falls back to `dot` once the slab has changed or another search has begun).
    */
   searchWithScores(q: ArrayLike<number>, k: number): { hits: SlabHit[]; scoreOf: (row: number) => number } {
     return this.beginSearchWithScores(q, k).collect();
