@@ -1,5 +1,5 @@
-// The vector scan's second thread inside a real VS Code: the extension host is Electron's Node, and the scan needs
-// what it offers (a shared WebAssembly.Memory, a worker thread, Atomics.wait on the host's own thread).
+// The vector scan's second thread inside a real VS Code's extension host (Node under code-server, Electron's Node
+// on the desktop): the scan needs a shared WebAssembly.Memory, a worker thread and Atomics.wait on the host's thread.
 // The fixture workspace is too small for the index to start the thread (16,384 rows), so a slab is made here.
 import * as assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
