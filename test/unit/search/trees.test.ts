@@ -40,16 +40,25 @@ test('trees: scoring walks a padded complete tree; it reaches the stored walk\'s
       { f: [1, -1, 0, -1, 2, -1, -1], t: [0.5, 0, 0.2, 0, -1, 0, 0], l: [1, -1, 3, -1, 5, -1, -1], r: [2, -1, 4, -1, 6, -1, -1], v: [0, 1, 0, 2, 0, 3, 4] },
     ],
   };
+  // A chain four splits deep: scored by the loop over levels, not the depth-3 form.
+  const chain = { f: [0, -1, 1, -1, 2, -1, 0, -1, -1], t: [0, 0, 0.3, 0, -0.5, 0, 0.6, 0, 0], l: [1, -1, 3, -1, 5, -1, 7, -1, -1], r: [2, -1, 4, -1, 6, -1, 8, -1, -1], v: [0, 1, 0, 2, 0, 3, 0, 4, 5] };
+  const deep: TreeEnsemble = { features: ragged.features, trees: [...ragged.trees, chain] };
   let seed = 3;
   const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * 2 - 1;
-  for (const [e, names] of [[ragged, CHUNK_FEATURES], [DEFAULT_WEIGHTS.chunk.trees!, CHUNK_FEATURES], [DEFAULT_WEIGHTS.short!.chunk.trees!, CHUNK_FEATURES]] as const) {
+  for (const [e, names] of [[ragged, CHUNK_FEATURES], [deep, CHUNK_FEATURES], [DEFAULT_WEIGHTS.chunk.trees!, CHUNK_FEATURES], [DEFAULT_WEIGHTS.short!.chunk.trees!, CHUNK_FEATURES]] as const) {
     const c = compileTrees(e, names);
-    for (let trial = 0; trial < 300; trial++) {
-      const x = Float64Array.from(names, () => (trial % 4 === 0 ? Math.round(rnd()) : rnd()));
+    // Every fourth vector sits on the thresholds: a value equal to one goes left.
+    const cuts = new Map<string, number[]>();
+    for (const t of e.trees) t.f.forEach((f, i) => f >= 0 && cuts.set(e.features[f], [...(cuts.get(e.features[f]) ?? []), t.t[i]]));
+    const onCut = (n: string) => { const ts = cuts.get(n) ?? [0]; return ts[Math.floor(((rnd() + 1) / 2) * ts.length)]; };
+    for (let trial = 0; trial < 400; trial++) {
+      const x = Float64Array.from(names, (n) => (trial % 4 === 0 ? Math.round(rnd()) : trial % 4 === 1 ? onCut(n) : rnd()));
       assert.equal(scoreTrees(c, x), walk(e, recordOf(names, x)));
     }
   }
   assert.equal(compileTrees(ragged, CHUNK_FEATURES).depth, 3);
+  assert.equal(compileTrees(deep, CHUNK_FEATURES).depth, 4);
+  assert.equal(compileTrees(DEFAULT_WEIGHTS.chunk.trees!, CHUNK_FEATURES).depth, 3);
 });
 
 test('trees: attribution credits each split feature with the change in node value, and sums to output less the roots', () => {
