@@ -5,13 +5,11 @@
  */
 import type { Chunk } from '../types';
 import type { VectorStore } from '../index/vectorStore';
-import { stem } from '../text/stem';
-import { identifierParts } from '../text/tokenize';
-import { abbreviationPartners } from '../text/abbreviations';
 import { CHUNK_FEATURES, FILE_FEATURES, recordOf, type ChunkFeature, type FileFeature } from './model';
 import { byValueThenKey } from './fusion';
 import { isTestScope, type FileInfo, type RepoView } from './repoView';
 import { symbolsByFile, type Signals } from './signals';
+import { nameInQuery, ownerParts } from './nameMatch';
 
 export interface SearchContext {
   /** Workspace-relative path of the file in the active editor. */
@@ -148,141 +146,6 @@ export function fileCandidates(view: RepoView, store: VectorStore, sig: Signals,
     out.push(new FileCandidate(p, info, x));
   }
   return out;
-}
-
-/**
- * A part of a definition's name is in the query as itself or as another form of it (`embed` ~ "embedded",
- * `chunks` ~ "chunk"): stems compared both ways, since suffix stripping is crude (`embed` → `emb`). Outside issues
- * and traces, also written short or long (`async` ~ "asynchronously", `len` ~ "length", `configuration` ~ "cfg").
- */
-function nameWordInQuery(part: { part: string; stem: string }, sig: Signals): boolean {
-  if (sig.queryTokens.has(part.part) || sig.queryStems.has(part.part) || sig.queryStems.has(part.stem) || sig.queryTokens.has(part.stem)) return true;
-  return !sig.isLong && (queryWordStartsWith(part.part, sig) || abbreviationInQuery(part.part, sig));
-}
-
-/** A query word that the name part abbreviates or is an abbreviation of, by the lexicon (`len` ~ "length"). */
-function abbreviationInQuery(part: string, sig: Signals): boolean {
-  for (const w of abbreviationPartners(part)) if (sig.queryTokens.has(w)) return true;
-  return false;
-}
-
-/**
- * A name part of 4+ letters written short for a longer query word (`async` for "asynchronously"). Not for issues and
- * traces (the caller): their hundreds of words match many parts by their first letters, and it cost issues function
- * MRR (bench/RESULTS.md, session 29). Memoized per query.
- */
-function queryWordStartsWith(part: string, sig: Signals): boolean {
-  if (part.length < 4 || !LETTERS.test(part)) return false;
-  const { prefixes } = queryMemo(sig);
-  let hit = prefixes.get(part);
-  if (hit === undefined) {
-    hit = false;
-    for (const t of sig.queryTokens) if (t.length >= part.length + 2 && t.startsWith(part)) { hit = true; break; }
-    prefixes.set(part, hit);
-  }
-  return hit;
-}
-
-/** Identifier parts of a name with their stems; names recur across chunks and queries, so they are kept (bounded). */
-const partsCache = new Map<string, { part: string; stem: string }[]>();
-function partsOf(name: string): { part: string; stem: string }[] {
-  let parts = partsCache.get(name);
-  if (!parts) {
-    if (partsCache.size >= 50_000) partsCache.clear();
-    parts = identifierParts(name).map((p) => ({ part: p, stem: stem(p) }));
-    partsCache.set(name, parts);
-  }
-  return parts;
-}
-
-const MIN_PIECE = 3;
-const LETTERS = /^[a-z]+$/;
-
-/**
- * How many query words a name part is the run of, written together (`progressbar` for "progress bar", `readouterr`
- * for "read out err"): at least two, each of 3+ letters (`in` + `it` would make `init`); 0 when it is not such a run.
- * Memoized per query.
- */
-function querySegments(part: string, sig: Signals): number {
-  if (part.length < 2 * MIN_PIECE || part.length > 40 || !LETTERS.test(part)) return 0;
-  const memo = queryMemo(sig);
-  if (!memo.starts.has(part.slice(0, 2))) return 0;
-  let n = memo.segments.get(part);
-  if (n === undefined) memo.segments.set(part, (n = segmentCount(part, sig.queryTokens)));
-  return n;
-}
-
-/** What the name-part tests learned about one query (a query's candidates share many name parts). */
-interface QueryMemo {
-  /** The first two letters of every query token of 3+ letters: a part that starts otherwise is no run of them. */
-  starts: Set<string>;
-  segments: Map<string, number>;
-  prefixes: Map<string, boolean>;
-  /** Per name (a query's candidates share many: `__init__`, `clean`): the share of its parts in the query, and the words they stand for. */
-  names: Map<string, { share: number; words: number }>;
-}
-const memoByQuery = new WeakMap<Signals, QueryMemo>();
-function queryMemo(sig: Signals): QueryMemo {
-  let memo = memoByQuery.get(sig);
-  if (!memo) {
-    const starts = new Set<string>();
-    for (const t of sig.queryTokens) if (t.length >= MIN_PIECE) starts.add(t.slice(0, 2));
-    memoByQuery.set(sig, (memo = { starts, segments: new Map(), prefixes: new Map(), names: new Map() }));
-  }
-  return memo;
-}
-
-/** Most pieces `s` splits into, every piece (MIN_PIECE+ characters) in `words`; 0 when there is no split into 2 or more. */
-function segmentCount(s: string, words: Set<string>): number {
-  const best = new Int8Array(s.length + 1).fill(-1);
-  best[0] = 0;
-  for (let end = MIN_PIECE; end <= s.length; end++) {
-    for (let start = Math.max(0, end - 24); start <= end - MIN_PIECE; start++) {
-      if (best[start] >= 0 && best[start] + 1 > best[end] && words.has(s.slice(start, end))) best[end] = best[start] + 1;
-    }
-  }
-  return best[s.length] >= 2 ? best[s.length] : 0;
-}
-
-/**
- * How many of the name's parts the query explains, and how many query words they stand for (`words`): the matched parts
- * with distinct stems (two parts for one word, `save` and `saved`, count once), or the words a part is a run of.
- */
-function partsInQuery(parts: { part: string; stem: string }[], sig: Signals): { hits: number; words: number } {
-  let hits = 0;
-  let words = 0;
-  for (let i = 0; i < parts.length; i++) {
-    if (!nameWordInQuery(parts[i], sig)) {
-      const k = querySegments(parts[i].part, sig);
-      if (k) {
-        hits++;
-        words += k;
-      }
-      continue;
-    }
-    hits++;
-    let again = false;
-    for (let j = 0; j < i && !again; j++) again = parts[j].stem === parts[i].stem && nameWordInQuery(parts[j], sig);
-    if (!again) words++;
-  }
-  return { hits, words };
-}
-
-/** The share of a name's parts the query explains, and the query words they stand for (`partsInQuery`), memoized per query. */
-function nameInQuery(name: string, sig: Signals): { share: number; words: number } {
-  const { names } = queryMemo(sig);
-  let m = names.get(name);
-  if (!m) {
-    const parts = partsOf(name);
-    const { hits, words } = partsInQuery(parts, sig);
-    names.set(name, (m = { share: parts.length ? hits / parts.length : 0, words }));
-  }
-  return m;
-}
-
-/** Share of the owner's name parts the query explains (`reader` of `DecompressionReader` for "Closes this reader"). */
-export function ownerParts(owner: string, sig: Signals): number {
-  return nameInQuery(owner, sig).share;
 }
 
 const MEMBER = /^[A-Za-z_$][\w$]*[!?]?$/;

@@ -1,0 +1,181 @@
+/**
+ * How much of a definition's name a query explains (the chunk features nameParts, nameCover and ownerParts): its
+ * identifier parts matched against the query's words, as themselves, as another form of them, written short or long,
+ * or as a run of them written together.
+ *
+ * Names and their parts are interned: every name that has the part `init` shares one record of it, and a query's
+ * verdict on that part is kept on the record (stamped with the query's serial number), so each distinct part is
+ * judged once per query and each distinct name is scored once per query, with no per-query tables to hash into.
+ * The rank stage asks this for ~900 candidates a query (bench/RESULTS.md, session 32).
+ */
+import { stem } from '../text/stem';
+import { identifierParts } from '../text/tokenize';
+import { abbreviationPartners } from '../text/abbreviations';
+import type { Signals } from './signals';
+
+/** One identifier part (`init`), shared by every name that has it, with the last query's verdicts on it. */
+interface Part {
+  readonly part: string;
+  readonly stem: string;
+  /** Serial of the query `hit` was worked out for (0: none). */
+  q: number;
+  hit: boolean;
+  /** Serial of the query `segments` and `prefix` were worked out for. */
+  sq: number;
+  segments: number;
+  pq: number;
+  prefix: boolean;
+}
+
+/** One name, its parts, and the last query's verdict on it. */
+interface Name {
+  readonly parts: readonly Part[];
+  q: number;
+  share: number;
+  words: number;
+}
+
+/** Names recur across chunks and queries, so they are kept: ~72k distinct names at 105k chunks. Bounded. */
+const MAX_NAMES = 150_000;
+const names = new Map<string, Name>();
+const parts = new Map<string, Part>();
+
+function nameRecord(name: string): Name {
+  let n = names.get(name);
+  if (!n) {
+    if (names.size >= MAX_NAMES) {
+      names.clear();
+      parts.clear();
+    }
+    n = { parts: identifierParts(name).map(partRecord), q: 0, share: 0, words: 0 };
+    names.set(name, n);
+  }
+  return n;
+}
+
+function partRecord(p: string): Part {
+  let r = parts.get(p);
+  if (!r) parts.set(p, (r = { part: p, stem: stem(p), q: 0, hit: false, sq: 0, segments: 0, pq: 0, prefix: false }));
+  return r;
+}
+
+/** What a query's name-part tests need of it, and its serial number, which stamps the verdicts kept on the records. */
+interface QueryMemo {
+  serial: number;
+  /** The first two letters of every query token of 3+ letters: a part that starts otherwise is no run of them. */
+  starts: Set<string>;
+}
+let lastSerial = 0;
+const memoByQuery = new WeakMap<Signals, QueryMemo>();
+function queryMemo(sig: Signals): QueryMemo {
+  let memo = memoByQuery.get(sig);
+  if (!memo) {
+    const starts = new Set<string>();
+    for (const t of sig.queryTokens) if (t.length >= MIN_PIECE) starts.add(t.slice(0, 2));
+    memoByQuery.set(sig, (memo = { serial: ++lastSerial, starts }));
+  }
+  return memo;
+}
+
+/**
+ * A part of a definition's name is in the query as itself or as another form of it (`embed` ~ "embedded",
+ * `chunks` ~ "chunk"): stems compared both ways, since suffix stripping is crude (`embed` → `emb`). Outside issues
+ * and traces, also written short or long (`async` ~ "asynchronously", `len` ~ "length", `configuration` ~ "cfg").
+ */
+function nameWordInQuery(p: Part, sig: Signals, memo: QueryMemo): boolean {
+  if (p.q !== memo.serial) {
+    p.q = memo.serial;
+    p.hit = sig.queryTokens.has(p.part) || sig.queryStems.has(p.part) || sig.queryStems.has(p.stem) || sig.queryTokens.has(p.stem)
+      || (!sig.isLong && (queryWordStartsWith(p, sig, memo) || abbreviationInQuery(p.part, sig)));
+  }
+  return p.hit;
+}
+
+/** A query word that the name part abbreviates or is an abbreviation of, by the lexicon (`len` ~ "length"). */
+function abbreviationInQuery(part: string, sig: Signals): boolean {
+  for (const w of abbreviationPartners(part)) if (sig.queryTokens.has(w)) return true;
+  return false;
+}
+
+/**
+ * A name part of 4+ letters written short for a longer query word (`async` for "asynchronously"). Not for issues and
+ * traces (the caller): their hundreds of words match many parts by their first letters, and it cost issues function
+ * MRR (bench/RESULTS.md, session 29).
+ */
+function queryWordStartsWith(p: Part, sig: Signals, memo: QueryMemo): boolean {
+  const part = p.part;
+  if (part.length < 4 || !LETTERS.test(part)) return false;
+  if (p.pq !== memo.serial) {
+    p.pq = memo.serial;
+    p.prefix = false;
+    for (const t of sig.queryTokens) if (t.length >= part.length + 2 && t.startsWith(part)) { p.prefix = true; break; }
+  }
+  return p.prefix;
+}
+
+const MIN_PIECE = 3;
+const LETTERS = /^[a-z]+$/;
+
+/**
+ * How many query words a name part is the run of, written together (`progressbar` for "progress bar", `readouterr`
+ * for "read out err"): at least two, each of 3+ letters (`in` + `it` would make `init`); 0 when it is not such a run.
+ */
+function querySegments(p: Part, sig: Signals, memo: QueryMemo): number {
+  const part = p.part;
+  if (part.length < 2 * MIN_PIECE || part.length > 40 || !LETTERS.test(part)) return 0;
+  if (!memo.starts.has(part.slice(0, 2))) return 0;
+  if (p.sq !== memo.serial) {
+    p.sq = memo.serial;
+    p.segments = segmentCount(part, sig.queryTokens);
+  }
+  return p.segments;
+}
+
+/** Most pieces `s` splits into, every piece (MIN_PIECE+ characters) in `words`; 0 when there is no split into 2 or more. */
+function segmentCount(s: string, words: Set<string>): number {
+  const best = new Int8Array(s.length + 1).fill(-1);
+  best[0] = 0;
+  for (let end = MIN_PIECE; end <= s.length; end++) {
+    for (let start = Math.max(0, end - 24); start <= end - MIN_PIECE; start++) {
+      if (best[start] >= 0 && best[start] + 1 > best[end] && words.has(s.slice(start, end))) best[end] = best[start] + 1;
+    }
+  }
+  return best[s.length] >= 2 ? best[s.length] : 0;
+}
+
+/**
+ * The share of a name's parts the query explains, and how many query words they stand for (`words`): the matched
+ * parts with distinct stems (two parts for one word, `save` and `saved`, count once), or the words a part is a run of.
+ */
+export function nameInQuery(name: string, sig: Signals): { share: number; words: number } {
+  const memo = queryMemo(sig);
+  const n = nameRecord(name);
+  if (n.q !== memo.serial) {
+    const ps = n.parts;
+    let hits = 0;
+    let words = 0;
+    for (let i = 0; i < ps.length; i++) {
+      if (!nameWordInQuery(ps[i], sig, memo)) {
+        const k = querySegments(ps[i], sig, memo);
+        if (k) {
+          hits++;
+          words += k;
+        }
+        continue;
+      }
+      hits++;
+      let again = false;
+      for (let j = 0; j < i && !again; j++) again = ps[j].stem === ps[i].stem && nameWordInQuery(ps[j], sig, memo);
+      if (!again) words++;
+    }
+    n.q = memo.serial;
+    n.share = ps.length ? hits / ps.length : 0;
+    n.words = words;
+  }
+  return n;
+}
+
+/** Share of the owner's name parts the query explains (`reader` of `DecompressionReader` for "Closes this reader"). */
+export function ownerParts(owner: string, sig: Signals): number {
+  return nameInQuery(owner, sig).share;
+}
