@@ -184,13 +184,13 @@ export class VectorSlab {
     this.free.push(row);
   }
 
-  /** Dot product of the row's (dequantized) vector with `q`, in float. */
-  dot(row: number, q: ArrayLike<number>): number {
+  /** The scan's integer score of a row for a quantized query `qi`: the same sum the kernel adds (it fits an i32). */
+  private dotQuantized(row: number, qi: Int16Array): number {
     const d = this.data;
     const off = row * this.stride;
     let s = 0;
-    for (let i = 0; i < this.dim; i++) s += d[off + i] * q[i];
-    return s * this.scale[row];
+    for (let i = 0; i < this.dim; i++) s += d[off + i] * qi[i];
+    return s;
   }
 
   /** The row's vector, dequantized (exact: int8 times a power of two). */
@@ -216,7 +216,7 @@ export class VectorSlab {
 
   /**
    * `search`, also keeping every row's score, which the scan computes anyway: `scoreOf(row)` then costs a lookup
-   * instead of a dot product (and falls back to `dot` once the slab has changed or another search has begun).
+   * instead of a dot product (and computes it again, the same way, once the slab has changed or another search has begun).
    */
   searchWithScores(q: ArrayLike<number>, k: number): { hits: SlabHit[]; scoreOf: (row: number) => number } {
     return this.beginSearchWithScores(q, k).collect();
@@ -237,9 +237,16 @@ export class VectorSlab {
         const { version, scores, scale } = this;
         const qs = scan.qs;
         const hits = this.select(qs, k);
+        const qi = this.query.slice(0, this.dim);
         // A row's score as the scan computed it, rounded to float32 (the features were fitted on scores kept in a
         // Float32Array), while the scores are this scan's: the next scan, or a change to the slab, bumps the version.
-        return { hits, scoreOf: (row: number) => (this.version === version ? Math.fround(scores[row] * scale[row] * qs) : this.dot(row, q)) };
+        // After that the row's score is computed again, the same way, so a query's scores do not depend on whether
+        // another query ran meanwhile (a float dot product differs from the scan's by up to 1e-4).
+        return {
+          hits,
+          scoreOf: (row: number) =>
+            Math.fround(this.version === version ? scores[row] * scale[row] * qs : this.dotQuantized(row, qi) * this.scale[row] * qs),
+        };
       },
     };
   }
