@@ -3,6 +3,7 @@ import type { WorkspaceIndex } from '../core/index/workspaceIndex';
 import { workspaceFromIndex } from '../core/assistant/workspace';
 import type { AssistantWorkspace, ModelConfig } from '../core/assistant/types';
 import { createRetriever, type RankedHit, type Retriever } from '../core/search/retriever';
+import { warmUpRetriever } from '../core/search/warmUp';
 import { httpReranker, llmJudgeReranker, type Reranker } from '../core/search/rerankers';
 import { readConfig } from './config';
 import type { FolderIndex } from './indexing/folderIndex';
@@ -38,24 +39,36 @@ export class SearchService {
 
   /**
    * Builds each ready index's search view (symbol table, file-grain index) in the background, in slices that
-   * yield to the extension host, so the first search does not pay for it. Dispose the result to stop.
+   * yield to the extension host, so the first search does not pay for it; then runs a few queries made from the
+   * index's own chunks (core/search/warmUp.ts), one at a time, so that the first searches do not run before V8 has
+   * optimised the ranking code. Dispose the result to stop.
    */
   warmUp(log?: vscode.LogOutputChannel): vscode.Disposable {
     const warmed = new WeakSet<WorkspaceIndex>();
+    const stop = new AbortController();
     const warm = () => {
       for (const fi of this.indexes.all()) {
         const idx = fi.index;
         if (!idx || fi.state !== 'ready' || warmed.has(idx)) continue;
         warmed.add(idx);
         const t0 = performance.now();
-        void this.retriever(idx)
-          .view.syncAsync()
-          .then((n) => log?.info(`search view of ${fi.folder.name}: ${n} files in ${Math.round(performance.now() - t0)} ms`))
-          .catch((e: unknown) => log?.warn(`search view of ${fi.folder.name}: ${e instanceof Error ? e.message : String(e)}`));
+        const r = this.retriever(idx);
+        void r.view
+          .syncAsync()
+          .then(async (n) => {
+            log?.info(`search view of ${fi.folder.name}: ${n} files in ${Math.round(performance.now() - t0)} ms`);
+            const w = await warmUpRetriever(r, idx.indexer.store, { signal: stop.signal });
+            log?.info(`search warm-up of ${fi.folder.name}: ${w.queries} queries in ${w.ms} ms`);
+          })
+          .catch((e: unknown) => log?.warn(`search warm-up of ${fi.folder.name}: ${e instanceof Error ? e.message : String(e)}`));
       }
     };
     warm();
-    return this.indexes.onDidChange(warm);
+    const sub = this.indexes.onDidChange(warm);
+    return new vscode.Disposable(() => {
+      stop.abort();
+      sub.dispose();
+    });
   }
 
   private retriever(idx: WorkspaceIndex): Retriever {

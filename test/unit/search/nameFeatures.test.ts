@@ -67,6 +67,10 @@ test('a name part of 4+ letters written short for a query word (`async` for "asy
   // Not in an issue: its hundreds of words match many parts by their first letters (it cost issues function MRR).
   const issue = await nameFeatures('shop/jobs.py', ['run_async'], 'Jobs never finish\n\nIt runs the job asynchronously.\nThen it hangs.\nForever.');
   assert.equal(issue('run_async').nameParts, 0.5);
+  // Each query's verdicts on a name part are its own (nameMatch.ts keeps them on the part, stamped with the query):
+  // asked again after the issue, the question still matches `async`.
+  const again = await nameFeatures('shop/jobs.py', ['run_async'], 'runs the job asynchronously');
+  assert.equal(again('run_async').nameParts, 1);
 });
 
 test('a name part that the lexicon gives as an abbreviation of a query word (`len` for "length") counts as that word', async () => {
