@@ -31,6 +31,8 @@ export interface SearchOptions {
 export class SearchService {
   /** One retriever per opened index (its RepoView follows the store incrementally). */
   private readonly retrievers = new WeakMap<WorkspaceIndex, Retriever>();
+  /** Each warm-up that has ended, by folder name (the log says the same). */
+  readonly warmUps: { folder: string; queries: number; ms: number }[] = [];
 
   constructor(
     private readonly indexes: IndexManager,
@@ -58,6 +60,7 @@ export class SearchService {
           .then(async (n) => {
             log?.info(`search view of ${fi.folder.name}: ${n} files in ${Math.round(performance.now() - t0)} ms`);
             const w = await warmUpRetriever(r, idx.indexer.store, { signal: stop.signal });
+            this.warmUps.push({ folder: fi.folder.name, ...w });
             log?.info(`search warm-up of ${fi.folder.name}: ${w.queries} queries in ${w.ms} ms`);
           })
           .catch((e: unknown) => log?.warn(`search warm-up of ${fi.folder.name}: ${e instanceof Error ? e.message : String(e)}`));

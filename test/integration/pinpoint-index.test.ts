@@ -35,6 +35,14 @@ suite('pinpoint index', () => {
     if (ui.available) await ui.screenshot('index-ready');
   });
 
+  test('once the index is ready, the extension warms the query path with queries made from the index', async () => {
+    const api = await pinpoint();
+    const folder = api.services.indexes.all()[0].folder.name;
+    const done = await waitUntil('the search warm-up', () => api.services.search.warmUps.find((w) => w.folder === folder), 60_000);
+    // core/search/warmUp.ts: 20 queries, fewer only when the index has too few chunks to make them from.
+    assert.ok(done.queries >= 3 && done.queries <= 20, JSON.stringify(done));
+  });
+
   test('search finds known symbols by name and by meaning', async () => {
     const api = await pinpoint();
     const byName = await api.search('applyDiscount', 5);
