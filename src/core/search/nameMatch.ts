@@ -17,10 +17,9 @@ import type { Signals } from './signals';
 interface Part {
   readonly part: string;
   readonly stem: string;
-  /** Serial of the query `hit` was worked out for (0: none). */
+  /** Serial of the query `hit` was worked out for (0: none); `sq` of `segments`'s, `pq` of `prefix`'s. */
   q: number;
   hit: boolean;
-  /** Serial of the query `segments` and `prefix` were worked out for. */
   sq: number;
   segments: number;
   pq: number;
@@ -146,6 +145,7 @@ function segmentCount(s: string, words: Set<string>): number {
 /**
  * The share of a name's parts the query explains, and how many query words they stand for (`words`): the matched
  * parts with distinct stems (two parts for one word, `save` and `saved`, count once), or the words a part is a run of.
+ * The name's own record: read it before asking about another query.
  */
 export function nameInQuery(name: string, sig: Signals): { share: number; words: number } {
   const memo = queryMemo(sig);

@@ -44,4 +44,6 @@ test('warm-up runs its queries, stops when aborted, and leaves every result as i
   const stop = new AbortController();
   stop.abort();
   assert.equal((await warmUpRetriever(r, idx.indexer.store, { signal: stop.signal })).queries, 0);
+  // Out of time (a very large index): no query starts once the budget is spent.
+  assert.equal((await warmUpRetriever(r, idx.indexer.store, { queries: 6, budgetMs: 0 })).queries, 0);
 });
