@@ -1,13 +1,15 @@
 /**
  * Warming the query path. A process's first queries run before V8 has optimised the ranking code: under the latency
- * benchmark's protocol the first ten queries took 25–77 ms where the rest took ~16 (bench/RESULTS.md, session 32).
+ * benchmark's protocol the first query took 70–113 ms and others of the first ten up to ~60 ms, where the median
+ * query takes ~16 ms (bench/RESULTS.md, session 32).
  * `warmUpRetriever` runs a retriever over a few queries made from the index's own chunks, one at a time and yielding
  * between them, so that a user's first question is answered as fast as the hundredth. The extension runs it once an
  * index is ready (src/extension/search.ts); the latency benchmark runs it before it measures, and says so.
  *
- * The queries take the three shapes the rankers tell apart (`queryClassOf`): a sentence from a doc comment, a bare
- * name, and an issue-length text (three chunks' source). Chunks are taken at an even stride through the store, so the
- * same index gives the same queries.
+ * The queries take three shapes: a sentence from a doc comment (ranked by the short model, `queryClassOf`), a bare
+ * name and an issue-length text of three chunks' source (both by the long model, the text with its title stage).
+ * None is shaped as a question: the question model runs the same code with other weights. Chunks are taken at an
+ * even stride through the store, so the same index gives the same queries.
  */
 import type { Chunk } from '../types';
 import type { Retriever } from './retriever';
@@ -43,7 +45,7 @@ export async function warmUpRetriever(r: Retriever, source: ChunkSource, opts: W
 /** `count` queries from chunks at an even stride: a doc sentence (or the name's words), a name, an issue-length text. */
 export function warmUpTexts(source: ChunkSource, count: number): string[] {
   const total = source.stats().chunks;
-  const want = 5 * count; // an issue-length query takes three chunks
+  const want = 5 * count; // enough: every third query (an issue-length one) takes three chunks
   if (!total || count <= 0) return [];
   const stride = Math.max(1, Math.floor(total / want));
   const picked: Chunk[] = [];
