@@ -184,13 +184,21 @@ export class VectorSlab {
     this.free.push(row);
   }
 
-  /** The scan's integer score of a row for a quantized query `qi`: the same sum the kernel adds (it fits an i32). */
-  private dotQuantized(row: number, qi: Int16Array): number {
+  /**
+   * A row's integer score for a quantized query `q` (`stride` elements): the sum the kernel adds, exact (it fits an
+   * i32). The JS kernel's arithmetic, and how a kept score is computed again after another scan has begun.
+   */
+  private rowDot(q: Int16Array, row: number): number {
     const d = this.data;
-    const off = row * this.stride;
-    let s = 0;
-    for (let i = 0; i < this.dim; i++) s += d[off + i] * qi[i];
-    return s;
+    const b = row * this.stride;
+    let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+    for (let j = 0; j < this.stride; j += 4) {
+      a0 += q[j] * d[b + j];
+      a1 += q[j + 1] * d[b + j + 1];
+      a2 += q[j + 2] * d[b + j + 2];
+      a3 += q[j + 3] * d[b + j + 3];
+    }
+    return a0 + a1 + a2 + a3;
   }
 
   /** The row's vector, dequantized (exact: int8 times a power of two). */
@@ -237,7 +245,7 @@ export class VectorSlab {
         const { version, scores, scale } = this;
         const qs = scan.qs;
         const hits = this.select(qs, k);
-        const qi = this.query.slice(0, this.dim);
+        const qi = this.query.slice();
         // A row's score as the scan computed it, rounded to float32 (the features were fitted on scores kept in a
         // Float32Array), while the scores are this scan's: the next scan, or a change to the slab, bumps the version.
         // After that the row's score is computed again, the same way, so a query's scores do not depend on whether
@@ -245,7 +253,7 @@ export class VectorSlab {
         return {
           hits,
           scoreOf: (row: number) =>
-            Math.fround(this.version === version ? scores[row] * scale[row] * qs : this.dotQuantized(row, qi) * this.scale[row] * qs),
+            Math.fround(this.version === version ? scores[row] * scale[row] * qs : this.rowDot(qi, row) * this.scale[row] * qs),
         };
       },
     };
@@ -374,21 +382,9 @@ export class VectorSlab {
    * rows start at `headerBytes` and the scores follow them.
    */
   private readonly jsKernel: Kernel = (_q, base, rows, stride, out) => {
-    const q = this.query;
-    const d = this.data;
     const res = this.scores;
     const first = (base - this.headerBytes) / stride;
     const at = (out - this.headerBytes - this.capacity * stride) / 4;
-    for (let r = 0; r < rows; r++) {
-      const b = (first + r) * stride;
-      let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
-      for (let j = 0; j < stride; j += 4) {
-        a0 += q[j] * d[b + j];
-        a1 += q[j + 1] * d[b + j + 1];
-        a2 += q[j + 2] * d[b + j + 2];
-        a3 += q[j + 3] * d[b + j + 3];
-      }
-      res[at + r] = a0 + a1 + a2 + a3;
-    }
+    for (let r = 0; r < rows; r++) res[at + r] = this.rowDot(this.query, first + r);
   };
 }
