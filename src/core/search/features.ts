@@ -225,3 +225,50 @@ export function chunkFeatures(
   out[at + C.fileTop] = file.fileTop;
   return out;
 }
+
+const IN_FILE = [[C.vecCos, C.vecInFile], [C.lexS, C.lexInFile], [C.nameParts, C.nameInFile]] as const;
+const IN_NAME = [[C.vecCos, C.vecInName], [C.lexS, C.lexInName], [C.ownerParts, C.ownerInName]] as const;
+
+/**
+ * The features that compare a candidate chunk with the query's other candidates like it, filled once `chunkFeatures`
+ * has filled every candidate (`chunks[i]` is the chunk of the vector that starts at `i * stride` in `buf`):
+ * - in its own file: its `vecCos`, `lexS` and `nameParts` minus the best of each among that file's candidates (0 for
+ *   the file's best, negative below). The file model often finds the right file when the chunk model still ranks a
+ *   sibling, or a namesake in another file, above the function asked for;
+ * - among its namesakes (the same last segment of the qualified name, in any file): its `vecCos`, `lexS` and
+ *   `ownerParts` minus the best of each. A repository has many `close` and `new` methods, and a docstring's words
+ *   tell which one.
+ */
+export function relativeFeatures(chunks: readonly { path: string; qualifiedName: string }[], buf: Float64Array, stride: number): void {
+  const group = new Int32Array(chunks.length);
+  relativeTo(groupsOf(chunks, (c) => c.path, group), group, IN_FILE, buf, stride);
+  relativeTo(groupsOf(chunks, (c) => c.qualifiedName.slice(c.qualifiedName.lastIndexOf('.') + 1), group), group, IN_NAME, buf, stride);
+}
+
+/** Numbers each item's group by `key` into `group` (0, 1, … in order of first appearance); gives the number of groups. */
+function groupsOf<T>(items: readonly T[], key: (item: T) => string, group: Int32Array): number {
+  const ids = new Map<string, number>();
+  for (let i = 0; i < items.length; i++) {
+    const k = key(items[i]);
+    let g = ids.get(k);
+    if (g === undefined) ids.set(k, (g = ids.size));
+    group[i] = g;
+  }
+  return ids.size;
+}
+
+/** For each vector `i` of group `group[i]`: `buf[to] = buf[from] − max over the group of buf[from]`, for each pair. */
+function relativeTo(groups: number, group: Int32Array, pairs: readonly (readonly [number, number])[], buf: Float64Array, stride: number): void {
+  const m = pairs.length;
+  const best = new Float64Array(groups * m).fill(-Infinity);
+  for (let i = 0; i < group.length; i++) {
+    const at = i * stride;
+    const b = group[i] * m;
+    for (let j = 0; j < m; j++) best[b + j] = Math.max(best[b + j], buf[at + pairs[j][0]]);
+  }
+  for (let i = 0; i < group.length; i++) {
+    const at = i * stride;
+    const b = group[i] * m;
+    for (let j = 0; j < m; j++) buf[at + pairs[j][1]] = buf[at + pairs[j][0]] - best[b + j];
+  }
+}

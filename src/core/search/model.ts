@@ -27,7 +27,7 @@ export const CHUNK_BASE_FEATURES = [
   'nameExact', 'nameStrong', 'nameQual', 'nameSpec', 'nameParts', 'nameCover', 'frameFunc', 'lineHit',
   'isTest', 'isDoc', 'nonCode', 'isFunc', 'isClass', 'isBlock', 'lenLog',
   'longLex', 'longVec',
-  'ctxActive', 'ctxRecent', 'ownerParts',
+  'ctxActive', 'ctxRecent', 'ownerParts', 'vecInFile', 'lexInFile', 'nameInFile', 'vecInName', 'lexInName', 'ownerInName',
 ] as const;
 export const CHUNK_FEATURES = [...CHUNK_BASE_FEATURES, 'fileScore', 'fileRR', 'fileTop'] as const;
 
@@ -154,6 +154,11 @@ const LABELS: Record<string, string> = {
   symQual: 'defines a qualified name mentioned', wordDef: 'defines a word of the query', stemMention: 'file name mentioned',
   graph: 'referenced by top matches', identLexRR: 'identifier match', nameExact: 'name matches', nameStrong: 'name quoted',
   nameQual: 'qualified name matches', nameSpec: 'rare name match', nameParts: 'name words match', nameCover: 'name covers the query', ownerParts: 'its class or module named', frameFunc: 'function in the stack trace',
+  vecInFile: 'among its file\'s closest in meaning',
+  lexInFile: 'among its file\'s best keyword matches',
+  nameInFile: 'among its file\'s best name matches',
+  vecInName: 'among its namesakes\' closest in meaning', lexInName: 'among its namesakes\' best keyword matches',
+  ownerInName: 'its class named more than its namesakes\'',
   lineHit: 'line mentioned', fileScore: 'in a top file', fileRR: 'in a top file', fileTop: 'in the top file',
   longLex: 'keyword match', longVec: 'semantic match', longFbm: 'file keyword match',
   ctxActive: 'active file', ctxOpen: 'open file', ctxRecent: 'recently edited', isFunc: 'a function',

@@ -17,7 +17,7 @@ import { byKey, byValueThenKey, reciprocalRankFusion } from './fusion';
 import { definedNames, RepoView, stubImplementations } from './repoView';
 import { isQuestionText, visibleQueryText, type ParsedQuery } from './query';
 import { gatherSignals, type SearchSources, type Signals } from './signals';
-import { chunkFeatures, fileCandidates, type FileCandidate, type Features, type SearchContext } from './features';
+import { chunkFeatures, fileCandidates, relativeFeatures, type FileCandidate, type Features, type SearchContext } from './features';
 import {
   CHUNK_FEATURES, compileModel, DEFAULT_WEIGHTS, explain, FILE_FEATURES, fileDerived, modelsFor, NO_FILE, recordOf, scoreVector, validateWeights,
   type FileFeature, type LinearModel, type QueryClass, type RankWeights,
@@ -192,8 +192,10 @@ export function createRetriever(index: RetrieverIndex, opts: RetrieverOptions = 
       if (!c) continue;
       const at = chunks.length * NF;
       chunkFeatures(c, view.files.get(c.path), sig, ctx, fileRank.get(c.path) ?? NO_FILE, buf, at);
-      chunks.push({ chunk: c, at, s: scoreVector(chunkModel, buf, at), def: defines?.(c) ? 1 : 0 });
+      chunks.push({ chunk: c, at, s: 0, def: defines?.(c) ? 1 : 0 });
     }
+    relativeFeatures(chunks.map((x) => x.chunk), buf, NF);
+    for (const x of chunks) x.s = scoreVector(chunkModel, buf, x.at);
     chunks.sort((a, b) => b.def - a.def || b.s - a.s || (a.chunk.id < b.chunk.id ? -1 : 1));
     const featuresOf = (at: number) => buf.subarray(at, at + NF);
     const n = Math.max(k, 50);

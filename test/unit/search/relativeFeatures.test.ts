@@ -1,0 +1,69 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { openWorkspaceIndex, type WorkspaceIndex } from '../../../src/core/index/workspaceIndex';
+import { createRetriever } from '../../../src/core/search/retriever';
+import { relativeFeatures } from '../../../src/core/search/features';
+import { CHUNK_FEATURES, recordOf } from '../../../src/core/search/model';
+import { makeWorkspace, tempDir, writeFile } from '../../helpers/workspace';
+import { FIXTURE_FILES } from './fixtureRepo';
+
+// The relative features: how a candidate chunk stands against the query's other candidates in its own file, and
+// against its namesakes in any file.
+
+const F = Object.fromEntries(CHUNK_FEATURES.map((n, i) => [n, i])) as Record<(typeof CHUNK_FEATURES)[number], number>;
+const NF = CHUNK_FEATURES.length;
+
+let idx: WorkspaceIndex;
+let root: string;
+
+before(async () => {
+  root = makeWorkspace(FIXTURE_FILES);
+  idx = await openWorkspaceIndex({ root, indexDir: tempDir('relative-idx'), owner: 'test', workers: 0 });
+  await idx.indexer.indexAll();
+});
+after(async () => {
+  await idx.close();
+});
+
+test('relativeFeatures: each feature minus its best in the same file, and among the same last name segment', () => {
+  // Four candidates as the retriever meets them: three of a.py, one of b.py; `Reader.close` and `Writer.close` are namesakes.
+  const chunks = [
+    { path: 'a.py', qualifiedName: 'Reader.close' },
+    { path: 'b.py', qualifiedName: 'Writer.close' },
+    { path: 'a.py', qualifiedName: 'Reader.read' },
+    { path: 'a.py', qualifiedName: 'open' },
+  ];
+  const rows: [vecCos: number, lexS: number, nameParts: number, ownerParts: number][] = [
+    [0.5, 2, 0, 0.5], [0.6, 0, 0.5, 0], [0.7, 1, 1, 0.5], [0.2, 3, 0.5, 0],
+  ];
+  const buf = new Float64Array(chunks.length * NF);
+  rows.forEach((r, i) => ['vecCos', 'lexS', 'nameParts', 'ownerParts'].forEach((n, j) => (buf[i * NF + F[n as keyof typeof F]] = r[j])));
+  relativeFeatures(chunks, buf, NF);
+  const got = (names: (keyof typeof F)[]) => chunks.map((_, i) => names.map((n) => +buf[i * NF + F[n]].toFixed(6)));
+  // a.py's best: vecCos 0.7, lexS 3, nameParts 1. b.py's only candidate is its own best.
+  assert.deepEqual(got(['vecInFile', 'lexInFile', 'nameInFile']), [[-0.2, -1, -1], [0, 0, 0], [0, -2, 0], [-0.5, 0, -0.5]]);
+  // The two `close` methods: the best vecCos is Writer's 0.6, the best lexS and ownerParts Reader's 2 and 0.5.
+  assert.deepEqual(got(['vecInName', 'lexInName', 'ownerInName']), [[-0.1, 0, 0], [0, -2, -0.5], [0, 0, 0], [0, 0, 0]]);
+});
+
+test('the retriever fills the relative features of every candidate before it scores them', async () => {
+  // Two `close` methods in two files: the query names the reader, so the reader's is its namesakes' best-named class.
+  writeFile(root, 'shop/io.py', 'class LineReader:\n    def close(self):\n        self.f = None\n\n\nclass LineWriter:\n    def close(self):\n        self.f = None\n');
+  writeFile(root, 'shop/net.py', 'class SocketWriter:\n    def close(self):\n        self.s = None\n');
+  await idx.indexer.updateFiles(['shop/io.py', 'shop/net.py']);
+  const res = await createRetriever(idx).retrieve('Closes this reader and frees its file', { k: 10 });
+  const cands = res.candidates.chunks.map((c) => ({ path: c.chunk.path, name: c.chunk.qualifiedName, f: recordOf(CHUNK_FEATURES, c.features) }));
+  for (const path of new Set(cands.map((c) => c.path))) {
+    const mine = cands.filter((c) => c.path === path);
+    const best = Math.max(...mine.map((c) => c.f.vecCos));
+    for (const c of mine) assert.equal(c.f.vecInFile, c.f.vecCos - best, `${path} ${c.name}`);
+  }
+  const closes = cands.filter((c) => c.name.endsWith('.close'));
+  assert.deepEqual(closes.map((c) => c.name).sort(), ['LineReader.close', 'LineWriter.close', 'SocketWriter.close']);
+  const bestVec = Math.max(...closes.map((c) => c.f.vecCos));
+  for (const c of closes) assert.equal(c.f.vecInName, c.f.vecCos - bestVec, c.name);
+  const owner = (n: string) => closes.find((c) => c.name === n)!.f;
+  assert.equal(owner('LineReader.close').ownerInName, 0);
+  assert.equal(owner('LineWriter.close').ownerInName, owner('LineWriter.close').ownerParts - owner('LineReader.close').ownerParts);
+  assert.ok(owner('SocketWriter.close').ownerInName < 0);
+});
