@@ -21,7 +21,11 @@ export const FILE_FEATURES = [
   'titleLex', 'titleFbm', 'titleSym',
 ] as const;
 
-/** Chunk features computed from the chunk itself; `fileScore` and `fileRR` are appended from the file model. */
+/**
+ * Chunk features computed from the chunk itself, then six that compare it with the query's other candidates (the
+ * `…InFile` and `…InName` features, features.ts `relativeFeatures`); `fileScore`, `fileRR` and `fileTop` are appended
+ * from the file model.
+ */
 export const CHUNK_BASE_FEATURES = [
   'lexS', 'lexRR', 'lexCover', 'vecCos', 'vecRel', 'vecRR', 'identLexRR',
   'nameExact', 'nameStrong', 'nameQual', 'nameSpec', 'nameParts', 'nameCover', 'frameFunc', 'lineHit',
