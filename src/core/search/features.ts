@@ -228,6 +228,8 @@ export function chunkFeatures(
 
 const IN_FILE = [[C.vecCos, C.vecInFile], [C.lexS, C.lexInFile], [C.nameParts, C.nameInFile]] as const;
 const IN_NAME = [[C.vecCos, C.vecInName], [C.lexS, C.lexInName], [C.ownerParts, C.ownerInName]] as const;
+const IN_OWNER = [[C.vecCos, C.vecInOwner], [C.lexS, C.lexInOwner]] as const;
+const IN_DIR = [[C.vecCos, C.vecInDir], [C.lexS, C.lexInDir]] as const;
 
 /**
  * The features that compare a candidate chunk with the query's other candidates like it, filled once `chunkFeatures`
@@ -237,12 +239,22 @@ const IN_NAME = [[C.vecCos, C.vecInName], [C.lexS, C.lexInName], [C.ownerParts, 
  *   sibling, or a namesake in another file, above the function asked for;
  * - among its namesakes (the same last segment of the qualified name, in any file): its `vecCos`, `lexS` and
  *   `ownerParts` minus the best of each. A repository has many `close` and `new` methods, and a docstring's words
- *   tell which one.
+ *   tell which one;
+ * - among its class's methods (the same file and qualified-name prefix): its `vecCos` and `lexS` minus the best of each;
+ * - in its folder (the same directory): the same two.
  */
 export function relativeFeatures(chunks: readonly { path: string; qualifiedName: string }[], buf: Float64Array, stride: number): void {
   const group = new Int32Array(chunks.length);
   relativeTo(groupsOf(chunks, (c) => c.path, group), group, IN_FILE, buf, stride);
   relativeTo(groupsOf(chunks, (c) => c.qualifiedName.slice(c.qualifiedName.lastIndexOf('.') + 1), group), group, IN_NAME, buf, stride);
+  relativeTo(groupsOf(chunks, ownerKey, group), group, IN_OWNER, buf, stride);
+  relativeTo(groupsOf(chunks, (c) => c.path.slice(0, Math.max(0, c.path.lastIndexOf('/'))), group), group, IN_DIR, buf, stride);
+}
+
+/** A method's class (its path and qualified-name prefix); a top-level symbol is alone in its group. */
+function ownerKey(c: { path: string; qualifiedName: string }): string {
+  const dot = c.qualifiedName.lastIndexOf('.');
+  return `${c.path}\0${dot < 0 ? `\0${c.qualifiedName}` : c.qualifiedName.slice(0, dot)}`;
 }
 
 /** Numbers each item's group by `key` into `group` (0, 1, … in order of first appearance); gives the number of groups. */

@@ -22,9 +22,9 @@ export const FILE_FEATURES = [
 ] as const;
 
 /**
- * Chunk features computed from the chunk itself, then six that compare it with the query's other candidates (the
- * `…InFile` and `…InName` features, features.ts `relativeFeatures`); `fileScore`, `fileRR` and `fileTop` are appended
- * from the file model.
+ * Chunk features computed from the chunk itself, then ten that compare it with the query's other candidates (the
+ * `…InFile`, `…InName`, `…InOwner` and `…InDir` features, features.ts `relativeFeatures`); `fileScore`, `fileRR` and
+ * `fileTop` are appended from the file model.
  */
 export const CHUNK_BASE_FEATURES = [
   'lexS', 'lexRR', 'lexCover', 'vecCos', 'vecRel', 'vecRR', 'identLexRR',
@@ -32,6 +32,7 @@ export const CHUNK_BASE_FEATURES = [
   'isTest', 'isDoc', 'nonCode', 'isFunc', 'isClass', 'isBlock', 'lenLog',
   'longLex', 'longVec',
   'ctxActive', 'ctxRecent', 'ownerParts', 'vecInFile', 'lexInFile', 'nameInFile', 'vecInName', 'lexInName', 'ownerInName',
+  'vecInOwner', 'lexInOwner', 'vecInDir', 'lexInDir',
 ] as const;
 export const CHUNK_FEATURES = [...CHUNK_BASE_FEATURES, 'fileScore', 'fileRR', 'fileTop'] as const;
 
@@ -163,6 +164,8 @@ const LABELS: Record<string, string> = {
   nameInFile: 'among its file\'s best name matches',
   vecInName: 'among its namesakes\' closest in meaning', lexInName: 'among its namesakes\' best keyword matches',
   ownerInName: 'its class named more than its namesakes\'',
+  vecInOwner: 'among its class\'s closest in meaning', lexInOwner: 'among its class\'s best keyword matches',
+  vecInDir: 'among its folder\'s closest in meaning', lexInDir: 'among its folder\'s best keyword matches',
   lineHit: 'line mentioned', fileScore: 'in a top file', fileRR: 'in a top file', fileTop: 'in the top file',
   longLex: 'keyword match', longVec: 'semantic match', longFbm: 'file keyword match',
   ctxActive: 'active file', ctxOpen: 'open file', ctxRecent: 'recently edited', isFunc: 'a function',

@@ -7,8 +7,8 @@ import { CHUNK_FEATURES, recordOf } from '../../../src/core/search/model';
 import { makeWorkspace, tempDir, writeFile } from '../../helpers/workspace';
 import { FIXTURE_FILES } from './fixtureRepo';
 
-// The relative features: how a candidate chunk stands against the query's other candidates in its own file, and
-// against its namesakes in any file.
+// The relative features: how a candidate chunk stands against the query's other candidates in its own file, among
+// its namesakes in any file, in its class and in its folder.
 
 const F = Object.fromEntries(CHUNK_FEATURES.map((n, i) => [n, i])) as Record<(typeof CHUNK_FEATURES)[number], number>;
 const NF = CHUNK_FEATURES.length;
@@ -25,7 +25,7 @@ after(async () => {
   await idx.close();
 });
 
-test('relativeFeatures: each feature minus its best in the same file, and among the same last name segment', () => {
+test('relativeFeatures: each feature minus its best in the same file, among the same last name segment, class and folder', () => {
   // Four candidates as the retriever meets them: three of a.py, one of b.py; `Reader.close` and `Writer.close` are namesakes.
   const chunks = [
     { path: 'a.py', qualifiedName: 'Reader.close' },
@@ -44,6 +44,10 @@ test('relativeFeatures: each feature minus its best in the same file, and among 
   assert.deepEqual(got(['vecInFile', 'lexInFile', 'nameInFile']), [[-0.2, -1, -1], [0, 0, 0], [0, -2, 0], [-0.5, 0, -0.5]]);
   // The two `close` methods: the best vecCos is Writer's 0.6, the best lexS and ownerParts Reader's 2 and 0.5.
   assert.deepEqual(got(['vecInName', 'lexInName', 'ownerInName']), [[-0.1, 0, 0], [0, -2, -0.5], [0, 0, 0], [0, 0, 0]]);
+  // Reader's two methods are a class; Writer.close and the top-level `open` are each alone in theirs.
+  assert.deepEqual(got(['vecInOwner', 'lexInOwner']), [[-0.2, 0], [0, 0], [0, -1], [0, 0]]);
+  // All four share the root folder: its best vecCos is 0.7, its best lexS 3.
+  assert.deepEqual(got(['vecInDir', 'lexInDir']), [[-0.2, -1], [-0.1, -3], [0, -2], [-0.5, 0]]);
 });
 
 test('the retriever fills the relative features of every candidate before it scores them', async () => {
@@ -58,6 +62,12 @@ test('the retriever fills the relative features of every candidate before it sco
     const best = Math.max(...mine.map((c) => c.f.vecCos));
     for (const c of mine) assert.equal(c.f.vecInFile, c.f.vecCos - best, `${path} ${c.name}`);
   }
+  const dir = (p: string) => p.slice(0, Math.max(0, p.lastIndexOf('/')));
+  for (const d of new Set(cands.map((c) => dir(c.path)))) {
+    const mine = cands.filter((c) => dir(c.path) === d);
+    const best = Math.max(...mine.map((c) => c.f.lexS));
+    for (const c of mine) assert.equal(c.f.lexInDir, c.f.lexS - best, `${c.path} ${c.name}`);
+  }
   const closes = cands.filter((c) => c.name.endsWith('.close'));
   assert.deepEqual(closes.map((c) => c.name).sort(), ['LineReader.close', 'LineWriter.close', 'SocketWriter.close']);
   const bestVec = Math.max(...closes.map((c) => c.f.vecCos));
@@ -66,4 +76,6 @@ test('the retriever fills the relative features of every candidate before it sco
   assert.equal(owner('LineReader.close').ownerInName, 0);
   assert.equal(owner('LineWriter.close').ownerInName, owner('LineWriter.close').ownerParts - owner('LineReader.close').ownerParts);
   assert.ok(owner('SocketWriter.close').ownerInName < 0);
+  // Each `close` is its class's only method here.
+  for (const c of closes) assert.equal(c.f.vecInOwner, 0, c.name);
 });
