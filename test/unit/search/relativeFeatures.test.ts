@@ -57,21 +57,19 @@ test('the retriever fills the relative features of every candidate before it sco
   await idx.indexer.updateFiles(['shop/io.py', 'shop/net.py']);
   const res = await createRetriever(idx).retrieve('Closes this reader and frees its file', { k: 10 });
   const cands = res.candidates.chunks.map((c) => ({ path: c.chunk.path, name: c.chunk.qualifiedName, f: recordOf(CHUNK_FEATURES, c.features) }));
-  for (const path of new Set(cands.map((c) => c.path))) {
-    const mine = cands.filter((c) => c.path === path);
-    const best = Math.max(...mine.map((c) => c.f.vecCos));
-    for (const c of mine) assert.equal(c.f.vecInFile, c.f.vecCos - best, `${path} ${c.name}`);
-  }
-  const dir = (p: string) => p.slice(0, Math.max(0, p.lastIndexOf('/')));
-  for (const d of new Set(cands.map((c) => dir(c.path)))) {
-    const mine = cands.filter((c) => dir(c.path) === d);
-    const best = Math.max(...mine.map((c) => c.f.lexS));
-    for (const c of mine) assert.equal(c.f.lexInDir, c.f.lexS - best, `${c.path} ${c.name}`);
-  }
+  // Each candidate's `to` is its `from` minus the best `from` among the candidates with its `key`.
+  const relativeIn = (key: (c: (typeof cands)[number]) => string, from: 'vecCos' | 'lexS', to: 'vecInFile' | 'lexInDir' | 'vecInName') => {
+    for (const k of new Set(cands.map(key))) {
+      const mine = cands.filter((c) => key(c) === k);
+      const best = Math.max(...mine.map((c) => c.f[from]));
+      for (const c of mine) assert.equal(c.f[to], c.f[from] - best, `${to} ${c.path} ${c.name}`);
+    }
+  };
+  relativeIn((c) => c.path, 'vecCos', 'vecInFile');
+  relativeIn((c) => c.path.slice(0, Math.max(0, c.path.lastIndexOf('/'))), 'lexS', 'lexInDir');
+  relativeIn((c) => c.name.slice(c.name.lastIndexOf('.') + 1), 'vecCos', 'vecInName');
   const closes = cands.filter((c) => c.name.endsWith('.close'));
   assert.deepEqual(closes.map((c) => c.name).sort(), ['LineReader.close', 'LineWriter.close', 'SocketWriter.close']);
-  const bestVec = Math.max(...closes.map((c) => c.f.vecCos));
-  for (const c of closes) assert.equal(c.f.vecInName, c.f.vecCos - bestVec, c.name);
   const owner = (n: string) => closes.find((c) => c.name === n)!.f;
   assert.equal(owner('LineReader.close').ownerInName, 0);
   assert.equal(owner('LineWriter.close').ownerInName, owner('LineWriter.close').ownerParts - owner('LineReader.close').ownerParts);
