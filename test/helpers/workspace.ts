@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { WorkspaceIndex } from '../../src/core/index/workspaceIndex';
+import { openWorkspaceIndex, type WorkspaceIndex } from '../../src/core/index/workspaceIndex';
 
 const created: string[] = [];
 
@@ -31,6 +31,16 @@ function removeCreated(): void {
 export function makeWorkspace(files: Record<string, string>, dir = tempDir('ws')): string {
   for (const [rel, content] of Object.entries(files)) writeFile(dir, rel, content);
   return dir;
+}
+
+/**
+ * `root` indexed from scratch into a new temp index dir, on this thread (no workers), as most tests need it;
+ * the caller closes it.
+ */
+export async function indexedWorkspace(root: string, prefix = 'idx'): Promise<WorkspaceIndex> {
+  const idx = await openWorkspaceIndex({ root, indexDir: tempDir(prefix), owner: 'test', workers: 0 });
+  await idx.indexer.indexAll();
+  return idx;
 }
 
 export function writeFile(root: string, rel: string, content: string): void {

@@ -1,10 +1,10 @@
 /** Shared fixtures of the assistant tests: an indexed temp workspace, a temp "outside" dir, model configs. */
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { openWorkspaceIndex, type WorkspaceIndex } from '../../../src/core/index/workspaceIndex';
+import type { WorkspaceIndex } from '../../../src/core/index/workspaceIndex';
 import { workspaceFromIndex } from '../../../src/core/assistant/workspace';
 import type { AssistantWorkspace, ModelConfig } from '../../../src/core/assistant/types';
-import { makeWorkspace, SAMPLE_FILES, tempDir } from '../../helpers/workspace';
+import { indexedWorkspace, makeWorkspace, SAMPLE_FILES, tempDir } from '../../helpers/workspace';
 
 export const FAKE_KEY = 'sk-proj-AbCdEfGhIjKlMnOpQrStUvWx0123456789';
 
@@ -31,8 +31,7 @@ export async function openFixture(): Promise<Fixture> {
   writeFileSync(path.join(outside, 'secret.txt'), 'outside the fixture: TOP SECRET\n');
   symlinkSync(path.join(outside, 'secret.txt'), path.join(root, 'link-out.txt'));
   symlinkSync(path.join(root, '.env'), path.join(root, 'innocent.txt'));
-  const index = await openWorkspaceIndex({ root, indexDir: tempDir('idx'), owner: 'test', workers: 0 });
-  await index.indexer.indexAll();
+  const index = await indexedWorkspace(root, 'idx');
   return { root, outside, index, workspace: workspaceFromIndex(index), close: () => index.close() };
 }
 

@@ -6,12 +6,12 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { TraceStore } from '../../../src/core/assistant/trace';
 import type { ModelConfig } from '../../../src/core/assistant/types';
-import { openWorkspaceIndex, type WorkspaceIndex } from '../../../src/core/index/workspaceIndex';
+import type { WorkspaceIndex } from '../../../src/core/index/workspaceIndex';
 import { ChatSession, loadConversation, NO_INDEX_MESSAGE, type SessionDeps, type StoredConversation } from '../../../src/extension/chat/session';
 import { defaultRetriever, pickIndex, reasonsOf } from '../../../src/extension/chat/retrieval';
 import { parseHostMessage, type HostMessage, type TurnView } from '../../../src/extension/protocol';
 import { chatBodies, chatReply, OpenAITestServer } from '../../helpers/openaiTestServer';
-import { makeWorkspace, tempDir } from '../../helpers/workspace';
+import { indexedWorkspace, makeWorkspace, tempDir } from '../../helpers/workspace';
 import { modelConfig, openFixture, type Fixture } from '../assistant/fixture';
 
 let fx: Fixture;
@@ -19,8 +19,7 @@ let other: WorkspaceIndex;
 before(async () => {
   fx = await openFixture();
   const root = makeWorkspace({ 'lib/geometry.py': 'def polygon_area(points):\n    """Shoelace formula for the area of a polygon."""\n    return 0.5 * abs(sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(points, points[1:] + points[:1])))\n' });
-  other = await openWorkspaceIndex({ root, indexDir: tempDir('idx2'), owner: 'test', workers: 0 });
-  await other.indexer.indexAll();
+  other = await indexedWorkspace(root, 'idx2');
 });
 after(async () => {
   await fx.close();

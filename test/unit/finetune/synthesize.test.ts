@@ -1,6 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { openWorkspaceIndex, type WorkspaceIndex } from '../../../src/core/index/workspaceIndex';
+import type { WorkspaceIndex } from '../../../src/core/index/workspaceIndex';
 import { workspaceFromIndex } from '../../../src/core/assistant/workspace';
 import { TraceStore } from '../../../src/core/assistant/trace';
 import type { AssistantWorkspace, ModelConfig } from '../../../src/core/assistant/types';
@@ -10,13 +10,12 @@ import { parseQuestions, synthesize } from '../../../src/core/finetune/synthesiz
 import { validateJsonl } from '../../../src/core/finetune/validate';
 import { toJsonl } from '../../../src/core/finetune/dataset';
 import { chatBodies, chatReply, OpenAITestServer } from '../../helpers/openaiTestServer';
-import { makeWorkspace, SAMPLE_FILES, tempDir } from '../../helpers/workspace';
+import { indexedWorkspace, makeWorkspace, SAMPLE_FILES, tempDir } from '../../helpers/workspace';
 
 let index: WorkspaceIndex;
 let workspace: AssistantWorkspace;
 before(async () => {
-  index = await openWorkspaceIndex({ root: makeWorkspace(SAMPLE_FILES), indexDir: tempDir('ft-idx'), owner: 'test', workers: 0 });
-  await index.indexer.indexAll();
+  index = await indexedWorkspace(makeWorkspace(SAMPLE_FILES), 'ft-idx');
   // No context pack: what the teacher sees comes from its tool calls only.
   workspace = { ...workspaceFromIndex(index), retriever: { search: async () => [] } };
 });

@@ -1,10 +1,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { openWorkspaceIndex, type WorkspaceIndex } from '../../../src/core/index/workspaceIndex';
+import type { WorkspaceIndex } from '../../../src/core/index/workspaceIndex';
 import { createRetriever } from '../../../src/core/search/retriever';
 import { ownerOf } from '../../../src/core/search/features';
 import { CHUNK_FEATURES, recordOf } from '../../../src/core/search/model';
-import { makeWorkspace, tempDir, writeFile } from '../../helpers/workspace';
+import { indexedWorkspace, makeWorkspace, writeFile } from '../../helpers/workspace';
 import { FIXTURE_FILES } from './fixtureRepo';
 
 // The name features of a chunk: how its name, and its class's, stand to the query's words.
@@ -14,8 +14,7 @@ let root: string;
 
 before(async () => {
   root = makeWorkspace(FIXTURE_FILES);
-  idx = await openWorkspaceIndex({ root, indexDir: tempDir('name-idx'), owner: 'test', workers: 0 });
-  await idx.indexer.indexAll();
+  idx = await indexedWorkspace(root, 'name-idx');
 });
 after(async () => {
   await idx.close();

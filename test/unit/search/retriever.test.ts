@@ -5,7 +5,7 @@ import { createRetriever, spreadSiblings, type RankedHit } from '../../../src/co
 import type { Chunk } from '../../../src/core/types';
 import { CHUNK_FEATURES, DEFAULT_WEIGHTS, modelsFor, recordOf, type RankWeights } from '../../../src/core/search/model';
 import type { SearchHit } from '../../../src/core/search/hybrid';
-import { makeWorkspace, tempDir, writeFile } from '../../helpers/workspace';
+import { indexedWorkspace, makeWorkspace, tempDir, writeFile } from '../../helpers/workspace';
 import { FIXTURE_FILES } from './fixtureRepo';
 
 let idx: WorkspaceIndex;
@@ -13,8 +13,7 @@ let root: string;
 
 before(async () => {
   root = makeWorkspace(FIXTURE_FILES);
-  idx = await openWorkspaceIndex({ root, indexDir: tempDir('search-idx'), owner: 'test', workers: 0 });
-  await idx.indexer.indexAll();
+  idx = await indexedWorkspace(root, 'search-idx');
 });
 after(async () => {
   await idx.close();

@@ -1,9 +1,9 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openWorkspaceIndex, type WorkspaceIndex } from '../../../src/core/index/workspaceIndex';
+import type { WorkspaceIndex } from '../../../src/core/index/workspaceIndex';
 import { createRetriever, stubsAfterImplementations } from '../../../src/core/search/retriever';
 import { stubImplementations } from '../../../src/core/search/repoView';
-import { makeWorkspace, tempDir } from '../../helpers/workspace';
+import { indexedWorkspace, makeWorkspace } from '../../helpers/workspace';
 
 // A module and its type stub, as matplotlib ships them: the stub repeats the names and signatures, without bodies.
 const IMPL = `"""Collections of paths drawn together."""
@@ -47,8 +47,7 @@ before(async () => {
     'lib/_native.pyi': 'def set_paths_fast(paths) -> None: ...\n', // a stub of compiled code: nothing beside it
     'lib/colors.py': 'def to_rgba(c):\n    """Convert a color to RGBA."""\n    return (0, 0, 0, 1)\n',
   });
-  idx = await openWorkspaceIndex({ root, indexDir: tempDir('stub-idx'), owner: 'test', workers: 0 });
-  await idx.indexer.indexAll();
+  idx = await indexedWorkspace(root, 'stub-idx');
 });
 after(async () => {
   await idx.close();

@@ -1,9 +1,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { openWorkspaceIndex, type WorkspaceIndex } from '../../../src/core/index/workspaceIndex';
+import type { WorkspaceIndex } from '../../../src/core/index/workspaceIndex';
 import { createRetriever } from '../../../src/core/search/retriever';
 import { warmUpRetriever, warmUpTexts } from '../../../src/core/search/warmUp';
-import { makeWorkspace, tempDir } from '../../helpers/workspace';
+import { indexedWorkspace, makeWorkspace } from '../../helpers/workspace';
 import { FIXTURE_FILES } from './fixtureRepo';
 
 // The warm-up the extension runs once an index is ready: queries made from the index's own chunks.
@@ -11,8 +11,7 @@ import { FIXTURE_FILES } from './fixtureRepo';
 let idx: WorkspaceIndex;
 
 before(async () => {
-  idx = await openWorkspaceIndex({ root: makeWorkspace(FIXTURE_FILES), indexDir: tempDir('warm-idx'), owner: 'test', workers: 0 });
-  await idx.indexer.indexAll();
+  idx = await indexedWorkspace(makeWorkspace(FIXTURE_FILES), 'warm-idx');
 });
 after(async () => {
   await idx.close();
