@@ -33,7 +33,7 @@ export const BUILTIN_DEFAULT_DIMENSION = 384 + LEARNED_DIMENSION;
  * The learned part's share of the vector's squared length: the cosine of two vectors is (hashed cosine + 2 · learned
  * cosine) / 3. Chosen on the docstring sets (bench/RESULTS.md, session 22): 2 and 4 did the same on the held-out pairs.
  */
-const LEARNED_SHARE = 2 / 3;
+export const LEARNED_SHARE = 2 / 3;
 const HASH_LENGTH = Math.sqrt(1 - LEARNED_SHARE);
 const LEARNED_LENGTH = Math.sqrt(LEARNED_SHARE);
 

@@ -86,6 +86,16 @@ function ensureTree(reposDir: string, repo: string, dest: string): void {
 
 const STAGES: Stage[] = ['lexical', 'hybrid', 'fusion', 'rerank'];
 
+/**
+ * The directory name, under `<work dir>/trees` and `<work dir>/index`, of the tree and index that `pinpoint eval`
+ * queries for one repository of a set: an issue set moves one tree through its commits; other sets get a tree per
+ * commit (a docstring set's with the gold doc comments blanked).
+ */
+export function evalTreeName(set: EvalItem['set'], repo: string, commit: string): string {
+  const slug = repo.replace('/', '__');
+  return isIssueSet(set) ? slug : `${set === 'docstring' ? 'doc' : 'q'}-${slug}-${commit.slice(0, 8)}`;
+}
+
 export async function runEval(items: EvalItem[], opts: EvalOptions): Promise<EvalReport> {
   const log = opts.log ?? (() => undefined);
   const set = items[0]?.set ?? 'empty';
@@ -112,8 +122,7 @@ export async function runEval(items: EvalItem[], opts: EvalOptions): Promise<Eva
 
   for (const [key, group] of groups) {
     const repo = group[0].repo;
-    const slug = repo.replace('/', '__');
-    const tree = path.join(opts.workDir, 'trees', isIssueSet(set) ? slug : `${set === 'docstring' ? 'doc' : 'q'}-${slug}-${group[0].commit.slice(0, 8)}`);
+    const tree = path.join(opts.workDir, 'trees', evalTreeName(set, repo, group[0].commit));
     ensureTree(opts.reposDir, repo, tree);
     if (!isIssueSet(set)) {
       checkout(tree, group[0].commit);
