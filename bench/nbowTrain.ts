@@ -2,11 +2,12 @@
  * bench/nbowTrain: trains the builtin embedder's learned part (src/core/embed/learned.ts) on bench/nbowPairs.ts's
  * pairs and writes models/<name>.json and models/<name>.bin.
  *   node out/bench/nbowTrain.js --pairs a.jsonl [--pairs b.jsonl …] --out models/<name> [--epochs 4] [--dim 64] [--per-repo 4000]
- *     [--tau 0.05]
+ *     [--tau 0.05] [--batch-by repo|dir|file]
  * (a new table needs a new name, and LEARNED_MODEL in learned.ts set to it: see there)
  * The model: a word table E (vocabulary × dim); a text is Σ (1 + ln tf) · idf(w) · E[w], L2-normalised. Training:
  * in-batch softmax over cosine / τ (`--tau`, 0.05 unless given), both directions (sentence → code and code →
- * sentence), batches of 128 pairs from one repository (its other functions are the hard negatives), Adam on the rows
+ * sentence), batches of 128 pairs from one repository (its other functions are the hard negatives; with `--batch-by dir`
+ * or `file`, mostly from one directory or a few files), Adam on the rows
  * a batch touches. Words seen in fewer than 3 pairs are left out. `--per-repo n` keeps a seeded sample of n pairs of a
  * repository that has more (one framework's thousands of one-line docblocks would otherwise make most of the
  * batches). Deterministic: a seeded generator draws the sample, the initial table and the batch order.
@@ -18,10 +19,25 @@ import { arg, args } from './common';
 /** A text as sparse (row, weight) lists. */
 interface Bag { rows: Int32Array; w: Float32Array }
 
-interface Pair { repo: string; q: string[]; c: string[] }
+interface Pair { repo: string; path: string; q: string[]; c: string[] }
 
 const BATCH = 128;
+const dirOf = (p: string) => p.slice(0, p.lastIndexOf('/') + 1);
 const MIN_DF = 3;
+
+/**
+ * `ids` shuffled so that the ids of one group (a file's pairs, or a directory's) are next to each other, the groups in
+ * a shuffled order: cut into batches, a batch's negatives are then mostly its own neighbours, the candidates a reranker
+ * has to tell apart once the right file is found.
+ */
+export function nearTogether(ids: readonly number[], groupOf: (id: number) => string, rand: () => number): number[] {
+  const groups = new Map<string, number[]>();
+  for (const i of shuffle(ids, rand)) {
+    const g = groupOf(i);
+    (groups.get(g) ?? groups.set(g, []).get(g)!).push(i);
+  }
+  return shuffle([...groups.values()], rand).flat();
+}
 
 function main() {
   const files = args('--pairs');
@@ -32,6 +48,8 @@ function main() {
   const lr = Number(arg('--lr', '0.002'));
   const seed = Number(arg('--seed', '1'));
   const tau = Number(arg('--tau', '0.05'));
+  const batchBy = arg('--batch-by', 'repo') ?? 'repo';
+  if (!['repo', 'dir', 'file'].includes(batchBy)) throw new Error(`--batch-by: expected repo, dir or file, got "${batchBy}"`);
   if (!(tau > 0)) throw new Error(`--tau: expected a temperature above 0, got "${arg('--tau')}"`);
   const rand = seededRandom(seed); // mulberry32: the result must not depend on Math.random
 
@@ -41,10 +59,10 @@ function main() {
   for (const f of files) {
     for (const line of readFileSync(f, 'utf8').split('\n')) {
       if (!line) continue;
-      const r = JSON.parse(line) as { repo: string; q: string; c: string };
+      const r = JSON.parse(line) as { repo: string; path?: string; q: string; c: string };
       const q = r.q.split(' ').filter(Boolean);
       const c = r.c.split(' ').filter(Boolean);
-      if (q.length >= 2 && c.length >= 3) read.push({ repo: r.repo, q, c });
+      if (q.length >= 2 && c.length >= 3) read.push({ repo: r.repo, path: r.path ?? '', q, c });
     }
   }
   const inRepo = new Map<string, Pair[]>();
@@ -91,7 +109,8 @@ function main() {
   for (let ep = 1; ep <= epochs; ep++) {
     const batches: number[][] = [];
     for (const ids of byRepo.values()) {
-      const s = shuffle(ids, rand);
+      const group = batchBy === 'dir' ? (i: number) => dirOf(pairs[i].path) : (i: number) => pairs[i].path;
+      const s = batchBy === 'repo' ? shuffle(ids, rand) : nearTogether(ids, group, rand);
       for (let k = 0; k < s.length; k += BATCH) if (s.length - k >= 16) batches.push(s.slice(k, k + BATCH));
     }
     const order = shuffle(batches, rand);
@@ -188,7 +207,7 @@ function main() {
     for (let d = 0; d < dim; d++) bin.writeInt8(Math.round(E[r * dim + d] / scale), V * 4 + r * dim + d);
   }
   const repos = [...byRepo].map(([repo, ids]) => ({ repo, pairs: ids.length }));
-  const meta = { comment: 'The builtin embedder\'s learned part (src/core/embed/learned.ts), written by bench/nbowTrain.ts.', dim, pairs: N, epochs, lr, seed, tau, batch: BATCH, minDf: MIN_DF, repos, vocab: vocabList, idf: Array.from(idf, (x) => Number(x.toFixed(4))) };
+  const meta = { comment: 'The builtin embedder\'s learned part (src/core/embed/learned.ts), written by bench/nbowTrain.ts.', dim, pairs: N, epochs, lr, seed, tau, ...(batchBy === 'repo' ? {} : { batchBy }), batch: BATCH, minDf: MIN_DF, repos, vocab: vocabList, idf: Array.from(idf, (x) => Number(x.toFixed(4))) };
   writeFileSync(`${out}.json`, JSON.stringify(meta) + '\n');
   writeFileSync(`${out}.bin`, bin);
   process.stderr.write(`wrote ${out}.json and ${out}.bin (${V} × ${dim})\n`);
