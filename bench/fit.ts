@@ -11,6 +11,7 @@
  *                             messages and subjects, which help that model and cost the short one held-out docstrings)
  *     [--trees <rounds>]      (boosted trees added to each chunk model, fitted on every candidate: bench/gbdt.ts; 0: none)
  *     [--file-trees <rounds>] (the same for each file model)
+ *     [--positives any|every] (how a query's several golds count in the loss; fitLib.ts PositivesMode; default any)
  *     [--jobs <n>]            (folds fitted in n worker threads at once; default: the CPUs, at most 4. The results are
  *                             the same for any n: each fold's fit is deterministic and independent of the others)
  *
@@ -27,7 +28,7 @@ import { queryClassOf } from '../src/core/search/retriever';
 import { restrictOutcome, summarize, type QueryOutcome, type Summary } from '../src/core/search/eval/metrics';
 import { args } from './common';
 import type { TreeEnsemble } from '../src/core/search/trees';
-import { chunkGroups, chunkOutcome, chunkVectors, DIMS, dotp, fileGroups, fileOutcome, fitListwise, normalizeRow, repositoryFolds, scorer, type DumpRow } from './fitLib';
+import { chunkGroups, chunkOutcome, chunkVectors, DIMS, dotp, fileGroups, fileOutcome, fitListwise, normalizeRow, repositoryFolds, scorer, setPositives, type DumpRow } from './fitLib';
 import { fitTrees } from './gbdt';
 
 /**
@@ -40,6 +41,10 @@ const classOf = (r: DumpRow): QueryClass => {
   return r.model ?? (r.long ?? r.set === 'swebench' ? 'long' : 'short');
 };
 const single = process.argv.includes('--single');
+// `--positives every`: each gold of a query counts in its loss, not only the best one (fitLib.ts PositivesMode).
+const positivesMode = args('--positives')[0] ?? 'any';
+if (positivesMode !== 'any' && positivesMode !== 'every') throw new Error(`--positives: expected any or every, got "${positivesMode}"`);
+setPositives(positivesMode);
 // `--no-question`: questions are ranked by the short model (weights before session 12).
 const CLASSES: QueryClass[] = process.argv.includes('--no-question') ? ['long', 'short'] : ['long', 'short', 'question'];
 const classKey = (r: DumpRow): QueryClass => {

@@ -98,7 +98,18 @@ export function fitListwise(groups: Group[], dim: number, opts: { l2: number; it
 }
 
 /**
- * d/ds of one query's loss, −log Σ_pos softmax(s), over its candidates' scores s[a, b): p_i − p_pos_i into `g`, where
+ * How a query's several positives count in its loss: `any` (the default), the loss of their union, −log Σ_pos
+ * softmax(s), which one positive on top satisfies (MRR's view); `every`, the mean of each one's, −mean_pos log
+ * softmax(s)_pos, which asks for all of them high (the strict Acc@k's view: every gold span in the top k).
+ */
+export type PositivesMode = 'any' | 'every';
+let positives: PositivesMode = 'any';
+export function setPositives(mode: PositivesMode): void {
+  positives = mode;
+}
+
+/**
+ * d/ds of one query's loss (`any`: −log Σ_pos softmax(s); `every`: see PositivesMode), over its candidates' scores s[a, b): p_i − p_pos_i into `g`, where
  * p is the softmax over every candidate and p_pos over the positives (y > 0). `p`, when given, receives p_i. The
  * linear fit and the trees (gbdt.ts) both use it. Positives scored so far below the best that their exp()
  * underflows get their own softmax, shifted by their best, instead of 0 / 0.
@@ -119,9 +130,11 @@ export function listwiseGradient(s: ArrayLike<number>, y: ArrayLike<number>, a: 
     for (let i = a; i < b; i++) if (y[i] > 0 && s[i] > posMax) posMax = s[i];
     for (let i = a; i < b; i++) if (y[i] > 0) zPos += Math.exp(s[i] - posMax);
   }
+  let nPos = 0;
+  if (positives === 'every') for (let i = a; i < b; i++) if (y[i] > 0) nPos++;
   for (let i = a; i < b; i++) {
     const pa = g[i] / zAll;
-    const pp = !(y[i] > 0) ? 0 : posMax === -Infinity ? g[i] / zPos : Math.exp(s[i] - posMax) / zPos;
+    const pp = !(y[i] > 0) ? 0 : positives === 'every' ? 1 / nPos : posMax === -Infinity ? g[i] / zPos : Math.exp(s[i] - posMax) / zPos;
     g[i] = pa - pp;
     if (p) p[i] = pa;
   }
