@@ -48,6 +48,8 @@ export interface IndexerOptions {
 }
 
 const EMBED_BATCH = 256;
+/** Files handed to the processor at once: enough that its workers have work while this thread commits a batch. */
+const FILES_IN_FLIGHT = 64;
 /** Chunks held back before they are committed, when no embedding is waiting for more. */
 const COMMIT_BATCH = 512;
 /** During bulk indexing, dirty shards are written at most this often. */
@@ -241,7 +243,7 @@ export class Indexer {
       }
     };
     const inflight = new Set<Promise<void>>();
-    const limit = 8;
+    const limit = FILES_IN_FLIGHT;
     for (const { path: p, allowMinified } of files) {
       if (signal?.aborted) break;
       const entry = this.store.getFile(p);

@@ -57,9 +57,14 @@ export function defaultWorkerCount(cores = os.availableParallelism?.() ?? os.cpu
  */
 export const WORKER_IDLE_MS = 5 * 60_000;
 
+/** Files waiting or in flight per worker that justify starting another (up to the pool's count). */
+const FILES_PER_NEW_WORKER = 2;
+
 /**
- * A small pool of worker threads. Each worker keeps up to `depth` files in flight so file reads overlap
- * parsing. A worker that dies fails its in-flight requests with a clear error and is replaced.
+ * A small pool of worker threads. Each worker keeps up to `depth` files in flight: a worker whose replies wait while
+ * this thread commits a batch (tens of milliseconds in a bulk run) still has files to work on. With 2 per worker, the
+ * workers of a cold django build sat idle a quarter of the time; with 16, under 5% (bench/RESULTS.md, session 35).
+ * A worker that dies fails its in-flight requests with a clear error and is replaced.
  *
  * Workers start with the first file to process, not with the pool, and stop after `idleMs` without work: opening
  * an up-to-date index costs no worker, and an editor left open does not keep one. Saves within `idleMs` of each
@@ -77,7 +82,7 @@ export class WorkerPool implements FileProcessor {
     private readonly script: string,
     private readonly count: number,
     private readonly embedder?: LocalEmbedderSpec,
-    private readonly depth = 2,
+    private readonly depth = 16,
     private readonly idleMs = WORKER_IDLE_MS,
   ) {}
 
@@ -123,8 +128,8 @@ export class WorkerPool implements FileProcessor {
     if (this.queue.length) {
       if (this.idleTimer) clearTimeout(this.idleTimer);
       this.idleTimer = undefined;
-      // As many threads as the files waiting or in flight can keep busy: one saved file starts one, not all.
-      const want = Math.min(this.count, Math.ceil(this.pending.size / this.depth));
+      // As many threads as the files waiting or in flight can keep busy (two each): one saved file starts one, not all.
+      const want = Math.min(this.count, Math.ceil(this.pending.size / FILES_PER_NEW_WORKER));
       while (!this.closed && this.workers.length < want) this.spawn();
     } else if (!this.pending.size && this.workers.length && !this.idleTimer && !this.closed) {
       this.idleTimer = setTimeout(() => this.retire(), this.idleMs);
