@@ -46,6 +46,20 @@ test('one file starts one thread; a batch starts as many as the pool allows', as
   }
 });
 
+test('with the default depth (16 files per worker), four files waiting still start both threads', async () => {
+  const files: Record<string, string> = {};
+  for (let i = 0; i < 4; i++) files[`m${i}.py`] = `def f${i}():\n    return ${i}\n`;
+  const root = makeWorkspace(files);
+  const pool = new WorkerPool(workerScript()!, 2, { id: 'builtin' });
+  try {
+    const all = await Promise.all(Object.keys(files).map((p) => pool.process({ root, path: p, knownIds: [], embed: true })));
+    assert.ok(all.every((r) => r.status === 'chunked'));
+    assert.equal(pool.running, 2, 'a thread starts per 2 files waiting, not per 16: one thread would hold them all');
+  } finally {
+    await pool.close();
+  }
+});
+
 /** nice value of one of this process's threads (Linux: /proc/self/task/<tid>/stat, field 19). */
 const threadNice = (tid: number | string) => {
   const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
