@@ -7,7 +7,8 @@
  * table) give the chunks and the hashed part of their vectors. For each table, a chunk's learned part is computed from
  * `chunkEmbeddingText` as the embedder computes it. Reported per set and table, function MRR:
  *  - `alone`: the learned cosine alone, over every chunk of the repository;
- *  - `mixed`: the whole vector's cosine as the index mixes the two parts (builtin.ts LEARNED_SHARE), over every chunk;
+ *  - `mixed`: the whole vector's cosine as the index mixes the two parts (builtin.ts LEARNED_SHARE), over every chunk
+ *    (the hashed half is the stored one: a chunk with no word the shipped table knows keeps its all-hashed vector);
  *  - `fileAlone`, `fileMixed`: the same among the chunks of the function's own file only, the choice left once the
  *    right file is found.
  * A pair's rank is its best-ranked chunk that matches its span (sets.ts `spanMatches`, as `pinpoint eval` counts);
