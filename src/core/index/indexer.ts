@@ -243,7 +243,6 @@ export class Indexer {
       }
     };
     const inflight = new Set<Promise<void>>();
-    const limit = FILES_IN_FLIGHT;
     for (const { path: p, allowMinified } of files) {
       if (signal?.aborted) break;
       const entry = this.store.getFile(p);
@@ -284,7 +283,7 @@ export class Indexer {
         });
       const tracked = job.finally(() => inflight.delete(tracked));
       inflight.add(tracked);
-      if (inflight.size >= limit) await Promise.race(inflight);
+      if (inflight.size >= FILES_IN_FLIGHT) await Promise.race(inflight);
       // Long bulk runs save progress now and then, so a crash loses little (each shard write is atomic).
       if (performance.now() - this.lastFlush > BULK_FLUSH_MS) await this.save(false);
     }
