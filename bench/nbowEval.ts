@@ -16,7 +16,7 @@
  */
 import * as path from 'node:path';
 import { BuiltinEmbedder, canonicalWord, LEARNED_SHARE } from '../src/core/embed/builtin';
-import { chunkEmbeddingText } from '../src/core/embed/embedder';
+import { chunkEmbeddingText, dot } from '../src/core/embed/embedder';
 import { addLearned, LEARNED_DIMENSION, learnedWords, loadLearnedModel, type LearnedModel } from '../src/core/embed/learned';
 import { openWorkspaceIndex } from '../src/core/index/workspaceIndex';
 import { evalTreeName } from '../src/core/search/eval/runner';
@@ -41,12 +41,6 @@ function learnedVector(model: LearnedModel, text: string, count: Uint32Array): F
   return out;
 }
 
-const dot = (a: Float32Array, b: Float32Array, n: number): number => {
-  let s = 0;
-  for (let i = 0; i < n; i++) s += a[i] * b[i];
-  return s;
-};
-
 /** 1 / the rank of the best-scored gold among the chunks `among` admits (ties count for the gold). */
 function reciprocalRank(scores: Float64Array, golds: Set<number>, among: (i: number) => boolean): number {
   let best = -Infinity;
@@ -63,11 +57,11 @@ async function scoreRepo(workDir: string, items: EvalItem[], tables: LearnedMode
     const { store } = idx.indexer;
     const chunks: Chunk[] = [];
     for (const f of store.files()) for (const id of f.chunkIds) chunks.push(store.getChunk(id)!);
-    const hashed = chunks.map((c) => store.getVector(c.id)!);
+    const hashedDims = embedder.dimension - LEARNED_DIMENSION; // the stored vectors' hashed part comes first
+    const hashed = chunks.map((c) => store.getVector(c.id)!.subarray(0, hashedDims));
     const texts = chunks.map((c) => chunkEmbeddingText(c));
     const golds = items.map((it) => new Set(chunks.flatMap((c, i) => (spanMatches(c, it.goldSpans).length ? [i] : []))));
     const queries = items.map((it) => embedder.embedOne(it.query));
-    const hashedDims = embedder.dimension - LEARNED_DIMENSION; // the stored vectors' hashed part comes first
     tables.forEach((table, t) => {
       const count = new Uint32Array(table.vocab.size);
       const learned = texts.map((x) => learnedVector(table, x, count));
@@ -76,8 +70,8 @@ async function scoreRepo(workDir: string, items: EvalItem[], tables: LearnedMode
         if (!gold.size) return;
         const goldPath = chunks[gold.values().next().value!].path;
         const ql = learnedVector(table, it.query, count);
-        const alone = Float64Array.from(learned, (l) => dot(l, ql, table.dim));
-        const mixed = Float64Array.from(hashed, (h, i) => dot(h, queries[q], hashedDims) + LEARNED_SHARE * alone[i]);
+        const alone = Float64Array.from(learned, (l) => dot(l, ql));
+        const mixed = Float64Array.from(hashed, (h, i) => dot(h, queries[q]) + LEARNED_SHARE * alone[i]);
         const inFile = (i: number) => chunks[i].path === goldPath;
         const all = () => true;
         sums[t].alone += reciprocalRank(alone, gold, all);
