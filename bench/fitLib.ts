@@ -109,8 +109,9 @@ export function setPositives(mode: PositivesMode): void {
 }
 
 /**
- * d/ds of one query's loss (`any`: −log Σ_pos softmax(s); `every`: see PositivesMode), over its candidates' scores s[a, b): p_i − p_pos_i into `g`, where
- * p is the softmax over every candidate and p_pos over the positives (y > 0). `p`, when given, receives p_i. The
+ * d/ds of one query's loss over its candidates' scores s[a, b): p_i − p_pos_i into `g`, where p is the softmax over
+ * every candidate and p_pos, for `any` (−log Σ_pos softmax(s)), the softmax over the positives (y > 0), for `every`
+ * (PositivesMode) 1 / their count. `p`, when given, receives p_i. The
  * linear fit and the trees (gbdt.ts) both use it. Positives scored so far below the best that their exp()
  * underflows get their own softmax, shifted by their best, instead of 0 / 0.
  */
