@@ -19,7 +19,7 @@ import { stem } from '../text/stem';
 import { tokenizeCode, tokenizePath, tokenizeQuery } from '../text/tokenize';
 import { IntegrityError, readFileChecked, writeFileChecked } from './atomicFs';
 import { queryCoverage } from './coverage';
-import { Postings, type PostingsSnapshot } from './postings';
+import { Postings } from './postings';
 
 export type LexicalField = 'name' | 'qualifiedName' | 'path' | 'signature' | 'doc' | 'text';
 const FIELDS: LexicalField[] = ['name', 'qualifiedName', 'path', 'signature', 'doc', 'text'];
@@ -301,19 +301,13 @@ export class LexicalIndex {
 
   /** Writes the index atomically, stamped with `fingerprint` (e.g. what the chunks were derived from). */
   async save(file: string, fingerprint: string, opts: { fsync?: boolean } = {}): Promise<void> {
-    const snap = this.engine.snapshot();
-    const head = { schema: SCHEMA, fingerprint, fields: snap.fields, terms: snap.terms, docs: snap.docs, lists: snap.lists.length };
-    const parts: Uint8Array[] = [];
+    const img = this.engine.image();
+    const head = { schema: SCHEMA, fingerprint, fields: img.fields, terms: img.terms, docs: img.docs, lists: img.meta.length / 3 };
     const headBytes = Buffer.from(JSON.stringify(head));
     const len = Buffer.alloc(4);
     len.writeUInt32LE(headBytes.length);
-    parts.push(len, headBytes);
-    for (const l of snap.lengths) parts.push(new Uint8Array(l.buffer, l.byteOffset, l.byteLength));
-    const meta = new Int32Array(snap.lists.length * 3);
-    snap.lists.forEach((l, i) => meta.set([l.field, l.term, l.postings.length], i * 3));
-    parts.push(new Uint8Array(meta.buffer));
-    for (const l of snap.lists) parts.push(new Uint8Array(l.postings.buffer, l.postings.byteOffset, l.postings.byteLength));
-    await writeFileChecked(file, parts, opts);
+    const bytes = (a: Float32Array | Int32Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+    await writeFileChecked(file, [len, headBytes, ...img.lengths.map(bytes), bytes(img.meta), bytes(img.postings)], opts);
   }
 
   /**
@@ -331,25 +325,21 @@ export class LexicalIndex {
     const head = parseHead(buf, file);
     if (head.schema !== SCHEMA || head.fingerprint !== fingerprint) return undefined;
     try {
-      // Copy into an aligned buffer so typed-array views can be taken at any offset.
-      const body = new Uint8Array(buf.length - 4 - head.bytes);
-      body.set(buf.subarray(4 + head.bytes));
-      let off = 0;
-      // Views into `body` (every section is a multiple of 4 bytes long): restore copies what it keeps.
-      const take = (n: number) => {
-        if (off + n > body.length) throw new Error('short');
-        off += n;
-        return off - n;
+      let off = 4 + head.bytes;
+      // Each section copied out on its own (typed arrays need aligned offsets); the postings become the index's.
+      const take = <T extends Float32Array | Int32Array>(n: number, Type: new (n: number) => T): T => {
+        if (!(n >= 0 && off + n * 4 <= buf.length)) throw new Error('short');
+        const out = new Type(n); // both types have 4-byte elements
+        new Uint8Array(out.buffer).set(buf.subarray(off, (off += n * 4)));
+        return out;
       };
-      const lengths = Array.from({ length: head.fields }, () => new Float32Array(body.buffer, take(head.docs.length * 4), head.docs.length));
-      const meta = new Int32Array(body.buffer, take(head.lists * 12), head.lists * 3);
-      const lists: PostingsSnapshot['lists'] = [];
-      for (let i = 0; i < head.lists; i++) {
-        const n = meta[i * 3 + 2];
-        lists.push({ field: meta[i * 3], term: meta[i * 3 + 1], postings: new Int32Array(body.buffer, take(n * 4), n) });
-      }
-      if (off !== body.length) throw new Error('trailing bytes');
-      return new LexicalIndex(Postings.restore({ fields: head.fields, terms: head.terms, docs: head.docs, lengths, lists }));
+      const lengths = Array.from({ length: head.fields }, () => take(head.docs.length, Float32Array));
+      const meta = take(head.lists * 3, Int32Array);
+      let total = 0;
+      for (let i = 2; i < meta.length; i += 3) total += meta[i];
+      const postings = take(total, Int32Array);
+      if (off !== buf.length) throw new Error('trailing bytes');
+      return new LexicalIndex(Postings.fromImage({ fields: head.fields, terms: head.terms, docs: head.docs, lengths, meta, postings }));
     } catch (e) {
       throw new IntegrityError(file, 'bad-length', `lexical index body does not match its header (${(e as Error).message})`);
     }

@@ -7,11 +7,10 @@
  * already splits identifiers), so a flat vocabulary (Map) plus one posting list per (field, term) is enough:
  * each posting packs `doc << 8 | min(tf, 255)`.
  *
- * The lists live in one shared Int32Array (an arena) addressed by per-field offset/length/capacity arrays, not
- * one typed array per list: at 105k chunks there are ~470k lists, 58% with a single posting, and a typed array
- * apiece cost ~150 MB of heap for ~31 MB of postings (bench/memory.ts). A list that outgrows its room moves to the
- * end of the arena with twice the room; the holes left behind are reclaimed by `compact()` (and when they
- * outweigh the live postings).
+ * The lists live in one shared Int32Array (an arena) addressed by per-field offset/length/capacity arrays, not one
+ * typed array per list: at 105k chunks there are ~470k lists, 58% with one posting, and a typed array apiece cost
+ * ~150 MB of heap for ~31 MB of postings (bench/memory.ts); saving and loading make no object per list either. A
+ * list that outgrows its room moves to the arena's end with twice the room; `compact()` reclaims the holes.
  *
  * Documents are numbered in insertion order; removal marks a document dead (its postings are skipped and its
  * lengths leave the averages) and `compact()` rewrites the lists without dead documents, renumbering.
@@ -36,14 +35,17 @@ interface FieldLists {
 
 const emptyLists = (n: number): FieldLists => ({ off: new Int32Array(n), len: new Int32Array(n), cap: new Int32Array(n) });
 
-export interface PostingsSnapshot {
+/** The index in flat arrays (what `LexicalIndex.save` writes): no object per list (over a million at 200k chunks). */
+export interface PostingsImage {
   fields: number;
   terms: string[];
   docs: (string | null)[];
   /** Per field: document lengths (Float32, dead documents included). */
   lengths: Float32Array[];
-  /** (field, termIndex, packed postings) */
-  lists: { field: number; term: number; postings: Int32Array }[];
+  /** (field, termIndex, count) of each non-empty list, field by field, terms in id order. */
+  meta: Int32Array;
+  /** The lists' packed postings back to back, in `meta`'s order. */
+  postings: Int32Array;
 }
 
 export class Postings {
@@ -51,11 +53,13 @@ export class Postings {
   private readonly terms: string[] = [];
   /** lists[field]: offset/length/capacity of each term's postings in `arena`. */
   private lists: FieldLists[];
-  private arena = new Int32Array(1024);
+  private arena: Int32Array = new Int32Array(1024);
   /** Arena slots in use (live lists' capacity plus holes). */
   private arenaEnd = 0;
   /** Slots of the arena left behind by lists that moved. */
   private holes = 0;
+  /** Every list in `pack` order with no spare room: the arena's start is `image`'s postings as they are. */
+  private packed = true;
   private docs: (string | null)[] = [];
   private readonly docOf = new Map<string, number>();
   private lengths: Float32Array[];
@@ -99,6 +103,7 @@ export class Postings {
     this.docs.push(id);
     this.docOf.set(id, doc);
     this.live++;
+    this.packed = false;
     for (let f = 0; f < this.fieldCount; f++) {
       const tokens = fieldTokens[f] ?? [];
       if (this.lengths[f].length <= doc) {
@@ -194,6 +199,7 @@ export class Postings {
     this.arena = next;
     this.arenaEnd = end;
     this.holes = 0;
+    this.packed = true;
   }
 
   remove(id: string): boolean {
@@ -247,23 +253,15 @@ export class Postings {
     const k1 = opts.k1 ?? 1.2;
     const b = opts.b ?? 0.75;
     if (this.scores.length < n) {
-      this.scores = new Float32Array(n * 2);
-      this.masks = new Uint32Array(n * 2);
+      [this.scores, this.pseudo, this.masks] = [new Float32Array(n * 2), new Float32Array(n * 2), new Uint32Array(n * 2)];
+      [this.touchedBuf, this.termBuf] = [new Int32Array(n * 2), new Int32Array(n * 2)];
     }
-    const scores = this.scores;
-    const masks = this.masks;
-    if (this.touchedBuf.length < n) {
-      this.touchedBuf = new Int32Array(n * 2);
-      this.termBuf = new Int32Array(n * 2);
-    }
-    const touched = this.touchedBuf;
-    const termDocs = this.termBuf;
+    const { scores, pseudo, masks, touchedBuf: touched, termBuf: termDocs } = this;
     let touchedLen = 0;
     const terms = query.slice(0, 32);
     const allFields = [...Array(this.fieldCount).keys()];
     // BM25F: per term, the boost-weighted, length-normalised tf is summed over fields first, then saturated
     // once with one idf — so a match in a boosted field cannot outweigh a rarer term by boost alone.
-    const pseudo = this.pseudo.length >= n ? this.pseudo : (this.pseudo = new Float32Array(n * 2));
     terms.forEach((q, qi) => {
       const tid = this.vocab.get(q.term);
       if (tid === undefined) return;
@@ -351,48 +349,49 @@ export class Postings {
     docs.forEach((id, i) => this.docOf.set(id, i));
   }
 
-  snapshot(): PostingsSnapshot {
+  /** The index as a `PostingsImage`, packed first (dead documents dropped, lists in order): views, not copies. */
+  image(): PostingsImage {
     this.compact();
-    const lists: PostingsSnapshot['lists'] = [];
+    if (!this.packed) this.pack();
+    const meta: number[] = [];
     this.lists.forEach((l, field) => {
-      for (let term = 0; term < this.terms.length; term++) {
-        if (l.len[term]) lists.push({ field, term, postings: this.arena.subarray(l.off[term], l.off[term] + l.len[term]) });
-      }
+      for (let term = 0; term < this.terms.length; term++) if (l.len[term]) meta.push(field, term, l.len[term]);
     });
-    return { fields: this.fieldCount, terms: this.terms, docs: this.docs, lengths: this.lengths.map((l) => l.subarray(0, this.docs.length)), lists };
+    const lengths = this.lengths.map((l) => l.subarray(0, this.docs.length));
+    return { fields: this.fieldCount, terms: this.terms, docs: this.docs, lengths, meta: Int32Array.from(meta), postings: this.arena.subarray(0, this.arenaEnd) };
   }
 
-  static restore(s: PostingsSnapshot): Postings {
+  /** The index an image holds; it takes `postings` as its own. Throws when `meta` and `postings` disagree. */
+  static fromImage(s: PostingsImage): Postings {
     const p = new Postings(s.fields);
-    s.terms.forEach((t, i) => {
-      p.vocab.set(t, i);
-      p.terms.push(t);
-    });
+    for (const t of s.terms) p.vocab.set(t, p.terms.push(t) - 1);
     p.docs = s.docs;
+    p.lengths = s.lengths.map((l) => Float32Array.from({ length: Math.max(64, s.docs.length) }, (_, i) => l[i] ?? 0));
     s.docs.forEach((id, i) => {
       if (id === null) return;
       p.docOf.set(id, i);
       p.live++;
+      for (let f = 0; f < s.fields; f++) p.totalLen[f] += p.lengths[f][i];
     });
-    for (let f = 0; f < s.fields; f++) {
-      const lens = new Float32Array(Math.max(64, s.docs.length));
-      lens.set(s.lengths[f]);
-      p.lengths[f] = lens;
-      s.docs.forEach((id, i) => {
-        if (id !== null) p.totalLen[f] += lens[i];
-      });
-    }
     p.lists = p.lists.map(() => emptyLists(Math.max(1024, s.terms.length)));
-    let total = 0;
-    for (const { postings } of s.lists) total += postings.length;
-    p.arena = new Int32Array(Math.max(1024, total));
-    for (const { field, term, postings } of s.lists) {
+    let end = 0;
+    for (let i = 0; i < s.meta.length; i += 3) {
+      const field = s.meta[i];
+      const term = s.meta[i + 1];
+      const n = s.meta[i + 2];
       const l = p.lists[field];
-      p.arena.set(postings, p.arenaEnd);
-      l.off[term] = p.arenaEnd;
-      l.len[term] = l.cap[term] = postings.length;
-      p.arenaEnd += postings.length;
+      const inOrder = i === 0 || field > s.meta[i - 3] || (field === s.meta[i - 3] && term > s.meta[i - 2]);
+      if (!l || !inOrder || !(term >= 0 && term < s.terms.length) || !(n > 0) || end + n > s.postings.length) {
+        throw new Error(`posting list ${i / 3} (field ${field}, term ${term}, ${n} postings) is out of order or does not fit`);
+      }
+      l.off[term] = end;
+      l.len[term] = l.cap[term] = n;
+      end += n;
     }
+    if (end !== s.postings.length) throw new Error(`${s.postings.length - end} postings belong to no list`);
+    p.arena = s.postings;
+    p.arenaEnd = end;
+    p.packed = true;
     return p;
   }
 }

@@ -48,10 +48,14 @@ test('postings: after thousands of adds and removes, with lists moving in the ar
   assert.equal(inc.size, live.size);
   for (const t of vocab) assert.deepEqual(inc.df(t), fresh.df(t), t);
   for (const q of queries(vocab)) assert.deepEqual(inc.search(q, 50, BOOST), fresh.search(q, 50, BOOST));
-  const a = inc.snapshot();
-  const b = fresh.snapshot();
+  const a = inc.image();
+  const b = fresh.image();
   assert.deepEqual(a.docs, b.docs);
-  const lists = (s: typeof a) => new Map(s.lists.map((l) => [`${l.field}:${s.terms[l.term]}`, [...l.postings]]));
+  const lists = (s: typeof a) => {
+    const out = new Map<string, number[]>();
+    for (let i = 0, at = 0; i < s.meta.length; at += s.meta[i + 2], i += 3) out.set(`${s.meta[i]}:${s.terms[s.meta[i + 1]]}`, [...s.postings.subarray(at, at + s.meta[i + 2])]);
+    return out;
+  };
   assert.deepEqual(lists(a), lists(b));
 });
 
@@ -63,7 +67,8 @@ test('postings: a restored snapshot searches the same and keeps growing correctl
   const docs: [string, string[][]][] = Array.from({ length: 400 }, (_, i) => [`d${i}`, randomDoc(rand, vocab)]);
   docs[0] = ['d0', [vocab.slice(0, 1500), [], vocab.slice(2000)]]; // every term has an id before the restore
   for (const [id, d] of docs.slice(0, 250)) first.add(id, d);
-  const restored = Postings.restore(first.snapshot());
+  const img = first.image();
+  const restored = Postings.fromImage({ ...img, postings: img.postings.slice() }); // fromImage takes the postings as its own
   for (const q of queries(vocab.concat(Array(200).fill('t0')))) assert.deepEqual(restored.search(q, 20, BOOST), first.search(q, 20, BOOST));
   // Restored lists are packed (no spare room): every further add moves lists. The result must equal a fresh build.
   for (const [id, d] of docs.slice(250)) restored.add(id, d);
@@ -73,6 +78,21 @@ test('postings: a restored snapshot searches the same and keeps growing correctl
   for (const t of vocab) assert.deepEqual(fresh.df(t), expectedDf(t));
   for (const t of vocab) assert.deepEqual(restored.df(t), fresh.df(t));
   for (const q of queries(vocab.concat(Array(200).fill('t0')))) assert.deepEqual(restored.search(q, 40, BOOST), fresh.search(q, 40, BOOST));
+});
+
+test('postings: an image is written in list order whatever order the lists grew in, and one whose lists and postings disagree is refused', () => {
+  const p = new Postings(FIELDS);
+  p.add('a', [['x'], ['z'], []]);
+  p.add('b', [['y', 'x'], [], ['x']]); // field 0's new list for y lands after field 1's z, and x's moves past both
+  const img = p.image();
+  assert.deepEqual([...img.meta], [0, 0, 2, 0, 2, 1, 1, 1, 1, 2, 0, 1]); // (field, term id, count): x = 0, z = 1, y = 2
+  assert.deepEqual([...img.postings], [(0 << 8) | 1, (1 << 8) | 1, (1 << 8) | 1, (0 << 8) | 1, (1 << 8) | 1]);
+  const own = (postings: Int32Array) => ({ ...img, postings });
+  assert.deepEqual(Postings.fromImage(own(img.postings.slice())).df('x'), [2, 0, 1]);
+  const swapped = Int32Array.from([...img.meta.subarray(3, 6), ...img.meta.subarray(0, 3), ...img.meta.subarray(6)]);
+  assert.throws(() => Postings.fromImage({ ...own(img.postings.slice()), meta: swapped }), /out of order/);
+  assert.throws(() => Postings.fromImage(own(img.postings.slice(1))), /does not fit/);
+  assert.throws(() => Postings.fromImage(own(Int32Array.of(...img.postings, 7))), /belong to no list/);
 });
 
 test('postings: equal scores at the top-k boundary rank by id, whatever order the documents were added in', () => {
