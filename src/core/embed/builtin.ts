@@ -43,7 +43,11 @@ const WHOLE_W = 0.6;
 const BIGRAM_W = 0.45;
 const COMMON_W = 0.25;
 const NUMBER_W = 0.3;
-const MAX_MEMO = 200_000;
+/**
+ * Tokens memoised before the memo starts over. An entry costs ~1 KB of heap (its features' typed arrays): at 200k
+ * each index worker held ~350 MB at 207k chunks, and the build was no faster than at 50k (bench/RESULTS.md, session 36).
+ */
+const MAX_MEMO = 50_000;
 const FRONT_MASK = 4095;
 
 const SYNONYMS = new Map<string, string>();
