@@ -4,7 +4,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { LexicalIndex } from '../../../src/core/index/lexical';
 import { queryCoverage } from '../../../src/core/index/coverage';
-import { IntegrityError } from '../../../src/core/index/atomicFs';
+import { IntegrityError, readFileChecked, writeFileChecked } from '../../../src/core/index/atomicFs';
 import type { Chunk } from '../../../src/core/types';
 import { makeChunk, tempDir } from './storeHelpers';
 
@@ -111,6 +111,28 @@ test('persisted and reloaded index gives the same results; a stale fingerprint i
   buf[buf.length - 5] ^= 1;
   await fs.writeFile(file, buf);
   await assert.rejects(LexicalIndex.load(file, 'fp-1'), (e) => e instanceof IntegrityError && e.problem === 'checksum');
+});
+
+test('a lexical file whose checksum holds but whose lists disagree with its header is refused as damaged', async (t) => {
+  const dir = tempDir(t);
+  const file = path.join(dir, 'lexical.bin');
+  await LexicalIndex.rebuild(corpus).save(file, 'fp-1');
+  const body = await readFileChecked(file); // what save wrote, without the integrity header
+  const n = body.readUInt32LE(0);
+  const head = JSON.parse(body.toString('utf8', 4, 4 + n)) as { lists: number };
+  const rewrite = async (h: object, rest: Buffer) => {
+    const json = Buffer.from(JSON.stringify(h));
+    const len = Buffer.alloc(4);
+    len.writeUInt32LE(json.length);
+    await writeFileChecked(file, [len, json, rest]);
+  };
+  const rest = body.subarray(4 + n);
+  await rewrite({ ...head, lists: head.lists + 1 }, rest); // one list more than the file holds
+  await assert.rejects(LexicalIndex.load(file, 'fp-1'), (e) => e instanceof IntegrityError && e.problem === 'bad-length');
+  await rewrite(head, Buffer.concat([rest, Buffer.alloc(4)])); // four stray bytes at the end
+  await assert.rejects(LexicalIndex.load(file, 'fp-1'), (e) => e instanceof IntegrityError && e.problem === 'bad-length');
+  await rewrite(head, rest); // as written: loads
+  assert.ok(await LexicalIndex.load(file, 'fp-1'));
 });
 
 test('vacuum after many removals keeps results intact', async () => {
