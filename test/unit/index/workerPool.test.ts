@@ -30,6 +30,24 @@ test('worker pool: no thread until there is work; idle threads stop and come bac
   assert.equal(pool.running, 0);
 });
 
+test('after a bulk run the threads stop soon, not after the long idle time a few saves get', async () => {
+  const files: Record<string, string> = {};
+  for (let i = 0; i < 4; i++) files[`m${i}.py`] = `def f${i}():\n    return ${i}\n`;
+  const root = makeWorkspace(files);
+  const bulk = { files: 3, idleMs: 300 }; // a thread that took 3 files stops after 300 ms idle
+  const pool = new WorkerPool(workerScript()!, 1, { id: 'builtin' }, 16, 60_000, bulk);
+  try {
+    await pool.process({ root, path: 'm0.py', knownIds: [], embed: true });
+    await sleep(800);
+    assert.equal(pool.running, 1, 'one saved file: the thread stays for the next save');
+    await Promise.all(['m1.py', 'm2.py', 'm3.py'].map((p) => pool.process({ root, path: p, knownIds: [], embed: true })));
+    await sleep(800);
+    assert.equal(pool.running, 0, 'after a run of files: stopped');
+  } finally {
+    await pool.close();
+  }
+});
+
 test('one file starts one thread; a batch starts as many as the pool allows', async () => {
   const files: Record<string, string> = {};
   for (let i = 0; i < 8; i++) files[`m${i}.py`] = `def f${i}():\n    return ${i}\n`;
