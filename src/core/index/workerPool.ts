@@ -73,9 +73,10 @@ const FILES_PER_NEW_WORKER = 2;
  * workers of a cold django build sat idle a quarter of the time; with 16, under 5% (bench/RESULTS.md, session 35).
  * A worker that dies fails its in-flight requests with a clear error and is replaced.
  *
- * Workers start with the first file to process, not with the pool, and stop after `idleMs` without work: opening
- * an up-to-date index costs no worker, and an editor left open does not keep one. Saves within `idleMs` of each
- * other reuse the same worker (and its syntax trees, for the incremental re-parse).
+ * Workers start with the first file to process, not with the pool, and stop after `idleMs` without work (after
+ * `bulk.idleMs` once one has taken `bulk.files` files): opening an up-to-date index costs no worker, and an editor left
+ * open does not keep one. Saves within `idleMs` of each other reuse the same worker (and its syntax trees, for the
+ * incremental re-parse).
  */
 export class WorkerPool implements FileProcessor {
   private readonly workers: { w: Worker; inflight: number; done: number }[] = [];
