@@ -2,10 +2,11 @@
  * bench/nbowEval: how well a word table (bench/nbowTrain.ts's output) finds the function a docstring describes, before
  * any reranking: the first stage of judging a new table for the builtin embedder, in seconds instead of the hours of
  * fresh dumps and a refit.
- *   node out/bench/nbowEval.js --work-dir W --set FILE [--set FILE …] --table models/nbow-v2 [--table DIR/NAME …] [--json]
+ *   node out/bench/nbowEval.js --work-dir W --set FILE [--set FILE …] --table models/nbow-v2 [--table DIR/NAME[+DIR/QNAME] …] [--json]
  * W is a `pinpoint eval --work-dir W` of the same sets, already run: its trees and indexes (built with the shipped
  * table) give the chunks and the hashed part of their vectors. For each table, a chunk's learned part is computed from
- * `chunkEmbeddingText` as the embedder computes it. Reported per set and table, function MRR:
+ * `chunkEmbeddingText` as the embedder computes it; `A+B` embeds the chunks with table A and the queries with table B
+ * (a query side trained by `nbowTrain.ts --query-of A`). Reported per set and table, function MRR:
  *  - `alone`: the learned cosine alone, over every chunk of the repository;
  *  - `mixed`: the whole vector's cosine as the index mixes the two parts (builtin.ts LEARNED_SHARE), over every chunk
  *    (the hashed half is the stored one: a chunk with no word the shipped table knows keeps its all-hashed vector);
@@ -50,7 +51,9 @@ function reciprocalRank(scores: Float64Array, golds: Set<number>, among: (i: num
   return 1 / rank;
 }
 
-async function scoreRepo(workDir: string, items: EvalItem[], tables: LearnedModel[], embedder: BuiltinEmbedder, sums: Score[], counts: number[]): Promise<void> {
+interface Tables { code: LearnedModel; query: LearnedModel }
+
+async function scoreRepo(workDir: string, items: EvalItem[], tables: Tables[], embedder: BuiltinEmbedder, sums: Score[], counts: number[]): Promise<void> {
   const name = evalTreeName(items[0].set, items[0].repo, items[0].commit);
   const idx = await openWorkspaceIndex({ root: path.join(workDir, 'trees', name), indexDir: path.join(workDir, 'index', name), owner: 'nbowEval', workers: 0, allowReadOnly: true });
   try {
@@ -62,14 +65,15 @@ async function scoreRepo(workDir: string, items: EvalItem[], tables: LearnedMode
     const texts = chunks.map((c) => chunkEmbeddingText(c));
     const golds = items.map((it) => new Set(chunks.flatMap((c, i) => (spanMatches(c, it.goldSpans).length ? [i] : []))));
     const queries = items.map((it) => embedder.embedOne(it.query));
-    tables.forEach((table, t) => {
-      const count = new Uint32Array(table.vocab.size);
-      const learned = texts.map((x) => learnedVector(table, x, count));
+    tables.forEach(({ code, query }, t) => {
+      if (query.vocab.size !== code.vocab.size) throw new Error(`${query.name} and ${code.name} do not share a vocabulary`);
+      const count = new Uint32Array(code.vocab.size);
+      const learned = texts.map((x) => learnedVector(code, x, count));
       items.forEach((it, q) => {
         const gold = golds[q];
         if (!gold.size) return;
         const goldPath = chunks[gold.values().next().value!].path;
-        const ql = learnedVector(table, it.query, count);
+        const ql = learnedVector(query, it.query, count);
         const alone = Float64Array.from(learned, (l) => dot(l, ql));
         const mixed = Float64Array.from(hashed, (h, i) => dot(h, queries[q]) + LEARNED_SHARE * alone[i]);
         const inFile = (i: number) => chunks[i].path === goldPath;
@@ -91,7 +95,11 @@ async function main(): Promise<void> {
   const sets = args('--set');
   const tableArgs = args('--table');
   if (!workDir || !sets.length || !tableArgs.length) throw new Error('usage: nbowEval.js --work-dir W --set FILE … --table DIR/NAME … [--json]');
-  const tables = tableArgs.map((t) => loadLearnedModel(path.basename(t), path.dirname(path.resolve(t))));
+  const load = (t: string) => loadLearnedModel(path.basename(t), path.dirname(path.resolve(t)));
+  const tables = tableArgs.map((t) => {
+    const [code, query = code] = t.split('+');
+    return { code: load(code), query: load(query) };
+  });
   const embedder = new BuiltinEmbedder();
   const report: Record<string, Record<string, Score & { n: number }>> = {};
   for (const file of sets) {

@@ -2,7 +2,7 @@
  * bench/nbowTrain: trains the builtin embedder's learned part (src/core/embed/learned.ts) on bench/nbowPairs.ts's
  * pairs and writes models/<name>.json and models/<name>.bin.
  *   node out/bench/nbowTrain.js --pairs a.jsonl [--pairs b.jsonl …] --out models/<name> [--epochs 4] [--dim 64] [--per-repo 4000]
- *     [--tau 0.05] [--batch-by repo|dir|file]
+ *     [--tau 0.05] [--batch-by repo|dir|file] [--query-of DIR/NAME [--query-mode table|weight]]
  * (a new table needs a new name, and LEARNED_MODEL in learned.ts set to it: see there)
  * The model: a word table E (vocabulary × dim); a text is Σ (1 + ln tf) · idf(w) · E[w], L2-normalised. Training:
  * in-batch softmax over cosine / τ (`--tau`, 0.05 unless given), both directions (sentence → code and code →
@@ -11,8 +11,16 @@
  * a batch touches. Words seen in fewer than 3 pairs are left out. `--per-repo n` keeps a seeded sample of n pairs of a
  * repository that has more (one framework's thousands of one-line docblocks would otherwise make most of the
  * batches). Deterministic: a seeded generator draws the sample, the initial table and the batch order.
+ *
+ * `--query-of DIR/NAME` trains a query side for an existing table instead (session 37): that table stays as it is on the
+ * code side (its vocabulary, idf and rows: the index's vectors do not change), and a second table of the same words,
+ * started from its rows, is trained for the sentence side only. `--query-mode weight` trains one scale per word
+ * instead of a whole row (the sentence side's row is the scale times the code side's: which words of a sentence
+ * count). The output is a table file of the same shape, with `queryOf` naming the code side's table.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { loadLearnedModel, type LearnedModel } from '../src/core/embed/learned';
 import { seededRandom, shuffle } from '../src/core/finetune/sample';
 import { arg, args } from './common';
 
@@ -44,7 +52,7 @@ function main() {
   const out = arg('--out');
   if (!files.length || !out) throw new Error('usage: nbowTrain.js --pairs FILE … --out models/<name> [--epochs 4] [--dim 64]');
   const epochs = Number(arg('--epochs', '4'));
-  const dim = Number(arg('--dim', '64'));
+  let dim = Number(arg('--dim', '64'));
   const lr = Number(arg('--lr', '0.002'));
   const seed = Number(arg('--seed', '1'));
   const tau = Number(arg('--tau', '0.05'));
@@ -72,13 +80,19 @@ function main() {
   // A repository's pairs are contiguous in `pairs`; its batches are drawn from its range of indexes.
   let at = 0;
   const byRepo = new Map(sampled.map(([repo, ps]) => [repo, ps.map(() => at++)]));
+  const queryOf = arg('--query-of');
+  const queryMode = arg('--query-mode', 'table') ?? 'table';
+  if (!['table', 'weight'].includes(queryMode)) throw new Error(`--query-mode: expected table or weight, got "${queryMode}"`);
+  const anchor = Number(arg('--anchor', '0'));
+  const base: LearnedModel | undefined = queryOf ? loadLearnedModel(path.basename(queryOf), path.dirname(path.resolve(queryOf))) : undefined;
+  if (base && base.dim !== dim && arg('--dim')) throw new Error(`--dim ${dim}: ${queryOf} has ${base.dim} dimensions`);
   const df = new Map<string, number>();
   for (const p of pairs) for (const w of new Set([...p.q, ...p.c])) df.set(w, (df.get(w) ?? 0) + 1);
-  const vocabList = [...df].filter(([, n]) => n >= MIN_DF).map(([w]) => w).sort();
-  const vocab = new Map(vocabList.map((w, i) => [w, i]));
+  const vocabList = base ? [...base.vocab.keys()] : [...df].filter(([, n]) => n >= MIN_DF).map(([w]) => w).sort();
+  const vocab = base?.vocab ?? new Map(vocabList.map((w, i) => [w, i]));
   const V = vocabList.length;
   const N = pairs.length;
-  const idf = Float32Array.from(vocabList, (w) => Math.log(1 + N / df.get(w)!));
+  const idf = base?.idf ?? Float32Array.from(vocabList, (w) => Math.log(1 + N / df.get(w)!));
   const bag = (words: string[]): Bag => {
     const tf = new Map<number, number>();
     for (const w of words) {
@@ -92,9 +106,14 @@ function main() {
   const C = pairs.map((p) => bag(p.c));
   process.stderr.write(`${N} pairs, ${V} words\n`);
 
-  // Initial table: N(0, 0.1²) by Box–Muller.
-  const E = new Float32Array(V * dim);
-  for (let i = 0; i < E.length; i += 2) {
+  // Initial table: N(0, 0.1²) by Box–Muller; with --query-of, the code side's rows (fixed) and a copy for the sentences.
+  if (base) dim = base.dim;
+  const E = base ? Float32Array.from(base.rows) : new Float32Array(V * dim);
+  const code = base ? base.rows : E;
+  const scale = new Float32Array(base && queryMode === 'weight' ? V : 0).fill(1);
+  const sm1 = new Float32Array(scale.length);
+  const sm2 = new Float32Array(scale.length);
+  for (let i = 0; !base && i < E.length; i += 2) {
     const u = Math.max(rand(), 1e-12);
     const v = rand();
     const r = 0.1 * Math.sqrt(-2 * Math.log(u));
@@ -123,13 +142,13 @@ function main() {
 
   function trainBatch(qs: Bag[], cs: Bag[]): number {
     const n = qs.length;
-    const enc = (bs: Bag[]) => {
+    const enc = (bs: Bag[], T: Float32Array) => {
       const u = new Float64Array(n * dim);
       const norm = new Float64Array(n);
       bs.forEach((b, i) => {
         for (let k = 0; k < b.rows.length; k++) {
-          const base = b.rows[k] * dim;
-          for (let d = 0; d < dim; d++) u[i * dim + d] += b.w[k] * E[base + d];
+          const at = b.rows[k] * dim;
+          for (let d = 0; d < dim; d++) u[i * dim + d] += b.w[k] * T[at + d];
         }
         let s = 0;
         for (let d = 0; d < dim; d++) s += u[i * dim + d] ** 2;
@@ -138,8 +157,8 @@ function main() {
       });
       return { v: u, norm };
     };
-    const q = enc(qs);
-    const c = enc(cs);
+    const q = enc(qs, E);
+    const c = enc(cs, code);
     const S = new Float64Array(n * n);
     for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
       let s = 0;
@@ -173,19 +192,36 @@ function main() {
         for (let d = 0; d < dim; d++) dv[d] = (dv[d] - self.v[i * dim + d] * dot) / self.norm[i];
         const b = bs[i];
         for (let k = 0; k < b.rows.length; k++) {
-          const base = b.rows[k] * dim;
-          for (let d = 0; d < dim; d++) grad[base + d] += b.w[k] * dv[d];
+          const at = b.rows[k] * dim;
+          for (let d = 0; d < dim; d++) grad[at + d] += b.w[k] * dv[d];
         }
       }
     };
     back(q, c, qs, true);
-    back(c, q, cs, false);
+    if (!base) back(c, q, cs, false);
     step++;
     const touched = new Set<number>();
-    for (const b of [...qs, ...cs]) for (const r of b.rows) touched.add(r);
+    for (const b of base ? qs : [...qs, ...cs]) for (const r of b.rows) touched.add(r);
     const c1 = 1 - 0.9 ** step;
     const c2 = 1 - 0.999 ** step;
+    if (scale.length) {
+      // One scale per word: its gradient is the row's gradient along the code side's row.
+      for (const r of touched) {
+        let g = 0;
+        for (let d = r * dim; d < (r + 1) * dim; d++) {
+          g += grad[d] * code[d];
+          grad[d] = 0;
+        }
+        g += anchor * (scale[r] - 1);
+        sm1[r] = 0.9 * sm1[r] + 0.1 * g;
+        sm2[r] = 0.999 * sm2[r] + 0.001 * g * g;
+        scale[r] -= (lr * (sm1[r] / c1)) / (Math.sqrt(sm2[r] / c2) + 1e-8);
+        for (let d = r * dim; d < (r + 1) * dim; d++) E[d] = scale[r] * code[d];
+      }
+      return loss;
+    }
     for (const r of touched) {
+      if (base && anchor) for (let d = r * dim; d < (r + 1) * dim; d++) grad[d] += anchor * (E[d] - code[d]);
       for (let d = r * dim; d < (r + 1) * dim; d++) {
         const g = grad[d];
         m1[d] = 0.9 * m1[d] + 0.1 * g;
@@ -207,10 +243,16 @@ function main() {
     for (let d = 0; d < dim; d++) bin.writeInt8(Math.round(E[r * dim + d] / scale), V * 4 + r * dim + d);
   }
   const repos = [...byRepo].map(([repo, ids]) => ({ repo, pairs: ids.length }));
-  const meta = { comment: 'The builtin embedder\'s learned part (src/core/embed/learned.ts), written by bench/nbowTrain.ts.', dim, pairs: N, epochs, lr, seed, tau, ...(batchBy === 'repo' ? {} : { batchBy }), batch: BATCH, minDf: MIN_DF, repos, vocab: vocabList, idf: Array.from(idf, (x) => Number(x.toFixed(4))) };
+  const query = base ? { queryOf: base.name, queryMode, ...(anchor ? { anchor } : {}) } : {};
+  const meta = { comment: 'The builtin embedder\'s learned part (src/core/embed/learned.ts), written by bench/nbowTrain.ts.', dim, ...query, pairs: N, epochs, lr, seed, tau, ...(batchBy === 'repo' ? {} : { batchBy }), batch: BATCH, minDf: MIN_DF, repos, vocab: vocabList, idf: base ? readIdf(queryOf!) : Array.from(idf, (x) => Number(x.toFixed(4))) };
   writeFileSync(`${out}.json`, JSON.stringify(meta) + '\n');
   writeFileSync(`${out}.bin`, bin);
   process.stderr.write(`wrote ${out}.json and ${out}.bin (${V} × ${dim})\n`);
+}
+
+/** A table file's idf exactly as written (the loaded model holds it as float32). */
+function readIdf(table: string): number[] {
+  return (JSON.parse(readFileSync(`${path.resolve(table)}.json`, 'utf8')) as { idf: number[] }).idf;
 }
 
 if (require.main === module) main();
