@@ -11,6 +11,7 @@
 import { stem } from '../text/stem';
 import { identifierParts } from '../text/tokenize';
 import { abbreviationPartners } from '../text/abbreviations';
+import { isQuestionText } from './query';
 import type { Signals } from './signals';
 
 /** One identifier part (`init`), shared by every name that has it, with the last query's verdicts on it. */
@@ -38,6 +39,8 @@ interface Name {
 const MAX_NAMES = 150_000;
 const names = new Map<string, Name>();
 const parts = new Map<string, Part>();
+/** A declaration line's identifier parts (its keywords left out), by the line's text; cleared with `names` too. */
+const signatures = new Map<string, readonly Part[]>();
 
 function nameRecord(name: string): Name {
   let n = names.get(name);
@@ -45,6 +48,8 @@ function nameRecord(name: string): Name {
     if (names.size >= MAX_NAMES) {
       names.clear();
       parts.clear();
+      signatures.clear();
+      identifierPartsOf.clear();
     }
     n = { parts: identifierParts(name).map(partRecord), q: 0, share: 0, words: 0 };
     names.set(name, n);
@@ -63,6 +68,11 @@ interface QueryMemo {
   serial: number;
   /** The first two letters of every query token of 3+ letters: a part that starts otherwise is no run of them. */
   starts: Set<string>;
+  /** The query's first content word and its stem ('' for issues, traces and questions). */
+  lead: string;
+  leadStem: string;
+  /** A question in words (`isQuestionText`): no declaration-line or first-word features (see `signatureInQuery`). */
+  question: boolean;
 }
 let lastSerial = 0;
 const memoByQuery = new WeakMap<Signals, QueryMemo>();
@@ -71,7 +81,9 @@ function queryMemo(sig: Signals): QueryMemo {
   if (!memo) {
     const starts = new Set<string>();
     for (const t of sig.queryTokens) if (t.length >= MIN_PIECE) starts.add(t.slice(0, 2));
-    memoByQuery.set(sig, (memo = { serial: ++lastSerial, starts }));
+    const question = !sig.isLong && isQuestionText(sig.parsed.raw);
+    const lead = sig.isLong || question ? '' : (sig.parsed.words[0] ?? '');
+    memoByQuery.set(sig, (memo = { serial: ++lastSerial, starts, lead, leadStem: lead && stem(lead), question }));
   }
   return memo;
 }
@@ -178,4 +190,107 @@ export function nameInQuery(name: string, sig: Signals): { share: number; words:
 /** Share of the owner's name parts the query explains (`reader` of `DecompressionReader` for "Closes this reader"). */
 export function ownerParts(owner: string, sig: Signals): number {
   return nameInQuery(owner, sig).share;
+}
+
+/** Words of declaration lines that say nothing about the declaration (keywords, modifiers, receivers' names). */
+const SIGNATURE_KEYWORDS = new Set([
+  'def', 'func', 'function', 'fn', 'pub', 'public', 'private', 'protected', 'internal', 'static', 'async', 'await',
+  'const', 'let', 'var', 'val', 'self', 'this', 'cls', 'return', 'void', 'new', 'class', 'struct', 'impl', 'interface',
+  'export', 'default', 'final', 'override', 'virtual', 'abstract', 'readonly', 'mut', 'ref', 'out', 'params', 'where',
+  'extends', 'implements', 'throws', 'template', 'typename', 'inline', 'extern', 'unsafe', 'get', 'set', 'sub', 'end',
+]);
+
+/** An identifier's parts, by the identifier (`io.Writer`'s `Writer`): declaration lines share most of theirs. */
+const identifierPartsOf = new Map<string, readonly Part[]>();
+
+function signatureParts(signature: string): readonly Part[] {
+  let ps = signatures.get(signature);
+  if (!ps) {
+    if (signatures.size >= MAX_NAMES) signatures.clear();
+    if (identifierPartsOf.size >= MAX_NAMES) identifierPartsOf.clear();
+    // Parts, not names: a parameter's name is not kept as a name record (they would crowd the definitions' out).
+    const seen: Part[] = [];
+    for (const m of signature.slice(0, 400).matchAll(/[A-Za-z_$][\w$]*/g)) {
+      const id = m[0];
+      let idParts = identifierPartsOf.get(id);
+      if (!idParts) {
+        idParts = SIGNATURE_KEYWORDS.has(id.toLowerCase()) ? [] : identifierParts(id).map(partRecord);
+        identifierPartsOf.set(id, idParts);
+      }
+      for (const p of idParts) if (!seen.some((q) => q.part === p.part)) seen.push(p);
+    }
+    ps = seen;
+    signatures.set(signature, ps);
+  }
+  return ps;
+}
+
+/** A chunk's declaration-line parts, by the chunk object (an open store keeps one per chunk). */
+type Declared = { readonly signature: string };
+const partsOfChunk = new WeakMap<Declared, readonly Part[]>();
+
+/**
+ * A chunk's declaration-line parts. Kept by chunk: an open store keeps a chunk's signature off the heap
+ * (index/chunkTexts.ts), and reading it back for each of a query's ~900 candidates cost ~4 ms of the rank stage at
+ * 105k chunks (bench/RESULTS.md, session 37).
+ */
+function chunkSignatureParts(c: Declared): readonly Part[] {
+  let ps = partsOfChunk.get(c);
+  if (!ps) {
+    const line = c.signature;
+    partsOfChunk.set(c, (ps = line ? signatureParts(line) : []));
+  }
+  return ps;
+}
+
+/**
+ * Works out these chunks' declaration-line parts ahead of their first query (the warm-up does, warmUp.ts), so that
+ * no query reads a signature back from the store. Yields between slices.
+ */
+export async function primeSignatures(chunks: Iterable<Declared>, signal?: AbortSignal): Promise<void> {
+  let n = 0;
+  for (const c of chunks) {
+    if (signal?.aborted) break;
+    chunkSignatureParts(c);
+    if (++n % 4096 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}
+
+/** The stems of one signature's matched parts, reused from call to call (a query asks about ~900 candidates). */
+const matchedStems: string[] = [];
+
+/**
+ * How many query words the rest of a declaration line explains, beside the name: its parameters, their types, the
+ * result's type, the receiver (`writer` of `GenBashCompletionV2(w io.Writer, includeDesc bool)` for "… writes it to
+ * the passed writer"), as a share of the query's words: its matched parts with distinct stems. 0 without a signature,
+ * and for questions ("where is the session saved?"), which the question model ranks: fitted with this and
+ * `leadWordInName` on for them, questions' cross-validated function MRR fell 0.796 → 0.775 (bench/RESULTS.md, session 37).
+ */
+export function signatureInQuery(c: Declared & { readonly name: string }, sig: Signals): number {
+  const memo = queryMemo(sig);
+  if (memo.question) return 0;
+  const ps = chunkSignatureParts(c);
+  if (!ps.length) return 0;
+  const own = nameRecord(c.name).parts;
+  matchedStems.length = 0;
+  for (let i = 0; i < ps.length; i++) {
+    const p = ps[i];
+    if (!nameWordInQuery(p, sig, memo) || matchedStems.includes(p.stem)) continue;
+    let ownPart = false;
+    for (let j = 0; j < own.length && !ownPart; j++) ownPart = own[j].part === p.part;
+    if (!ownPart) matchedStems.push(p.stem);
+  }
+  return Math.min(1, matchedStems.length / sig.queryWordCount);
+}
+
+/**
+ * 1 when the query's first word is the name's first part (`set` of `SetOut` for "sets the destination for usage
+ * messages", `write` of `write_dl` for "Writes a definition list…"): a doc sentence starts with what the function does,
+ * and a name with its verb. Not for issues, traces and questions.
+ */
+export function leadWordInName(name: string, sig: Signals): number {
+  const memo = queryMemo(sig);
+  if (!memo.lead) return 0;
+  const first = nameRecord(name).parts[0];
+  return first !== undefined && (first.part === memo.lead || first.stem === memo.leadStem) ? 1 : 0;
 }

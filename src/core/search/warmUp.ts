@@ -2,8 +2,9 @@
  * Warming the query path. A process's first queries run before V8 has optimised the ranking code: under the latency
  * benchmark's protocol the first query took 70–113 ms and others of the first ten up to ~60 ms, where the median
  * query takes ~16 ms (bench/RESULTS.md, session 32).
- * `warmUpRetriever` runs a retriever over a few queries made from the index's own chunks, one at a time and yielding
- * between them, so that a user's first question is answered as fast as the hundredth. The extension runs it once an
+ * `warmUpRetriever` first works out every chunk's declaration-line parts (`primeSignatures`, nameMatch.ts),
+ * then runs a retriever over a few queries made from the index's own chunks, one at a time and yielding between them,
+ * so that a user's first question is answered as fast as the hundredth. The extension runs it once an
  * index is ready (src/extension/search.ts); the latency benchmark runs it before it measures, and says so.
  *
  * The queries take three shapes: a sentence from a doc comment (ranked by the short model, `queryClassOf`), a bare
@@ -13,6 +14,7 @@
  */
 import type { Chunk } from '../types';
 import type { Retriever } from './retriever';
+import { primeSignatures } from './nameMatch';
 
 export interface WarmUpOptions {
   /** Queries to run. Default 20 (~0.6 s at 105k chunks on the benchmark host). */
@@ -32,6 +34,7 @@ export interface ChunkSource {
 export async function warmUpRetriever(r: Retriever, source: ChunkSource, opts: WarmUpOptions = {}): Promise<{ queries: number; ms: number }> {
   const t0 = performance.now();
   const budget = opts.budgetMs ?? 3000;
+  await primeSignatures(source.chunks(), opts.signal);
   let ran = 0;
   for (const q of warmUpTexts(source, opts.queries ?? 20)) {
     if (opts.signal?.aborted || performance.now() - t0 > budget) break;

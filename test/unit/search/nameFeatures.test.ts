@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import type { WorkspaceIndex } from '../../../src/core/index/workspaceIndex';
 import { createRetriever } from '../../../src/core/search/retriever';
 import { ownerOf } from '../../../src/core/search/features';
+import { primeSignatures } from '../../../src/core/search/nameMatch';
 import { CHUNK_FEATURES, recordOf } from '../../../src/core/search/model';
 import { indexedWorkspace, makeWorkspace, writeFile } from '../../helpers/workspace';
 import { FIXTURE_FILES } from './fixtureRepo';
@@ -32,7 +33,7 @@ async function featuresOf(file: string, source: string, query: string): Promise<
   const res = await createRetriever(idx).retrieve(query, { k: 10 });
   return (name) => {
     const c = res.candidates.chunks.find((x) => x.chunk.path === file && x.chunk.qualifiedName === name);
-    assert.ok(c, `${name} is a candidate`);
+    assert.ok(c, `${name} is a candidate (of ${res.candidates.chunks.filter((x) => x.chunk.path === file).map((x) => x.chunk.qualifiedName).join(', ')})`);
     return recordOf(CHUNK_FEATURES, c.features);
   };
 }
@@ -99,4 +100,59 @@ test('the owner is the next-to-last segment of a qualified name, when both segme
   // Block labels are no definitions: a call chain has no owner.
   assert.equal(ownerOf("expect(mergePath('book', '/')).toBe('/book')"), undefined);
   assert.equal(ownerOf('Object.assign(domRenderers, {'), undefined);
+});
+
+test('sigParts: the query words a declaration line explains besides the name; leadName: the query starts with the name', async () => {
+  const f = await featuresOf(
+    'shop/completion.go',
+    [
+      'package shop',
+      '',
+      'import "io"',
+      '',
+      'type Command struct{}',
+      '',
+      'func (c *Command) GenCompletion(w io.Writer, includeDesc bool) error {',
+      '\treturn nil',
+      '}',
+      '',
+      'func (c *Command) GenCompletionFile(filename string, includeDesc bool) error {',
+      '\treturn nil',
+      '}',
+      '',
+      'func (c *Command) WriteCompletion(w io.Writer) error {',
+      '\treturn nil',
+      '}',
+      '',
+    ].join('\n'),
+    'generates the completion script with descriptions and writes it to the passed writer',
+  );
+  // Query words: generates, completion, script, descriptions, writes, passed, writer (7). Besides the name,
+  // GenCompletion's line has `writer` and `desc` (written short for "descriptions"); the file variant only `desc`;
+  // `c`, `w`, `bool`, `error` and the keywords explain nothing.
+  assert.equal(f('shop.Command.GenCompletion').sigParts, 2 / 7);
+  assert.equal(f('shop.Command.GenCompletionFile').sigParts, 1 / 7);
+  // `write` is WriteCompletion's own name part: it counts in the name features, not again here.
+  assert.equal(f('shop.Command.WriteCompletion').sigParts, 1 / 7);
+  // "generates" starts the query; `gen` is not its stem, so no name leads with it; "writes" is not the first word.
+  assert.equal(f('shop.Command.GenCompletion').leadName, 0);
+  assert.equal(f('shop.Command.WriteCompletion').leadName, 0);
+  const g = await featuresOf('shop/completion.go', 'package shop\n\nfunc WriteCompletion() error {\n\treturn nil\n}\n\nfunc ReadCompletion() error {\n\treturn nil\n}\n', 'writes the completion script');
+  assert.equal(g('shop.WriteCompletion').leadName, 1);
+  assert.equal(g('shop.ReadCompletion').leadName, 0);
+});
+
+test('a chunk\'s declaration line is read from it once (an open store keeps it off the heap), by the warm-up if not before', async () => {
+  let reads = 0;
+  const chunk = { name: 'GenCompletion', get signature() { reads++; return 'func (c *Command) GenCompletion(w io.Writer) error'; } };
+  const other = { name: 'Run', get signature() { reads++; return ''; } };
+  await primeSignatures([chunk, other]);
+  assert.equal(reads, 2);
+  await primeSignatures([chunk, other, chunk]);
+  assert.equal(reads, 2, 'kept by chunk, empty lines too');
+  const ac = new AbortController();
+  ac.abort();
+  const third = { name: 'x', get signature() { reads++; return 'def x(a)'; } };
+  await primeSignatures([third], ac.signal);
+  assert.equal(reads, 2, 'an aborted warm-up reads nothing');
 });
