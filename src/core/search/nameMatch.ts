@@ -39,8 +39,6 @@ interface Name {
 const MAX_NAMES = 150_000;
 const names = new Map<string, Name>();
 const parts = new Map<string, Part>();
-/** A declaration line's identifier parts (its keywords left out), by the line's text; cleared with `names` too. */
-const signatures = new Map<string, readonly Part[]>();
 
 function nameRecord(name: string): Name {
   let n = names.get(name);
@@ -48,7 +46,6 @@ function nameRecord(name: string): Name {
     if (names.size >= MAX_NAMES) {
       names.clear();
       parts.clear();
-      signatures.clear();
       identifierPartsOf.clear();
     }
     n = { parts: identifierParts(name).map(partRecord), q: 0, share: 0, words: 0 };
@@ -200,29 +197,27 @@ const SIGNATURE_KEYWORDS = new Set([
   'extends', 'implements', 'throws', 'template', 'typename', 'inline', 'extern', 'unsafe', 'get', 'set', 'sub', 'end',
 ]);
 
-/** An identifier's parts, by the identifier (`io.Writer`'s `Writer`): declaration lines share most of theirs. */
+/**
+ * An identifier's parts, by the identifier (`io.Writer`'s `Writer`): declaration lines share most of theirs. Only an
+ * accelerator for working many lines out: `primeSignatures` empties it when it is done.
+ */
 const identifierPartsOf = new Map<string, readonly Part[]>();
+const NO_PARTS: readonly Part[] = [];
 
 function signatureParts(signature: string): readonly Part[] {
-  let ps = signatures.get(signature);
-  if (!ps) {
-    if (signatures.size >= MAX_NAMES) signatures.clear();
-    if (identifierPartsOf.size >= MAX_NAMES) identifierPartsOf.clear();
-    // Parts, not names: a parameter's name is not kept as a name record (they would crowd the definitions' out).
-    const seen: Part[] = [];
-    for (const m of signature.slice(0, 400).matchAll(/[A-Za-z_$][\w$]*/g)) {
-      const id = m[0];
-      let idParts = identifierPartsOf.get(id);
-      if (!idParts) {
-        idParts = SIGNATURE_KEYWORDS.has(id.toLowerCase()) ? [] : identifierParts(id).map(partRecord);
-        identifierPartsOf.set(id, idParts);
-      }
-      for (const p of idParts) if (!seen.some((q) => q.part === p.part)) seen.push(p);
+  if (identifierPartsOf.size >= MAX_NAMES) identifierPartsOf.clear();
+  // Parts, not names: a parameter's name is not kept as a name record (they would crowd the definitions' out).
+  const seen: Part[] = [];
+  for (const m of signature.slice(0, 400).matchAll(/[A-Za-z_$][\w$]*/g)) {
+    const id = m[0];
+    let idParts = identifierPartsOf.get(id);
+    if (!idParts) {
+      idParts = SIGNATURE_KEYWORDS.has(id.toLowerCase()) ? NO_PARTS : identifierParts(id).map(partRecord);
+      identifierPartsOf.set(id, idParts);
     }
-    ps = seen;
-    signatures.set(signature, ps);
+    for (const p of idParts) if (!seen.some((q) => q.part === p.part)) seen.push(p);
   }
-  return ps;
+  return seen.length ? seen : NO_PARTS;
 }
 
 /** A chunk's declaration-line parts, by the chunk object (an open store keeps one per chunk). */
@@ -238,14 +233,15 @@ function chunkSignatureParts(c: Declared): readonly Part[] {
   let ps = partsOfChunk.get(c);
   if (!ps) {
     const line = c.signature;
-    partsOfChunk.set(c, (ps = line ? signatureParts(line) : []));
+    partsOfChunk.set(c, (ps = line ? signatureParts(line) : NO_PARTS));
   }
   return ps;
 }
 
 /**
  * Works out these chunks' declaration-line parts ahead of their first query (the warm-up does, warmUp.ts), so that
- * no query reads a signature back from the store. Yields between slices.
+ * no query reads a signature back from the store. Yields between slices. At 105k chunks: ~0.5 s, and ~20 MB of heap
+ * kept (bench/RESULTS.md, session 37).
  */
 export async function primeSignatures(chunks: Iterable<Declared>, signal?: AbortSignal): Promise<void> {
   let n = 0;
@@ -254,6 +250,7 @@ export async function primeSignatures(chunks: Iterable<Declared>, signal?: Abort
     chunkSignatureParts(c);
     if (++n % 4096 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
   }
+  identifierPartsOf.clear();
 }
 
 /** The stems of one signature's matched parts, reused from call to call (a query asks about ~900 candidates). */
