@@ -267,12 +267,12 @@ export function signatureInQuery(c: Declared & { readonly name: string }, sig: S
   const memo = queryMemo(sig);
   if (memo.question) return 0;
   const ps = chunkSignatureParts(c);
-  if (!ps.length) return 0;
-  const own = nameRecord(c.name).parts;
   matchedStems.length = 0;
+  let own: readonly Part[] | undefined; // looked up on the first match only: most candidates have none
   for (let i = 0; i < ps.length; i++) {
     const p = ps[i];
     if (!nameWordInQuery(p, sig, memo) || matchedStems.includes(p.stem)) continue;
+    own ??= nameRecord(c.name).parts;
     let ownPart = false;
     for (let j = 0; j < own.length && !ownPart; j++) ownPart = own[j].part === p.part;
     if (!ownPart) matchedStems.push(p.stem);
