@@ -9,7 +9,7 @@ import { CHUNK_FEATURES, FILE_FEATURES, recordOf, type ChunkFeature, type FileFe
 import { byValueThenKey } from './fusion';
 import { isTestScope, type FileInfo, type RepoView } from './repoView';
 import { symbolsByFile, type Signals } from './signals';
-import { leadWordInName, leadAssociation, nameInQuery, ownerParts, signatureInQuery } from './nameMatch';
+import { leadWordInName, nameInQuery, ownerParts, signatureInQuery } from './nameMatch';
 
 export interface SearchContext {
   /** Workspace-relative path of the file in the active editor. */
@@ -208,11 +208,9 @@ export function chunkFeatures(
   const owner = sig.isLong ? undefined : ownerOf(c.qualifiedName);
   out[at + C.ownerParts] = owner ? ownerParts(owner, sig) : 0;
   // sigParts: the query words the declaration line explains besides the name (parameters, types); leadName: the query
-  // starts with the name's first word (a doc sentence's verb). Session 37. leadAssoc: the same, by a table of which first
-  // words go with which first parts ("returns" and `get`), mined from other repositories (session 38).
+  // starts with the name's first word (a doc sentence's verb). Session 37.
   out[at + C.sigParts] = signatureInQuery(c, sig);
   out[at + C.leadName] = leadWordInName(c.name, sig);
-  out[at + C.leadAssoc] = leadAssociation(c.name, sig);
   out[at + C.frameFunc] = m?.frame && sig.parsed.frames.some((fr) => fr.func === c.name || fr.func === c.qualifiedName) ? 1 : 0; // Python: `in name`; JS: `at Class.method`
   out[at + C.lineHit] = m?.lines.some((l) => l >= c.startLine && l <= c.endLine) ? 1 : 0;
   out[at + C.isTest] = info?.isTest || isTestScope(c.qualifiedName) ? 1 : 0;

@@ -31,7 +31,7 @@ export const CHUNK_BASE_FEATURES = [
   'nameExact', 'nameStrong', 'nameQual', 'nameSpec', 'nameParts', 'nameCover', 'frameFunc', 'lineHit',
   'isTest', 'isDoc', 'nonCode', 'isFunc', 'isClass', 'isBlock', 'lenLog',
   'longLex', 'longVec',
-  'ctxActive', 'ctxRecent', 'ownerParts', 'sigParts', 'leadName', 'leadAssoc', 'vecInFile', 'lexInFile', 'nameInFile', 'vecInName', 'lexInName', 'ownerInName',
+  'ctxActive', 'ctxRecent', 'ownerParts', 'sigParts', 'leadName', 'vecInFile', 'lexInFile', 'nameInFile', 'vecInName', 'lexInName', 'ownerInName',
   'vecInOwner', 'lexInOwner', 'vecInDir', 'lexInDir',
 ] as const;
 export const CHUNK_FEATURES = [...CHUNK_BASE_FEATURES, 'fileScore', 'fileRR', 'fileTop'] as const;

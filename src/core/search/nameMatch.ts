@@ -11,20 +11,13 @@
 import { stem } from '../text/stem';
 import { identifierParts } from '../text/tokenize';
 import { abbreviationPartners } from '../text/abbreviations';
-import { isContentWord, isQuestionText } from './query';
+import { isQuestionText } from './query';
 import type { Signals } from './signals';
-import leadWordsJson from './leadWords.json';
 
 /** One identifier part (`init`), shared by every name that has it, with the last query's verdicts on it. */
 interface Part {
   readonly part: string;
   readonly stem: string;
-  /**
-   * A content word as the query's words are counted (`isContentWord`): only these count toward the query words a name
-   * or a declaration line stands for, whose share is taken of the query's content words (`to` of `convertIPv6ToBinary`,
-   * or a parameter `a`, matched the query's "to" and "a").
-   */
-  readonly content: boolean;
   /** Serial of the query `hit` was worked out for (0: none); `sq` of `segments`'s, `pq` of `prefix`'s. */
   q: number;
   hit: boolean;
@@ -63,7 +56,7 @@ function nameRecord(name: string): Name {
 
 function partRecord(p: string): Part {
   let r = parts.get(p);
-  if (!r) parts.set(p, (r = { part: p, stem: stem(p), content: isContentWord(p), q: 0, hit: false, sq: 0, segments: 0, pq: 0, prefix: false }));
+  if (!r) parts.set(p, (r = { part: p, stem: stem(p), q: 0, hit: false, sq: 0, segments: 0, pq: 0, prefix: false }));
   return r;
 }
 
@@ -77,8 +70,6 @@ interface QueryMemo {
   leadStem: string;
   /** A question in words (`isQuestionText`): no declaration-line or first-word features (see `signatureInQuery`). */
   question: boolean;
-  /** The name first parts (stems) that go with the first word, and how much (`leadAssoc`); undefined: none. */
-  leadRow: ReadonlyMap<string, number> | undefined;
 }
 let lastSerial = 0;
 const memoByQuery = new WeakMap<Signals, QueryMemo>();
@@ -89,9 +80,7 @@ function queryMemo(sig: Signals): QueryMemo {
     for (const t of sig.queryTokens) if (t.length >= MIN_PIECE) starts.add(t.slice(0, 2));
     const question = !sig.isLong && isQuestionText(sig.parsed.raw);
     const lead = sig.isLong || question ? '' : (sig.parsed.words[0] ?? '');
-    const leadStem = lead && stem(lead);
-    const leadRow = leadStem ? LEADS.get(leadStem) : undefined;
-    memoByQuery.set(sig, (memo = { serial: ++lastSerial, starts, lead, leadStem, question, leadRow }));
+    memoByQuery.set(sig, (memo = { serial: ++lastSerial, starts, lead, leadStem: lead && stem(lead), question }));
   }
   return memo;
 }
@@ -184,9 +173,8 @@ export function nameInQuery(name: string, sig: Signals): { share: number; words:
         continue;
       }
       hits++;
-      if (!ps[i].content) continue;
       let again = false;
-      for (let j = 0; j < i && !again; j++) again = ps[j].stem === ps[i].stem && ps[j].content && nameWordInQuery(ps[j], sig, memo);
+      for (let j = 0; j < i && !again; j++) again = ps[j].stem === ps[i].stem && nameWordInQuery(ps[j], sig, memo);
       if (!again) words++;
     }
     n.q = memo.serial;
@@ -283,7 +271,7 @@ export function signatureInQuery(c: Declared & { readonly name: string }, sig: S
   let own: readonly Part[] | undefined; // looked up on the first match only: most candidates have none
   for (let i = 0; i < ps.length; i++) {
     const p = ps[i];
-    if (!p.content || !nameWordInQuery(p, sig, memo) || matchedStems.includes(p.stem)) continue;
+    if (!nameWordInQuery(p, sig, memo) || matchedStems.includes(p.stem)) continue;
     own ??= nameRecord(c.name).parts;
     let ownPart = false;
     for (let j = 0; j < own.length && !ownPart; j++) ownPart = own[j].part === p.part;
@@ -302,22 +290,4 @@ export function leadWordInName(name: string, sig: Signals): number {
   if (!memo.lead) return 0;
   const first = nameRecord(name).parts[0];
   return first !== undefined && (first.part === memo.lead || first.stem === memo.leadStem) ? 1 : 0;
-}
-
-/** bench/leadWords.ts's table: a doc sentence's first word (stem) → name first parts (stems) → log(P(part | word) / P(part)). */
-const LEADS = new Map(
-  Object.entries((leadWordsJson as { leads: Record<string, Record<string, number>> }).leads).map(([w, row]) => [w, new Map(Object.entries(row))]),
-);
-
-/**
- * How much the query's first word goes with the name's first part, by how often doc sentences that start with the word
- * document names that start with the part in 99 other repositories ("returns" and `get`, "creates" and `new`, "checks"
- * and `is`; bench/leadWords.ts): log(P(part | word) / P(part)) / 4, 0 when the table has no such pair. `leadName`'s
- * word-for-word test, learned. Not for issues, traces and questions.
- */
-export function leadAssociation(name: string, sig: Signals): number {
-  const row = queryMemo(sig).leadRow;
-  if (!row) return 0;
-  const first = nameRecord(name).parts[0];
-  return first === undefined ? 0 : (row.get(first.stem) ?? 0) / 4;
 }

@@ -140,11 +140,6 @@ const STOP = new Set(
     .split(' '),
 );
 
-/** A content word as `parseQuery` counts a query's `words`: 3+ letters, not a stop word (`to`, `of`, `get`). */
-export function isContentWord(w: string): boolean {
-  return w.length > 2 && /^[a-z]+$/.test(w) && !STOP.has(w);
-}
-
 /** Extension-like last components that make `a.b` look like a file, not a dotted name. */
 const FILE_LIKE = new RegExp(`\\.(?:${FILE_EXT})$`);
 /** Common non-code dotted words (`e.g.`, `i.e.`, versions). */
@@ -290,7 +285,7 @@ export function parseQuery(raw: string): ParsedQuery {
   const words: string[] = [];
   for (const m of urlFree.matchAll(/[A-Za-z][a-z]+/g)) {
     const w = m[0].toLowerCase();
-    if (isContentWord(w)) words.push(w);
+    if (w.length > 2 && !STOP.has(w)) words.push(w);
   }
 
   // Lexical text: drop installed-package path prefixes and caret/tilde marker lines, keep everything else.

@@ -48,50 +48,6 @@ test('nameCover: how much of the query a name stands for, where nameParts is how
   assert.equal(f('save_saved_user').nameCover, 2 / 3);
 });
 
-test('only content words count toward the query words a name or a declaration line stands for (`to`, a parameter `a`)', async () => {
-  const f = await featuresOf(
-    'shop/ip.ts',
-    [
-      'export function convertBinaryToString(a: number[]): string {',
-      '  return a.join(".");',
-      '}',
-      '',
-      'export function convertToBinary(a: string): number[] {',
-      '  return a.split(".").map(Number);',
-      '}',
-      '',
-    ].join('\n'),
-    'Convert a binary representation of an address to a string.',
-  );
-  // Query words: convert, binary, representation, address, string (5): "a" and "to" are no content words. Both names
-  // are all query words (nameParts 1); the first stands for three of them and the other for two, not four and three:
-  // their `to` is no query word. The parameter `a` explains nothing, though the query has "a"; the parameter type
-  // `string` of the second is a query word (the first's result type `string` is its own name's part).
-  assert.equal(f('convertBinaryToString').nameParts, 1);
-  assert.equal(f('convertToBinary').nameParts, 1);
-  assert.equal(f('convertBinaryToString').nameCover, 3 / 5);
-  assert.equal(f('convertToBinary').nameCover, 2 / 5);
-  assert.equal(f('convertBinaryToString').sigParts, 0);
-  assert.equal(f('convertToBinary').sigParts, 1 / 5);
-});
-
-test('leadAssoc: how often doc sentences that start with the query\'s first word document names with this first part', async () => {
-  const f = await nameFeatures('shop/cart.py', ['clear_items', 'pop_item', 'push_item', 'item_count'], 'Removes every item from the cart');
-  // The table (bench/leadWords.ts, mined from other repositories) has "removes" with `clear` and `pop` above chance,
-  // and not with `push` or `item`. leadName, the word-for-word test, sees none of them.
-  assert.ok(f('clear_items').leadAssoc > 0);
-  assert.ok(f('pop_item').leadAssoc > 0);
-  assert.equal(f('push_item').leadAssoc, 0);
-  assert.equal(f('item_count').leadAssoc, 0);
-  assert.equal(f('clear_items').leadName, 0);
-  const g = await nameFeatures('shop/cart.py', ['clear_items', 'push_item'], 'Adds an item to the cart');
-  assert.ok(g('push_item').leadAssoc > 0);
-  assert.equal(g('clear_items').leadAssoc, 0);
-  // Not for questions: the question model ranks them, and a question's first word is what is asked.
-  const q = await nameFeatures('shop/cart.py', ['clear_items'], 'removes every item from the cart?');
-  assert.equal(q('clear_items').leadAssoc, 0);
-});
-
 test('a name part written as one word of query words (`progressbar` for "progress bar") counts as those words', async () => {
   const f = await nameFeatures('shop/terminal.py', ['progressbar', 'progress', 'progressbaz'], 'shows a progress bar while iterating');
   // Query words: shows, progress, bar, iterating. `progressbar` is `progress` and `bar` written together.
