@@ -23,23 +23,12 @@ import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { isMainThread, parentPort, Worker } from 'node:worker_threads';
 import { CHUNK_BASE_FEATURES, CHUNK_FEATURES, FILE_FEATURES, DEFAULT_WEIGHTS, type QueryClass, type RankWeights } from '../src/core/search/model';
-import { parseQuery, visibleQueryText } from '../src/core/search/query';
-import { queryClassOf } from '../src/core/search/retriever';
 import { restrictOutcome, summarize, type QueryOutcome, type Summary } from '../src/core/search/eval/metrics';
 import { args } from './common';
 import type { TreeEnsemble } from '../src/core/search/trees';
-import { chunkGroups, chunkOutcome, chunkVectors, DIMS, dotp, fileGroups, fileOutcome, fitListwise, normalizeRow, repositoryFolds, scorer, setPositives, type DumpRow } from './fitLib';
+import { chunkGroups, chunkOutcome, chunkVectors, DIMS, dotp, fileGroups, fileOutcome, classOf, fitListwise, normalizeRow, repositoryFolds, scorer, setPositives, type DumpRow } from './fitLib';
 import { fitTrees } from './gbdt';
 
-/**
- * Query class of a dumped row: the retriever's own rule (`queryClassOf`) on the row's query text, so old dumps are
- * classed as the product classes them now (session 15 moved short sentences quoting code to the short models).
- * Dumps without the query text (before session 10) fall back to the model they recorded, or `long`.
- */
-const classOf = (r: DumpRow): QueryClass => {
-  if (r.query !== undefined) return queryClassOf(parseQuery(visibleQueryText(r.query)));
-  return r.model ?? (r.long ?? r.set === 'swebench' ? 'long' : 'short');
-};
 const single = process.argv.includes('--single');
 // `--positives every`: each gold of a query counts in its loss, not only the best one (fitLib.ts PositivesMode).
 const positivesMode = args('--positives')[0] ?? 'any';

@@ -5,6 +5,8 @@
 import { CHUNK_BASE_FEATURES, CHUNK_FEATURES, FILE_FEATURES, fileDerived, NO_FILE, type QueryClass } from '../src/core/search/model';
 import { firstPositions, type QueryOutcome } from '../src/core/search/eval/metrics';
 import { compileTrees, scoreTrees, type TreeEnsemble } from '../src/core/search/trees';
+import { parseQuery, visibleQueryText } from '../src/core/search/query';
+import { queryClassOf } from '../src/core/search/retriever';
 
 export interface DumpRow {
   id: string;
@@ -211,4 +213,14 @@ export function repositoryFolds<R extends { repo: string }>(rows: readonly R[], 
     train: rows.filter((r) => r.repo !== repo && trainable(r)),
     test: rows.filter((r) => r.repo === repo && measured(r)),
   }));
+}
+
+/**
+ * Query class of a dumped row: the retriever's own rule (`queryClassOf`) on the row's query text, so old dumps are
+ * classed as the product classes them now (session 15 moved short sentences quoting code to the short models).
+ * Dumps without the query text (before session 10) fall back to the model they recorded, or `long`.
+ */
+export function classOf(r: DumpRow): QueryClass {
+  if (r.query !== undefined) return queryClassOf(parseQuery(visibleQueryText(r.query)));
+  return r.model ?? (r.long ?? r.set === 'swebench' ? 'long' : 'short');
 }
