@@ -11,13 +11,20 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
-import { CHUNK_FEATURES, DEFAULT_WEIGHTS, FILE_FEATURES, modelsFor, type LinearModel } from '../src/core/search/model';
+import { CHUNK_FEATURES, compileModel, DEFAULT_WEIGHTS, FILE_FEATURES, modelsFor, scoreVector, type LinearModel } from '../src/core/search/model';
 import { arg } from './common';
-import { chunkVectors, classOf, normalizeRow, scorer, type DumpRow, type Scorer } from './fitLib';
+import { chunkVectors, classOf, normalizeRow, type DumpRow, type Scorer } from './fitLib';
 
 export type Column = (query: string, name: string) => number;
 
-const scorerOf = (m: LinearModel, names: readonly string[]): Scorer => scorer(names.map((n) => m.weights[n] ?? 0), m.trees, names);
+/** The last segment of a qualified name (`Cls.method` → `method`): the name the chunk features see. */
+export const shortName = (qualified: string): string => qualified.slice(qualified.lastIndexOf('.') + 1);
+
+/** A shipped model's score of a feature vector, as the retriever computes it (its compiled form). */
+function scorerOf(m: LinearModel, names: readonly string[]): Scorer {
+  const compiled = compileModel(m, names);
+  return (x) => scoreVector(compiled, x);
+}
 
 /** Function MRR of the rows at each λ: rank of the first chunk matching a gold span, by shipped score + λ × column. */
 export function screenRows(rows: DumpRow[], column: Column, lambdas: readonly number[]): number[] {
@@ -39,7 +46,7 @@ export function screenRows(rows: DumpRow[], column: Column, lambdas: readonly nu
 
 function main(): void {
   const modulePath = arg('--column');
-  const dumps = process.argv.slice(2).filter((a, i, all) => a.endsWith('.jsonl') && all[i - 1] !== '--column');
+  const dumps = process.argv.slice(2).filter((a) => a.endsWith('.jsonl'));
   if (!modulePath || !dumps.length) throw new Error('usage: screen.js --column MODULE.js [--lambda 0,0.5,1] DUMP.jsonl …');
   const column = (createRequire(__filename)(path.resolve(modulePath)) as { column: Column }).column; // a compiled module, by path
   const lambdas = (arg('--lambda') ?? '0,0.25,0.5,1,2').split(',').map(Number);

@@ -5,7 +5,7 @@
  */
 import { parseQuery } from '../../src/core/search/query';
 import { identifierParts, tokenizeCode } from '../../src/core/text/tokenize';
-import { shortName } from './leadSecond';
+import { shortName } from '../screen';
 
 export function column(query: string, name: string): number {
   const kind = parseQuery(query).kind;

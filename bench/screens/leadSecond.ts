@@ -6,9 +6,7 @@
 import { isQuestionText, parseQuery } from '../../src/core/search/query';
 import { stem } from '../../src/core/text/stem';
 import { identifierParts } from '../../src/core/text/tokenize';
-
-/** The last segment of a qualified name (`Cls.method` → `method`), the name the chunk features see. */
-export const shortName = (qualified: string): string => qualified.slice(qualified.lastIndexOf('.') + 1);
+import { shortName } from '../screen';
 
 export function column(query: string, name: string): number {
   const q = parseQuery(query);
