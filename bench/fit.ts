@@ -14,6 +14,9 @@
  *     [--positives any|every] (how a query's several golds count in the loss; fitLib.ts PositivesMode; default any)
  *     [--jobs <n>]            (folds fitted in n worker threads at once; default: the CPUs, at most 4. The results are
  *                             the same for any n: each fold's fit is deterministic and independent of the others)
+ *     [--no-cv]               (no cross-validation: only the final models, at the one `--l2` given; minutes, not an
+ *                             hour. For weights to try on a dump they were not fitted on, e.g. half of the extra rows)
+ *     [--out <file>]          (write the weights there instead of src/core/search/weights.json; implies --write)
  *
  * The L2 strength is chosen by the same cross-validation. Features that are zero throughout the data (editor
  * context: active/open/recent files) keep their prior weights.
@@ -195,11 +198,14 @@ function printScores(set: string, v: SetScores): void {
 
 async function main(): Promise<void> {
   let best: { l2: number; cv: Record<string, SetScores>; obj: number } | undefined;
+  const noCv = process.argv.includes('--no-cv');
+  if (noCv && l2Grid.length !== 1) throw new Error('--no-cv: give the one L2 to fit with (--l2 <value>)');
+  if (noCv) best = { l2: l2Grid[0], cv: {}, obj: NaN };
   const t0 = Date.now();
-  const cvs = await crossValidate(l2Grid);
-  console.log(`cross-validated ${l2Grid.length} L2 value(s) in ${((Date.now() - t0) / 1000).toFixed(1)} s (${jobs} thread(s))`);
-  l2Grid.forEach((l2, k) => {
-    const cv = cvs[k];
+  const cvs = noCv ? [] : await crossValidate(l2Grid);
+  if (!noCv) console.log(`cross-validated ${l2Grid.length} L2 value(s) in ${((Date.now() - t0) / 1000).toFixed(1)} s (${jobs} thread(s))`);
+  cvs.forEach((cv, k) => {
+    const l2 = l2Grid[k];
     const obj = objective(cv);
     console.log(`l2=${l2}  objective ${obj.toFixed(4)}`);
     for (const [s, v] of Object.entries(cv)) printScores(s, v);
@@ -228,15 +234,16 @@ async function main(): Promise<void> {
     ...(!single && finals.has('short') ? { short: models(finals.get('short')!) } : {}),
     ...(!single && finals.has('question') ? { question: models(finals.get('question')!) } : {}),
     cv: {
-      method: 'leave-one-repository-out',
+      method: noCv ? 'none (bench/fit.ts --no-cv)' : 'leave-one-repository-out',
       ...Object.fromEntries(Object.entries(best!.cv).map(([s, v]) => [s, { file: brief(v.file), func: brief(v.func) }])),
     },
   };
   function brief(s: Summary) {
     return { acc1: round(s.acc[1]), acc3: round(s.acc[3]), acc5: round(s.acc[5]), acc10: round(s.acc[10]), mrr: round(s.mrr), ndcg10: round(s.ndcg10) };
   }
-  if (process.argv.includes('--write')) {
-    const out = path.join(__dirname, '..', '..', 'src', 'core', 'search', 'weights.json');
+  const outFile = args('--out')[0];
+  if (outFile || process.argv.includes('--write')) {
+    const out = outFile ? path.resolve(outFile) : path.join(__dirname, '..', '..', 'src', 'core', 'search', 'weights.json');
     // A tree's node lists on one line each (hundreds of trees would otherwise take a line per number).
     writeFileSync(out, JSON.stringify(weights, null, 2).replace(/\[\n\s*(-?[\d.e+-]+(?:,\n\s*-?[\d.e+-]+)*)\n\s*\]/g, (_, xs: string) => `[${xs.replace(/\s+/g, '')}]`) + '\n');
     console.log(`wrote ${out}`);

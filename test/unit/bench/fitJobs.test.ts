@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { CHUNK_BASE_FEATURES, FILE_FEATURES } from '../../../src/core/search/model';
 import { tempDir } from '../../helpers/workspace';
@@ -57,4 +57,25 @@ test('fit.ts: folds fitted in worker threads give the same cross-validation and 
   const [file, chunk] = one.trim().split('\n').slice(-2).map((l) => JSON.parse(l) as Record<string, number>);
   assert.ok(file.lexMax > 0, `lexMax ${file.lexMax}`);
   assert.ok(chunk.nameParts > 0, `nameParts ${chunk.nameParts}`);
+});
+
+test('fit.ts --no-cv: the same final models as a cross-validated fit at that L2, written where --out says', () => {
+  const dir = tempDir('fit-nocv');
+  const dump = path.join(dir, 'dump.jsonl');
+  writeDump(dump);
+  const fitJs = path.join(__dirname, '..', '..', '..', 'bench', 'fit.js');
+  const run = (...extra: string[]) => execFileSync(process.execPath, [fitJs, '--dump', dump, '--l2', '0.003', '--iters', '30', '--trees', '2', '--jobs', '1', ...extra], { encoding: 'utf8' });
+  const cvOut = run('--out', path.join(dir, 'cv.json'));
+  const noCvOut = run('--no-cv', '--out', path.join(dir, 'nocv.json'));
+  assert.match(cvOut, /^cross-validated 1 L2/m);
+  assert.doesNotMatch(noCvOut, /cross-validated|objective/);
+  const read = (f: string) => JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as Record<string, unknown> & { cv: { method: string } };
+  const cv = read('cv.json');
+  const noCv = read('nocv.json');
+  assert.equal(cv.cv.method, 'leave-one-repository-out');
+  assert.match(noCv.cv.method, /^none/);
+  for (const key of ['file', 'chunk', 'short', 'question'] as const) assert.deepEqual(noCv[key], cv[key], key);
+  assert.ok(cv.short, 'the docstring rows are short queries: a short model was fitted');
+  // One L2 only: with no cross-validation there is nothing to choose it by.
+  assert.throws(() => execFileSync(process.execPath, [fitJs, '--dump', dump, '--l2', '0.003', '--l2', '0.03', '--no-cv'], { encoding: 'utf8', stdio: 'pipe' }), /--no-cv: give the one L2/);
 });
