@@ -18,6 +18,9 @@
  *                             hour. For weights to try on a dump they were not fitted on, e.g. half of the extra rows)
  *     [--out <file>]          (write the weights there instead of src/core/search/weights.json; implies --write)
  *
+ * Every thread reads every dump: with session 40's 17 dumps (1.3 GB) a thread needs more than node's default heap,
+ * so run it as `node --max-old-space-size=9000 out/bench/fit.js …` (the threads take the same limit; ~11 GB in all).
+ *
  * The L2 strength is chosen by the same cross-validation. Features that are zero throughout the data (editor
  * context: active/open/recent files) keep their prior weights.
  */
@@ -160,10 +163,12 @@ async function runTasks(tasks: Task[]): Promise<Fitted[]> {
     workers.map(
       (w) =>
         new Promise<void>((resolve, reject) => {
-          const give = () => (next < order.length ? w.postMessage({ i: order[next], task: tasks[order[next++]] }) : (w.off('message', got), w.off('error', reject), resolve()));
+          const failed = (e: Error & { code?: string }) =>
+            reject(e.code === 'ERR_WORKER_OUT_OF_MEMORY' ? new Error(`${e.message}: every thread holds every dump; run node with a larger heap (node --max-old-space-size=9000 out/bench/fit.js …) or fewer --jobs`) : e);
+          const give = () => (next < order.length ? w.postMessage({ i: order[next], task: tasks[order[next++]] }) : (w.off('message', got), w.off('error', failed), resolve()));
           const got = ({ i, fitted }: { i: number; fitted: Fitted }) => ((out[i] = fitted), give());
           w.on('message', got);
-          w.on('error', reject);
+          w.on('error', failed);
           give();
         }),
     ),
