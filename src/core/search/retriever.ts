@@ -16,7 +16,7 @@ import type { SearchHit } from './hybrid';
 import { byKey, byValueThenKey, reciprocalRankFusion } from './fusion';
 import { definedNames, RepoView, stubImplementations } from './repoView';
 import { isQuestionText, visibleQueryText, type ParsedQuery } from './query';
-import { gatherSignals, type SearchSources, type Signals } from './signals';
+import { gatherSignals, type FileMention, type SearchSources, type Signals } from './signals';
 import { chunkFeatures, fileCandidates, relativeFeatures, type FileCandidate, type Features, type SearchContext } from './features';
 import {
   CHUNK_FEATURES, compileModel, DEFAULT_WEIGHTS, explain, FILE_FEATURES, fileDerived, modelsFor, NO_FILE, recordOf, scoreVector, validateWeights,
@@ -130,6 +130,24 @@ export function symbolDefinitions(p: ParsedQuery, moduleOf: (path: string) => st
   };
 }
 
+/**
+ * The one line a query points at: a link to a line (`…/blob/<ref>/shop/db/models.py#L9`) or a `path:line`, when it is
+ * the query's only line and no traceback frame is in the query. Its innermost chunk comes first, after a bare
+ * symbol's definitions, for the same reason: no development set has such queries, so the fitted weight of `lineHit`
+ * moves from one fit to the next (0.85 → 0.52 in session 40) and cannot be relied on to put it there.
+ */
+export function pointedLine(mentions: ReadonlyMap<string, FileMention>): { path: string; line: number } | undefined {
+  let found: { path: string; line: number } | undefined;
+  for (const [path, m] of mentions) {
+    if (m.frame) return undefined;
+    for (const line of new Set(m.lines)) {
+      if (found) return undefined;
+      found = { path, line };
+    }
+  }
+  return found;
+}
+
 export function createRetriever(index: RetrieverIndex, opts: RetrieverOptions = {}): Retriever {
   const src: SearchSources = 'indexer' in index ? { store: index.indexer.store, lexical: index.indexer.lexical, embedder: index.embedder } : index;
   const weights = validateWeights(opts.weights ?? DEFAULT_WEIGHTS);
@@ -196,7 +214,12 @@ export function createRetriever(index: RetrieverIndex, opts: RetrieverOptions = 
     }
     relativeFeatures(chunks.map((x) => x.chunk), buf, NF);
     for (const x of chunks) x.s = scoreVector(chunkModel, buf, x.at);
-    chunks.sort((a, b) => b.def - a.def || b.s - a.s || (a.chunk.id < b.chunk.id ? -1 : 1));
+    const pointed = pointedLine(sig.mentions);
+    const holder = pointed && chunks
+      .filter(({ chunk: c }) => c.path === pointed.path && c.startLine <= pointed.line && pointed.line <= c.endLine)
+      .sort((a, b) => a.chunk.endLine - a.chunk.startLine - (b.chunk.endLine - b.chunk.startLine))[0];
+    const pin = (x: (typeof chunks)[number]) => (x === holder ? 1 : 0);
+    chunks.sort((a, b) => b.def - a.def || pin(b) - pin(a) || b.s - a.s || (a.chunk.id < b.chunk.id ? -1 : 1));
     const featuresOf = (at: number) => buf.subarray(at, at + NF);
     const n = Math.max(k, 50);
     const ordered = stubsAfterImplementations(chunks, n, (x) => chunkKey(x.chunk.path, x.chunk.qualifiedName), (x) => stubImplementations(x.chunk.path).map((p) => chunkKey(p, x.chunk.qualifiedName)));

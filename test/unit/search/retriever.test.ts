@@ -1,7 +1,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { openWorkspaceIndex, type WorkspaceIndex } from '../../../src/core/index/workspaceIndex';
-import { createRetriever, spreadSiblings, type RankedHit } from '../../../src/core/search/retriever';
+import { createRetriever, pointedLine, spreadSiblings, type RankedHit } from '../../../src/core/search/retriever';
 import type { Chunk } from '../../../src/core/types';
 import { CHUNK_FEATURES, DEFAULT_WEIGHTS, modelsFor, recordOf, type RankWeights } from '../../../src/core/search/model';
 import type { SearchHit } from '../../../src/core/search/hybrid';
@@ -62,6 +62,15 @@ test('a permalink to a file and line puts that file and the definition at that l
   assert.deepEqual(mentioned(lookup), ['shop/pricing.py']);
   assert.deepEqual(mentioned(await ask('https://github.com/other/lib/blob/main/lib/other/pricing.py#L16')), []);
   assert.deepEqual(mentioned(await ask('https://github.com/acme/shop/blob/release/1.x/shop/pricing.py')), ['shop/pricing.py']);
+});
+
+test('the one line a query points at: one line of one file, and none beside a traceback frame or a second line', () => {
+  const m = (lines: number[], frame = 0) => ({ path: 1, module: 0, frame, frameLast: 0, lines });
+  assert.deepEqual(pointedLine(new Map([['shop/db/models.py', m([9, 9])], ['shop/cart.py', m([])]])), { path: 'shop/db/models.py', line: 9 });
+  assert.equal(pointedLine(new Map([['shop/db/models.py', m([9, 12])]])), undefined);
+  assert.equal(pointedLine(new Map([['shop/db/models.py', m([9])], ['shop/pricing.py', m([16])]])), undefined);
+  assert.equal(pointedLine(new Map([['shop/db/models.py', m([9])], ['shop/cart.py', m([], 1)]])), undefined);
+  assert.equal(pointedLine(new Map([['shop/db/models.py', m([])]])), undefined);
 });
 
 test('a permalink names its file when the workspace is opened one folder above the repository', async () => {
