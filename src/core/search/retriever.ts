@@ -133,8 +133,9 @@ export function symbolDefinitions(p: ParsedQuery, moduleOf: (path: string) => st
 /**
  * The one line a query points at: a link to a line (`…/blob/<ref>/shop/db/models.py#L9`) or a `path:line`, when it is
  * the query's only line and no traceback frame is in the query. Its innermost chunk comes first, after a bare
- * symbol's definitions, for the same reason: no development set has such queries, so the fitted weight of `lineHit`
- * moves from one fit to the next (0.85 → 0.52 in session 40) and cannot be relied on to put it there.
+ * symbol's definitions, for a like reason: few training queries point at one line (six of the 136 development issues),
+ * so the fitted weight of `lineHit` moves from one fit to the next (0.85 → 0.52 in session 40) and cannot be relied on
+ * to put it there (bench/RESULTS.md, session 40).
  */
 export function pointedLine(mentions: ReadonlyMap<string, FileMention>): { path: string; line: number } | undefined {
   let found: { path: string; line: number } | undefined;
