@@ -27,7 +27,7 @@ import { arg, args } from './common';
 /** A text as sparse (row, weight) lists. */
 interface Bag { rows: Int32Array; w: Float32Array }
 
-interface Pair { repo: string; path: string; q: string[]; c: string[] }
+export interface Pair { repo: string; path: string; q: string[]; c: string[] }
 
 const BATCH = 128;
 const dirOf = (p: string) => p.slice(0, p.lastIndexOf('/') + 1);
@@ -47,6 +47,26 @@ export function nearTogether(ids: readonly number[], groupOf: (id: number) => st
   return shuffle([...groups.values()], rand).flat();
 }
 
+/**
+ * The pairs of these files (a sentence of at least two words, a text of at least three), by repository in the order
+ * first seen; `--per-repo n` keeps a seeded sample of n pairs of a repository that has more. Shared with bench/tmTrain.ts.
+ */
+export function readPairs(files: readonly string[], rand: () => number): (readonly [string, Pair[]])[] {
+  const perRepo = Number(arg('--per-repo', 'Infinity'));
+  if (!(perRepo >= 1)) throw new Error(`--per-repo: expected a number of pairs, got "${arg('--per-repo')}"`);
+  const inRepo = new Map<string, Pair[]>();
+  for (const f of files) {
+    for (const line of readFileSync(f, 'utf8').split('\n')) {
+      if (!line) continue;
+      const r = JSON.parse(line) as { repo: string; path?: string; q: string; c: string };
+      const q = r.q.split(' ').filter(Boolean);
+      const c = r.c.split(' ').filter(Boolean);
+      if (q.length >= 2 && c.length >= 3) (inRepo.get(r.repo) ?? inRepo.set(r.repo, []).get(r.repo)!).push({ repo: r.repo, path: r.path ?? '', q, c });
+    }
+  }
+  return [...inRepo].map(([repo, ps]) => [repo, ps.length > perRepo ? shuffle(ps, rand).slice(0, perRepo) : ps] as const);
+}
+
 function main() {
   const files = args('--pairs');
   const out = arg('--out');
@@ -61,21 +81,7 @@ function main() {
   if (!(tau > 0)) throw new Error(`--tau: expected a temperature above 0, got "${arg('--tau')}"`);
   const rand = seededRandom(seed); // mulberry32: the result must not depend on Math.random
 
-  const perRepo = Number(arg('--per-repo', 'Infinity'));
-  if (!(perRepo >= 1)) throw new Error(`--per-repo: expected a number of pairs, got "${arg('--per-repo')}"`);
-  const read: Pair[] = [];
-  for (const f of files) {
-    for (const line of readFileSync(f, 'utf8').split('\n')) {
-      if (!line) continue;
-      const r = JSON.parse(line) as { repo: string; path?: string; q: string; c: string };
-      const q = r.q.split(' ').filter(Boolean);
-      const c = r.c.split(' ').filter(Boolean);
-      if (q.length >= 2 && c.length >= 3) read.push({ repo: r.repo, path: r.path ?? '', q, c });
-    }
-  }
-  const inRepo = new Map<string, Pair[]>();
-  for (const p of read) (inRepo.get(p.repo) ?? inRepo.set(p.repo, []).get(p.repo)!).push(p);
-  const sampled = [...inRepo].map(([repo, ps]) => [repo, ps.length > perRepo ? shuffle(ps, rand).slice(0, perRepo) : ps] as const);
+  const sampled = readPairs(files, rand);
   const pairs = sampled.flatMap(([, ps]) => ps);
   // A repository's pairs are contiguous in `pairs`; its batches are drawn from its range of indexes.
   let at = 0;

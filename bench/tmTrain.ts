@@ -1,0 +1,193 @@
+/**
+ * bench/tmTrain: a word translation table, P(sentence word | code word), trained by EM on bench/nbowPairs.ts's pairs
+ * (IBM model 1, as in Berger & Lafferty's translation model for retrieval), and the score it gives a code text for a
+ * sentence. An experiment of session 42 (bench/RESULTS.md), measured by `bench/nbowEval.ts --tm`; not in the product.
+ *   node out/bench/tmTrain.js --pairs a.jsonl [--pairs b.jsonl …] --out DIR/NAME [--per-repo 4000] [--iters 6] [--seed 1]
+ * Writes NAME.json (the sentence words with their background probabilities, the code words) and NAME.bin (for each
+ * code word, its entries of at least 0.001: sentence word as uint32, probability as float32). Code word 0 is the
+ * empty word, which a sentence word may come from when nothing in the text explains it.
+ *
+ * Both sides count repeated words: a sentence word's alignment to a text weighs each code word by its count there,
+ * and a sentence word said twice counts twice. Words seen in fewer than 3 pairs (after `--per-repo`) are left out.
+ * Deterministic: the per-repository sample is seeded, and EM starts from a uniform table.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { seededRandom } from '../src/core/finetune/sample';
+import { arg, args } from './common';
+import { readPairs } from './nbowTrain';
+
+const MIN_DF = 3;
+const KEEP = 1e-3;
+
+export interface TranslationTable {
+  /** Sentence word → index into `background`. */
+  sentence: Map<string, number>;
+  /** P(word) over the training sentences: a sentence word's probability where no text explains it. */
+  background: Float32Array;
+  /** Code word → its row (0 is the empty word). */
+  code: Map<string, number>;
+  /** For sentence word s: the (code word, P(s | code word)) entries. */
+  bySentence: { code: Uint32Array; p: Float32Array }[];
+}
+
+export function loadTranslationTable(file: string): TranslationTable {
+  const meta = JSON.parse(readFileSync(`${file}.json`, 'utf8')) as { sentence: string[]; background: number[]; code: string[]; rows: number[] };
+  const bin = readFileSync(`${file}.bin`);
+  const n = bin.length / 8;
+  const sentenceOf = new Uint32Array(bin.buffer.slice(bin.byteOffset, bin.byteOffset + 4 * n));
+  const p = new Float32Array(bin.buffer.slice(bin.byteOffset + 4 * n, bin.byteOffset + 8 * n));
+  const lists: { code: number[]; p: number[] }[] = meta.sentence.map(() => ({ code: [], p: [] }));
+  let at = 0;
+  meta.rows.forEach((count, c) => {
+    for (const end = at + count; at < end; at++) {
+      lists[sentenceOf[at]].code.push(c);
+      lists[sentenceOf[at]].p.push(p[at]);
+    }
+  });
+  return {
+    sentence: new Map(meta.sentence.map((w, i) => [w, i])),
+    background: Float32Array.from(meta.background),
+    code: new Map(meta.code.map((w, i) => [w, i])),
+    bySentence: lists.map((l) => ({ code: Uint32Array.from(l.code), p: Float32Array.from(l.p) })),
+  };
+}
+
+/**
+ * A scorer of code texts (their words, repeats kept, as `learnedWords` gives them) for one sentence: the mean over the
+ * sentence's known words w of log[(1 − λ)·P(w | text) + λ·P(w)] − log P(w), where P(w | text) is the mean of
+ * P(w | code word) over the text's known words and the empty word. 0 when no word of the sentence is known.
+ */
+export function translationScorer(t: TranslationTable, sentenceWords: readonly string[], lambda = 0.5): (codeWords: readonly string[]) => number {
+  const ids = [...new Set(sentenceWords.map((w) => t.sentence.get(w)).filter((i): i is number => i !== undefined))];
+  const cols = new Map<number, Float64Array>(); // code word → P(each sentence word | it)
+  ids.forEach((s, k) => {
+    const { code, p } = t.bySentence[s];
+    for (let j = 0; j < code.length; j++) {
+      let col = cols.get(code[j]);
+      if (!col) cols.set(code[j], (col = new Float64Array(ids.length)));
+      col[k] = p[j];
+    }
+  });
+  const empty = cols.get(0) ?? new Float64Array(ids.length);
+  const sums = new Float64Array(ids.length);
+  return (codeWords) => {
+    if (!ids.length) return 0;
+    sums.set(empty);
+    let n = 1;
+    for (const w of codeWords) {
+      const c = t.code.get(w);
+      if (c === undefined) continue;
+      n++;
+      const col = cols.get(c);
+      if (col) for (let k = 0; k < ids.length; k++) sums[k] += col[k];
+    }
+    let s = 0;
+    ids.forEach((id, k) => {
+      const bg = t.background[id];
+      s += Math.log(((1 - lambda) * sums[k]) / n + lambda * bg) - Math.log(bg);
+    });
+    return s / ids.length;
+  };
+}
+
+function main(): void {
+  const files = args('--pairs');
+  const out = arg('--out');
+  if (!files.length || !out) throw new Error('usage: tmTrain.js --pairs FILE … --out DIR/NAME [--per-repo 4000] [--iters 6] [--seed 1]');
+  const iters = Number(arg('--iters', '6'));
+  const seed = Number(arg('--seed', '1'));
+  const pairs = readPairs(files, seededRandom(seed)).flatMap(([, ps]) => ps);
+  const dfS = new Map<string, number>();
+  const dfC = new Map<string, number>();
+  for (const p of pairs) {
+    for (const w of new Set(p.q)) dfS.set(w, (dfS.get(w) ?? 0) + 1);
+    for (const w of new Set(p.c)) dfC.set(w, (dfC.get(w) ?? 0) + 1);
+  }
+  const sentence = [...dfS].filter(([, n]) => n >= MIN_DF).map(([w]) => w).sort();
+  const code = ['', ...[...dfC].filter(([, n]) => n >= MIN_DF).map(([w]) => w).sort()];
+  const sId = new Map(sentence.map((w, i) => [w, i]));
+  const cId = new Map(code.map((w, i) => [w, i]));
+  const C = code.length;
+
+  // One alignment group per (pair, sentence word): its code words (with their counts) and the sentence word's count.
+  const key = new Map<number, number>(); // sentence word × C + code word → entry
+  const entryS: number[] = [];
+  const entryC: number[] = [];
+  const inv: number[] = [];
+  const weight: number[] = [];
+  const groupEnd: number[] = [];
+  const groupCount: number[] = [];
+  const counts = (ws: string[], ids: Map<string, number>) => {
+    const m = new Map<number, number>();
+    for (const w of ws) {
+      const i = ids.get(w);
+      if (i !== undefined) m.set(i, (m.get(i) ?? 0) + 1);
+    }
+    return m;
+  };
+  for (const p of pairs) {
+    const sc = counts(p.q, sId);
+    const cc = counts(p.c, cId).set(0, 1);
+    for (const [s, sn] of sc) {
+      for (const [c, cn] of cc) {
+        const k = s * C + c;
+        let e = key.get(k);
+        if (e === undefined) {
+          key.set(k, (e = entryS.push(s) - 1));
+          entryC.push(c);
+        }
+        inv.push(e);
+        weight.push(cn);
+      }
+      groupEnd.push(inv.length);
+      groupCount.push(sn);
+    }
+  }
+  key.clear();
+  const E = entryS.length;
+  const invA = Int32Array.from(inv);
+  const wA = Float32Array.from(weight);
+  process.stderr.write(`${pairs.length} pairs, ${sentence.length} sentence words, ${C - 1} code words, ${E} entries, ${invA.length} alignments\n`);
+
+  let t = new Float64Array(E).fill(1);
+  for (let it = 1; it <= iters; it++) {
+    const cnt = new Float64Array(E);
+    let logLik = 0;
+    for (let g = 0, from = 0; g < groupEnd.length; from = groupEnd[g++]) {
+      let sum = 0;
+      let words = 0;
+      for (let j = from; j < groupEnd[g]; j++) {
+        sum += t[invA[j]] * wA[j];
+        words += wA[j];
+      }
+      if (it > 1) logLik += groupCount[g] * Math.log(sum / words); // the first starts from a table that is not one
+      const f = groupCount[g] / sum;
+      for (let j = from; j < groupEnd[g]; j++) cnt[invA[j]] += t[invA[j]] * wA[j] * f;
+    }
+    const total = new Float64Array(C);
+    for (let e = 0; e < E; e++) total[entryC[e]] += cnt[e];
+    for (let e = 0; e < E; e++) cnt[e] /= total[entryC[e]];
+    t = cnt;
+    if (it > 1) process.stderr.write(`iteration ${it}: mean log-likelihood of a sentence word before it ${(logLik / groupEnd.length).toFixed(4)}\n`);
+  }
+
+  const rows: number[][] = code.map(() => []);
+  for (let e = 0; e < E; e++) if (t[e] >= KEEP) rows[entryC[e]].push(e);
+  const kept = rows.reduce((a, r) => a + r.length, 0);
+  const bin = Buffer.alloc(8 * kept);
+  let at = 0;
+  for (const r of rows) for (const e of r.sort((a, b) => entryS[a] - entryS[b])) bin.writeUInt32LE(entryS[e], 4 * at++);
+  at = 0;
+  for (const r of rows) for (const e of r) bin.writeFloatLE(t[e], 4 * kept + 4 * at++);
+  const dfTotal = sentence.reduce((a, w) => a + dfS.get(w)!, 0);
+  const meta = {
+    comment: 'A word translation table P(sentence word | code word), written by bench/tmTrain.ts (IBM model 1 by EM).',
+    pairs: pairs.length, iters, seed, minDf: MIN_DF, keep: KEEP,
+    sentence, background: sentence.map((w) => Number((dfS.get(w)! / dfTotal).toPrecision(4))), code, rows: rows.map((r) => r.length),
+  };
+  writeFileSync(`${out}.json`, JSON.stringify(meta) + '\n');
+  writeFileSync(`${out}.bin`, bin);
+  process.stderr.write(`wrote ${out}.json and ${out}.bin (${kept} entries)\n`);
+}
+
+if (require.main === module) main();
