@@ -2,9 +2,9 @@
  * bench/tmTrain: a word translation table, P(sentence word | code word), trained by EM on bench/nbowPairs.ts's pairs
  * (IBM model 1, as in Berger & Lafferty's translation model for retrieval), and the score it gives a code text for a
  * sentence. An experiment of session 42 (bench/RESULTS.md), measured by `bench/nbowEval.ts --tm`; not in the product.
- *   node out/bench/tmTrain.js --pairs a.jsonl [--pairs b.jsonl …] --out DIR/NAME [--per-repo 4000] [--iters 6] [--seed 1]
+ *   node out/bench/tmTrain.js --pairs a.jsonl [--pairs b.jsonl …] --out DIR/NAME [--per-repo 4000] [--iters 6] [--seed 1] [--keep 0.001]
  * Writes NAME.json (the sentence words with their background probabilities, the code words) and NAME.bin (for each
- * code word, its entries of at least 0.001: sentence word as uint32, probability as float32). Code word 0 is the
+ * code word, its entries of at least `--keep`: sentence word as uint32, probability as float32). Code word 0 is the
  * empty word, which a sentence word may come from when nothing in the text explains it.
  *
  * Both sides count repeated words: a sentence word's alignment to a text weighs each code word by its count there,
@@ -17,7 +17,6 @@ import { arg, args } from './common';
 import { readPairs } from './nbowTrain';
 
 const MIN_DF = 3;
-const KEEP = 1e-3;
 
 export interface TranslationTable {
   /** Sentence word → index into `background`. */
@@ -93,9 +92,11 @@ export function translationScorer(t: TranslationTable, sentenceWords: readonly s
 function main(): void {
   const files = args('--pairs');
   const out = arg('--out');
-  if (!files.length || !out) throw new Error('usage: tmTrain.js --pairs FILE … --out DIR/NAME [--per-repo 4000] [--iters 6] [--seed 1]');
+  if (!files.length || !out) throw new Error('usage: tmTrain.js --pairs FILE … --out DIR/NAME [--per-repo 4000] [--iters 6] [--seed 1] [--keep 0.001]');
   const iters = Number(arg('--iters', '6'));
   const seed = Number(arg('--seed', '1'));
+  const keep = Number(arg('--keep', '0.001'));
+  if (!(keep > 0 && keep < 1)) throw new Error(`--keep: expected a probability between 0 and 1, got "${arg('--keep')}"`);
   const pairs = readPairs(files, seededRandom(seed)).flatMap(([, ps]) => ps);
   const dfS = new Map<string, number>();
   const dfC = new Map<string, number>();
@@ -172,7 +173,7 @@ function main(): void {
   }
 
   const rows: number[][] = code.map(() => []);
-  for (let e = 0; e < E; e++) if (t[e] >= KEEP) rows[entryC[e]].push(e);
+  for (let e = 0; e < E; e++) if (t[e] >= keep) rows[entryC[e]].push(e);
   const kept = rows.reduce((a, r) => a + r.length, 0);
   const bin = Buffer.alloc(8 * kept);
   let at = 0;
@@ -182,7 +183,7 @@ function main(): void {
   const dfTotal = sentence.reduce((a, w) => a + dfS.get(w)!, 0);
   const meta = {
     comment: 'A word translation table P(sentence word | code word), written by bench/tmTrain.ts (IBM model 1 by EM).',
-    pairs: pairs.length, iters, seed, minDf: MIN_DF, keep: KEEP,
+    pairs: pairs.length, iters, seed, minDf: MIN_DF, keep,
     sentence, background: sentence.map((w) => Number((dfS.get(w)! / dfTotal).toPrecision(4))), code, rows: rows.map((r) => r.length),
   };
   writeFileSync(`${out}.json`, JSON.stringify(meta) + '\n');
