@@ -94,6 +94,7 @@ function main(): void {
   const out = arg('--out');
   if (!files.length || !out) throw new Error('usage: tmTrain.js --pairs FILE … --out DIR/NAME [--per-repo 4000] [--iters 6] [--seed 1] [--keep 0.001]');
   const iters = Number(arg('--iters', '6'));
+  if (!Number.isInteger(iters) || iters < 1) throw new Error(`--iters: expected a whole number of EM iterations, 1 or more, got "${arg('--iters')}"`);
   const seed = Number(arg('--seed', '1'));
   const keep = Number(arg('--keep', '0.001'));
   if (!(keep > 0 && keep < 1)) throw new Error(`--keep: expected a probability between 0 and 1, got "${arg('--keep')}"`);
