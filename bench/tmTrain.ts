@@ -173,12 +173,14 @@ function main(): void {
     if (it > 1) process.stderr.write(`iteration ${it}: mean log-likelihood of a sentence word before it ${(logLik / groupEnd.length).toFixed(4)}\n`);
   }
 
+  // Each code word's kept entries, by sentence word.
   const rows: number[][] = code.map(() => []);
   for (let e = 0; e < E; e++) if (t[e] >= keep) rows[entryC[e]].push(e);
+  for (const r of rows) r.sort((a, b) => entryS[a] - entryS[b]);
   const kept = rows.reduce((a, r) => a + r.length, 0);
   const bin = Buffer.alloc(8 * kept);
   let at = 0;
-  for (const r of rows) for (const e of r.sort((a, b) => entryS[a] - entryS[b])) bin.writeUInt32LE(entryS[e], 4 * at++);
+  for (const r of rows) for (const e of r) bin.writeUInt32LE(entryS[e], 4 * at++);
   at = 0;
   for (const r of rows) for (const e of r) bin.writeFloatLE(t[e], 4 * kept + 4 * at++);
   const dfTotal = sentence.reduce((a, w) => a + dfS.get(w)!, 0);
