@@ -1,7 +1,7 @@
 /**
  * Query + rerank latency on a large index, against ripgrep over the same tree for the same query words.
  *
- *   node out/bench/evalLatency.js [--repos django,sympy,scikit-learn] [--queries 200] [--questions] [--warm-up 20]
+ *   node [--expose-gc] out/bench/evalLatency.js [--repos django,sympy,scikit-learn] [--queries 200] [--questions] [--warm-up 20]
  *
  * The tree is a `git archive` export of the named repositories (bench/repos.json commits) under
  * bench/.work/latency/; the index lives in bench/.work/index/latency (incremental across runs). Queries are the
@@ -18,7 +18,8 @@
  * is ready): `--warm-up N` queries made from the index's own chunks, none of them a measured query. `--warm-up 0`
  * measures a cold process, as every run before session 32 did: no warm-up at all, so the queries also work out the
  * declaration-line parts of the chunks they meet (until session 38 the warm-up's priming of them still ran). Its first
- * ten queries are then the slowest (`firstTen` reports them either way).
+ * ten queries are then the slowest (`firstTen` reports them either way). `heapMB` is the JS heap in use before and after
+ * the warm-up (what its priming keeps), after a full collection when node runs with `--expose-gc`.
  */
 import { execFileSync, fork, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -74,7 +75,9 @@ async function main(): Promise<void> {
   const syncMs = performance.now() - tSync;
   // `--warm-up 0`: no warm-up at all, not even its first step (every chunk's declaration-line parts worked out ahead).
   const warmUps = Number(arg('--warm-up') ?? 20);
+  const heapBefore = heapMB();
   const warm = warmUps > 0 ? await warmUpRetriever(r, idx.indexer.store, { queries: warmUps }) : { queries: 0, ms: 0 };
+  const heap = { beforeWarmUp: heapBefore, afterWarmUp: heapMB() };
   const ours: number[] = [];
   const ourLong: number[] = [];
   const rg: number[] = [];
@@ -103,7 +106,7 @@ async function main(): Promise<void> {
   const fmt = (xs: number[]) => ({ p50: Number(percentile(xs, 50).toFixed(1)), p95: Number(percentile(xs, 95).toFixed(1)), max: Number(Math.max(...xs).toFixed(1)) });
   const out = {
     machine: machine(), date: new Date().toISOString(), repos: names, files: stats.files, chunks: stats.chunks, queries: queries.length,
-    rgFrom: inProcess ? 'the measured process' : 'a helper process', firstQuerySetupMs: Math.round(syncMs), warmUp: warm, pinpoint: fmt(ours), firstTen: fmt(ours.slice(0, 10)), pinpointIssueLength: fmt(ourLong), rg: fmt(rg),
+    rgFrom: inProcess ? 'the measured process' : 'a helper process', firstQuerySetupMs: Math.round(syncMs), warmUp: warm, heapMB: heap, pinpoint: fmt(ours), firstTen: fmt(ours.slice(0, 10)), pinpointIssueLength: fmt(ourLong), rg: fmt(rg),
     // Per stage of retrieve() (`files` is part of `rank`).
     stages: Object.fromEntries(Object.entries(stages).map(([k, xs]) => [k, fmt(xs)])),
     faults: fmt(faults), // minor page faults of the measured process per query
@@ -112,6 +115,13 @@ async function main(): Promise<void> {
   };
   await idx.close();
   console.log(JSON.stringify(out));
+}
+
+/** The JS heap in use, in MB, after a full collection when node runs with --expose-gc (else as it is: `gc: false`). */
+function heapMB(): { used: number; gc: boolean } {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  return { used: Math.round(process.memoryUsage().heapUsed / 2 ** 20), gc: !!gc };
 }
 
 main().catch((e) => {

@@ -15,7 +15,7 @@
  * A pair's rank is its best-ranked chunk that matches its span (sets.ts `spanMatches`, as `pinpoint eval` counts);
  * pairs whose function has no chunk are left out (`n` counts the rest).
  *
- * `--tm DIR/NAME` also scores a translation table (bench/tmTrain.ts): its score alone (`alone`, `fileAlone`), and
+ * `--tm DIR/NAME` also scores a translation table (bench/tmTrain.ts, src/core/search/translation.ts): its score alone (`alone`, `fileAlone`), and
  * added to the first table's `mixed` cosine after both are standardised over the repository's chunks (`mixed`,
  * `fileMixed`: a rough measure of what it adds to the vector, before any reranker). Reported as the table `tm:NAME`.
  */
@@ -26,9 +26,9 @@ import { addLearned, LEARNED_DIMENSION, learnedWords, loadLearnedModel, type Lea
 import { openWorkspaceIndex } from '../src/core/index/workspaceIndex';
 import { evalTreeName } from '../src/core/search/eval/runner';
 import { loadEvalSet, spanMatches, type EvalItem } from '../src/core/search/eval/sets';
+import { codeWordIds, loadTranslationModel, translationScorer, type TranslationModel } from '../src/core/search/translation';
 import type { Chunk } from '../src/core/types';
 import { arg, args } from './common';
-import { loadTranslationTable, translationScorer, type TranslationTable } from './tmTrain';
 
 interface Score { alone: number; mixed: number; fileAlone: number; fileMixed: number }
 const KEYS: (keyof Score)[] = ['alone', 'mixed', 'fileAlone', 'fileMixed'];
@@ -65,7 +65,7 @@ function standardised(x: Float64Array): Float64Array {
   return x.map((v) => (v - mean) / sd);
 }
 
-async function scoreRepo(workDir: string, items: EvalItem[], tables: Tables[], embedder: BuiltinEmbedder, sums: Score[], counts: number[], tm?: TranslationTable): Promise<void> {
+async function scoreRepo(workDir: string, items: EvalItem[], tables: Tables[], embedder: BuiltinEmbedder, sums: Score[], counts: number[], tm?: TranslationModel): Promise<void> {
   const name = evalTreeName(items[0].set, items[0].repo, items[0].commit);
   const idx = await openWorkspaceIndex({ root: path.join(workDir, 'trees', name), indexDir: path.join(workDir, 'index', name), owner: 'nbowEval', workers: 0, allowReadOnly: true });
   try {
@@ -77,7 +77,7 @@ async function scoreRepo(workDir: string, items: EvalItem[], tables: Tables[], e
     const texts = chunks.map((c) => chunkEmbeddingText(c));
     const golds = items.map((it) => new Set(chunks.flatMap((c, i) => (spanMatches(c, it.goldSpans).length ? [i] : []))));
     const queries = items.map((it) => embedder.embedOne(it.query));
-    const codeWords = tm ? texts.map((x) => learnedWords(x, canonicalWord)) : undefined;
+    const codeWords = tm ? texts.map((x) => codeWordIds(tm, learnedWords(x, canonicalWord))) : undefined;
     tables.forEach(({ code, query }, t) => {
       if (query.vocab.size !== code.vocab.size) throw new Error(`${query.name} and ${code.name} do not share a vocabulary`);
       const count = new Uint32Array(code.vocab.size);
@@ -122,7 +122,7 @@ async function main(): Promise<void> {
     return { code: load(code), query: load(query) };
   });
   const tmArg = arg('--tm');
-  const tm = tmArg ? loadTranslationTable(path.resolve(tmArg)) : undefined;
+  const tm = tmArg ? loadTranslationModel(path.basename(tmArg), path.dirname(path.resolve(tmArg))) : undefined;
   const names = [...tableArgs, ...(tmArg ? [`tm:${tmArg}`] : [])];
   const embedder = new BuiltinEmbedder();
   const report: Record<string, Record<string, Score & { n: number }>> = {};

@@ -1,93 +1,26 @@
 /**
  * bench/tmTrain: a word translation table, P(sentence word | code word), trained by EM on bench/nbowPairs.ts's pairs
- * (IBM model 1, as in Berger & Lafferty's translation model for retrieval), and the score it gives a code text for a
- * sentence. An experiment of session 42 (bench/RESULTS.md), measured by `bench/nbowEval.ts --tm`; not in the product.
- *   node out/bench/tmTrain.js --pairs a.jsonl [--pairs b.jsonl …] --out DIR/NAME [--per-repo 4000] [--iters 6] [--seed 1] [--keep 0.001]
+ * (IBM model 1, as in Berger & Lafferty's translation model for retrieval). The product's `tm` feature reads and
+ * scores it (src/core/search/translation.ts); `bench/nbowEval.ts --tm` measures a table alone (bench/RESULTS.md,
+ * sessions 42–43).
+ *   node out/bench/tmTrain.js --pairs a.jsonl [--pairs b.jsonl …] --out DIR/NAME [--per-repo 4000] [--iters 6] [--seed 1]
+ *     [--keep 0.001] [--max-code N]
  * Writes NAME.json (the sentence words with their background probabilities, the code words) and NAME.bin (for each
  * code word, its entries of at least `--keep`: sentence word as uint32, probability as float32). Code word 0 is the
  * empty word, which a sentence word may come from when nothing in the text explains it.
  *
  * Both sides count repeated words: a sentence word's alignment to a text weighs each code word by its count there,
- * and a sentence word said twice counts twice. Words seen in fewer than 3 pairs (after `--per-repo`) are left out.
+ * and a sentence word said twice counts twice. Words seen in fewer than 3 pairs (after `--per-repo`) are left out, and
+ * with `--max-code N` all but the N code words seen in most pairs (ties by the word), so that a text's code words fit
+ * 16 bits (N = 65535 with the empty word).
  * Deterministic: the per-repository sample is seeded, and EM starts from a uniform table.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { seededRandom } from '../src/core/finetune/sample';
 import { arg, args } from './common';
 import { readPairs } from './nbowTrain';
 
 const MIN_DF = 3;
-
-export interface TranslationTable {
-  /** Sentence word → index into `background`. */
-  sentence: Map<string, number>;
-  /** P(word) over the training sentences: a sentence word's probability where no text explains it. */
-  background: Float32Array;
-  /** Code word → its row (0 is the empty word). */
-  code: Map<string, number>;
-  /** For sentence word s: the (code word, P(s | code word)) entries. */
-  bySentence: { code: Uint32Array; p: Float32Array }[];
-}
-
-export function loadTranslationTable(file: string): TranslationTable {
-  const meta = JSON.parse(readFileSync(`${file}.json`, 'utf8')) as { sentence: string[]; background: number[]; code: string[]; rows: number[] };
-  const bin = readFileSync(`${file}.bin`);
-  const n = bin.length / 8;
-  const sentenceOf = new Uint32Array(bin.buffer.slice(bin.byteOffset, bin.byteOffset + 4 * n));
-  const p = new Float32Array(bin.buffer.slice(bin.byteOffset + 4 * n, bin.byteOffset + 8 * n));
-  const lists: { code: number[]; p: number[] }[] = meta.sentence.map(() => ({ code: [], p: [] }));
-  let at = 0;
-  meta.rows.forEach((count, c) => {
-    for (const end = at + count; at < end; at++) {
-      lists[sentenceOf[at]].code.push(c);
-      lists[sentenceOf[at]].p.push(p[at]);
-    }
-  });
-  return {
-    sentence: new Map(meta.sentence.map((w, i) => [w, i])),
-    background: Float32Array.from(meta.background),
-    code: new Map(meta.code.map((w, i) => [w, i])),
-    bySentence: lists.map((l) => ({ code: Uint32Array.from(l.code), p: Float32Array.from(l.p) })),
-  };
-}
-
-/**
- * A scorer of code texts (their words, repeats kept, as `learnedWords` gives them) for one sentence: the mean over the
- * sentence's known words w of log[(1 − λ)·P(w | text) + λ·P(w)] − log P(w), where P(w | text) is the mean of
- * P(w | code word) over the text's known words and the empty word. 0 when no word of the sentence is known.
- */
-export function translationScorer(t: TranslationTable, sentenceWords: readonly string[], lambda = 0.5): (codeWords: readonly string[]) => number {
-  const ids = [...new Set(sentenceWords.map((w) => t.sentence.get(w)).filter((i): i is number => i !== undefined))];
-  const cols = new Map<number, Float64Array>(); // code word → P(each sentence word | it)
-  ids.forEach((s, k) => {
-    const { code, p } = t.bySentence[s];
-    for (let j = 0; j < code.length; j++) {
-      let col = cols.get(code[j]);
-      if (!col) cols.set(code[j], (col = new Float64Array(ids.length)));
-      col[k] = p[j];
-    }
-  });
-  const empty = cols.get(0) ?? new Float64Array(ids.length);
-  const sums = new Float64Array(ids.length);
-  return (codeWords) => {
-    if (!ids.length) return 0;
-    sums.set(empty);
-    let n = 1;
-    for (const w of codeWords) {
-      const c = t.code.get(w);
-      if (c === undefined) continue;
-      n++;
-      const col = cols.get(c);
-      if (col) for (let k = 0; k < ids.length; k++) sums[k] += col[k];
-    }
-    let s = 0;
-    ids.forEach((id, k) => {
-      const bg = t.background[id];
-      s += Math.log(((1 - lambda) * sums[k]) / n + lambda * bg) - Math.log(bg);
-    });
-    return s / ids.length;
-  };
-}
 
 function main(): void {
   const files = args('--pairs');
@@ -98,6 +31,8 @@ function main(): void {
   const seed = Number(arg('--seed', '1'));
   const keep = Number(arg('--keep', '0.001'));
   if (!(keep > 0 && keep < 1)) throw new Error(`--keep: expected a probability between 0 and 1, got "${arg('--keep')}"`);
+  const maxCode = Number(arg('--max-code', String(Number.MAX_SAFE_INTEGER)));
+  if (!Number.isInteger(maxCode) || maxCode < 1) throw new Error(`--max-code: expected a whole number of code words, 1 or more, got "${arg('--max-code')}"`);
   const pairs = readPairs(files, seededRandom(seed)).flatMap(([, ps]) => ps);
   const dfS = new Map<string, number>();
   const dfC = new Map<string, number>();
@@ -106,7 +41,8 @@ function main(): void {
     for (const w of new Set(p.c)) dfC.set(w, (dfC.get(w) ?? 0) + 1);
   }
   const sentence = [...dfS].filter(([, n]) => n >= MIN_DF).map(([w]) => w).sort();
-  const code = ['', ...[...dfC].filter(([, n]) => n >= MIN_DF).map(([w]) => w).sort()];
+  const common = [...dfC].filter(([, n]) => n >= MIN_DF).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, maxCode);
+  const code = ['', ...common.map(([w]) => w).sort()];
   const sId = new Map(sentence.map((w, i) => [w, i]));
   const cId = new Map(code.map((w, i) => [w, i]));
   const C = code.length;
@@ -186,7 +122,7 @@ function main(): void {
   const dfTotal = sentence.reduce((a, w) => a + dfS.get(w)!, 0);
   const meta = {
     comment: 'A word translation table P(sentence word | code word), written by bench/tmTrain.ts (IBM model 1 by EM).',
-    pairs: pairs.length, iters, seed, minDf: MIN_DF, keep,
+    pairs: pairs.length, iters, seed, minDf: MIN_DF, keep, ...(maxCode < Number.MAX_SAFE_INTEGER ? { maxCode } : {}),
     sentence, background: sentence.map((w) => Number((dfS.get(w)! / dfTotal).toPrecision(4))), code, rows: rows.map((r) => r.length),
   };
   writeFileSync(`${out}.json`, JSON.stringify(meta) + '\n');

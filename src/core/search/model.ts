@@ -32,7 +32,7 @@ export const CHUNK_BASE_FEATURES = [
   'isTest', 'isDoc', 'nonCode', 'isFunc', 'isClass', 'isBlock', 'lenLog',
   'longLex', 'longVec',
   'ctxActive', 'ctxRecent', 'ownerParts', 'sigParts', 'leadName', 'vecInFile', 'lexInFile', 'nameInFile', 'vecInName', 'lexInName', 'ownerInName',
-  'vecInOwner', 'lexInOwner', 'vecInDir', 'lexInDir',
+  'vecInOwner', 'lexInOwner', 'vecInDir', 'lexInDir', 'tm', 'tmRel',
 ] as const;
 export const CHUNK_FEATURES = [...CHUNK_BASE_FEATURES, 'fileScore', 'fileRR', 'fileTop'] as const;
 
@@ -166,6 +166,7 @@ const LABELS: Record<string, string> = {
   ownerInName: 'its class named more than its namesakes\'',
   vecInOwner: 'among its class\'s closest in meaning', lexInOwner: 'among its class\'s best keyword matches',
   vecInDir: 'among its folder\'s closest in meaning', lexInDir: 'among its folder\'s best keyword matches',
+  tm: 'its words are what such a sentence says', tmRel: 'its words are what such a sentence says',
   lineHit: 'line mentioned', fileScore: 'in a top file', fileRR: 'in a top file', fileTop: 'in the top file',
   longLex: 'keyword match', longVec: 'semantic match', longFbm: 'file keyword match',
   ctxActive: 'active file', ctxOpen: 'open file', ctxRecent: 'recently edited', isFunc: 'a function',

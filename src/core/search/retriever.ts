@@ -24,6 +24,7 @@ import {
 } from './model';
 import { contextPack, type ContextPack, type PackOptions } from './pack';
 import type { Reranker } from './rerankers';
+import { translationFeatures } from './translation';
 
 export type { SearchContext } from './features';
 
@@ -214,6 +215,8 @@ export function createRetriever(index: RetrieverIndex, opts: RetrieverOptions = 
       chunks.push({ chunk: c, at, s: 0, def: defines?.(c) ? 1 : 0 });
     }
     relativeFeatures(chunks.map((x) => x.chunk), buf, NF);
+    // Short sentences only (docstrings, titles): questions and issues were not fitted with it (bench/RESULTS.md, session 43).
+    if (cls === 'short') translationFeatures(sig.parsed.raw, chunks.map((x) => x.chunk), buf, NF, TM, TM_REL);
     for (const x of chunks) x.s = scoreVector(chunkModel, buf, x.at);
     const pointed = pointedLine(sig.mentions);
     const holder = pointed && chunks
@@ -384,6 +387,9 @@ export function stubsAfterImplementations<T>(ranked: readonly T[], n: number, ke
   });
   return out;
 }
+
+const TM = CHUNK_FEATURES.indexOf('tm');
+const TM_REL = CHUNK_FEATURES.indexOf('tmRel');
 
 const chunkKey = (path: string, qualifiedName: string) => `${path}\0${qualifiedName}`;
 

@@ -4,9 +4,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { loadTranslationTable, translationScorer } from '../../../bench/tmTrain';
+import { codeWordIds, loadTranslationModel, translationScorer } from '../../../src/core/search/translation';
 
-// bench/tmTrain.ts: a word translation table P(sentence word | code word) by EM (IBM model 1), and its scorer.
+// bench/tmTrain.ts: a word translation table P(sentence word | code word) by EM (IBM model 1), read and scored by
+// src/core/search/translation.ts.
 
 const trainJs = path.join(__dirname, '..', '..', '..', 'bench', 'tmTrain.js');
 
@@ -30,11 +31,11 @@ test('tmTrain: learns which code word a sentence word comes from, and the scorer
   const pairs = writePairs(dir);
   const out = path.join(dir, 'tm');
   execFileSync(process.execPath, [trainJs, '--pairs', pairs, '--out', out, '--iters', '8'], { stdio: 'pipe' });
-  const t = loadTranslationTable(out);
+  const t = loadTranslationModel('tm', dir);
   const p = (s: string, c: string) => {
-    const { code, p: ps } = t.bySentence[t.sentence.get(s)!];
-    const at = Array.from(code).indexOf(t.code.get(c)!);
-    return at < 0 ? 0 : ps[at];
+    const si = t.sentence.get(s)!;
+    const at = Array.from(t.codeOf.subarray(t.start[si], t.start[si + 1])).indexOf(t.code.get(c)!);
+    return at < 0 ? 0 : t.p[t.start[si] + at];
   };
   // Each verb is explained by its own code word far more than by a code word seen in every pair, or another verb's.
   for (const [s, c, other] of [['remove', 'unlink', 'mkdir'], ['create', 'mkdir', 'curl'], ['fetch', 'curl', 'echo'], ['print', 'echo', 'unlink']]) {
@@ -47,14 +48,19 @@ test('tmTrain: learns which code word a sentence word comes from, and the scorer
     const total = [...t.sentence.keys()].reduce((a, s) => a + p(s, c), 0);
     assert.ok(total <= 1 + 1e-6 && total > 0.9, `${c || 'the empty word'}: ${total}`);
   }
-  const score = translationScorer(t, ['remove', 'the', 'folder']);
-  const right = score(['unlink', 'dir', 'arg', 'err']);
-  const wrongVerb = score(['mkdir', 'dir', 'arg', 'err']);
-  const nothing = score(['arg', 'err', 'ret']);
+  const score = (sentence: string[], code: string[]) => translationScorer(t, sentence)(codeWordIds(t, code));
+  const right = score(['remove', 'the', 'folder'], ['unlink', 'dir', 'arg', 'err']);
+  const wrongVerb = score(['remove', 'the', 'folder'], ['mkdir', 'dir', 'arg', 'err']);
+  const nothing = score(['remove', 'the', 'folder'], ['arg', 'err', 'ret']);
   assert.ok(right > wrongVerb && wrongVerb > nothing, `${right} > ${wrongVerb} > ${nothing}`);
-  assert.equal(translationScorer(t, ['unseen', 'words'])(['unlink']), 0, 'no known sentence word: 0');
+  assert.equal(score(['unseen', 'words'], ['unlink']), 0, 'no known sentence word: 0');
   // Seeded and deterministic: the same pairs give the same files.
   execFileSync(process.execPath, [trainJs, '--pairs', pairs, '--out', `${out}2`, '--iters', '8'], { stdio: 'pipe' });
   assert.deepEqual(readFileSync(`${out}2.bin`), readFileSync(`${out}.bin`));
   assert.equal(readFileSync(`${out}2.json`, 'utf8'), readFileSync(`${out}.json`, 'utf8'));
+  // --max-code keeps the code words seen in most pairs: here the filler words, in every pair, and the empty word.
+  execFileSync(process.execPath, [trainJs, '--pairs', pairs, '--out', `${out}3`, '--iters', '8', '--max-code', '4'], { stdio: 'pipe' });
+  const small = loadTranslationModel('tm3', dir);
+  assert.deepEqual([...small.code.keys()], ['', 'arg', 'err', 'ok', 'ret']);
+  assert.ok(small.sentence.has('remove'), 'every sentence word is kept');
 });
