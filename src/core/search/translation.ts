@@ -160,26 +160,29 @@ export function translationScorer(model: TranslationModel, sentenceWords: readon
   };
 }
 
-/** A chunk's code words, by the chunk object (an open store keeps one per chunk). */
+/** A chunk's code words in the shipped table, by the chunk object (an open store keeps one per chunk). */
 const wordsOfChunk = new WeakMap<Chunk, CodeWordIds>();
+let shipped: TranslationModel | undefined;
+const shippedModel = () => (shipped ??= loadTranslationModel());
 
 /**
- * A chunk's known code words, worked out once per chunk object: tokenising its text costs ~30–50 µs, too much for
- * each of a query's ~900 candidates, so the warm-up works every chunk's out ahead (`primeTranslation`).
+ * A chunk's known code words in the shipped table, worked out once per chunk object: reading and tokenising its text
+ * costs ~70 µs, too much for each of a query's ~900 candidates, so the warm-up works every chunk's out ahead
+ * (`primeTranslation`).
  */
-export function chunkCodeWords(c: Chunk, model = loadTranslationModel()): CodeWordIds {
+export function chunkCodeWords(c: Chunk): CodeWordIds {
   let ids = wordsOfChunk.get(c);
-  if (!ids) wordsOfChunk.set(c, (ids = codeWordIds(model, learnedWords(chunkEmbeddingText(c), canonicalWord))));
+  if (!ids) wordsOfChunk.set(c, (ids = codeWordIds(shippedModel(), learnedWords(chunkEmbeddingText(c), canonicalWord))));
   return ids;
 }
 
 /** Works out these chunks' code words ahead of their first query (warmUp.ts). Yields between slices. */
 export async function primeTranslation(chunks: Iterable<Chunk>, signal?: AbortSignal): Promise<void> {
-  const model = loadTranslationModel();
+  shippedModel(); // a missing table fails here, before any chunk
   let n = 0;
   for (const c of chunks) {
     if (signal?.aborted) break;
-    chunkCodeWords(c, model);
+    chunkCodeWords(c);
     if (++n % 256 === 0) await new Promise<void>((resolve) => setImmediate(resolve)); // ~20 ms slices: the host stays responsive
   }
 }
@@ -189,11 +192,10 @@ export async function primeTranslation(chunks: Iterable<Chunk>, signal?: AbortSi
  * written at `tmAt` and `relAt` of each `stride`-long vector of `buf`.
  */
 export function translationFeatures(query: string, chunks: readonly Chunk[], buf: Float64Array, stride: number, tmAt: number, relAt: number): void {
-  const model = loadTranslationModel();
-  const score = translationScorer(model, learnedWords(query, canonicalWord));
+  const score = translationScorer(shippedModel(), learnedWords(query, canonicalWord));
   let best = -Infinity;
   for (let i = 0; i < chunks.length; i++) {
-    const s = score(chunkCodeWords(chunks[i], model));
+    const s = score(chunkCodeWords(chunks[i]));
     buf[i * stride + tmAt] = s;
     if (s > best) best = s;
   }
