@@ -25,7 +25,7 @@ const MIN_DF = 3;
 function main(): void {
   const files = args('--pairs');
   const out = arg('--out');
-  if (!files.length || !out) throw new Error('usage: tmTrain.js --pairs FILE … --out DIR/NAME [--per-repo 4000] [--iters 6] [--seed 1] [--keep 0.001]');
+  if (!files.length || !out) throw new Error('usage: tmTrain.js --pairs FILE … --out DIR/NAME [--per-repo 4000] [--iters 6] [--seed 1] [--keep 0.001] [--max-code N]');
   const iters = Number(arg('--iters', '6'));
   if (!Number.isInteger(iters) || iters < 1) throw new Error(`--iters: expected a whole number of EM iterations, 1 or more, got "${arg('--iters')}"`);
   const seed = Number(arg('--seed', '1'));

@@ -214,9 +214,10 @@ export function createRetriever(index: RetrieverIndex, opts: RetrieverOptions = 
       chunkFeatures(c, view.files.get(c.path), sig, ctx, fileRank.get(c.path) ?? NO_FILE, buf, at);
       chunks.push({ chunk: c, at, s: 0, def: defines?.(c) ? 1 : 0 });
     }
-    relativeFeatures(chunks.map((x) => x.chunk), buf, NF);
+    const candidates = chunks.map((x) => x.chunk);
+    relativeFeatures(candidates, buf, NF);
     // Short sentences only (docstrings, titles): questions and issues were not fitted with it (bench/RESULTS.md, session 43).
-    if (cls === 'short') translationFeatures(sig.parsed.raw, chunks.map((x) => x.chunk), buf, NF, TM, TM_REL);
+    if (cls === 'short') translationFeatures(sig.parsed.raw, candidates, buf, NF, TM, TM_REL);
     for (const x of chunks) x.s = scoreVector(chunkModel, buf, x.at);
     const pointed = pointedLine(sig.mentions);
     const holder = pointed && chunks

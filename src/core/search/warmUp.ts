@@ -38,7 +38,7 @@ export async function warmUpRetriever(r: Retriever, source: ChunkSource, opts: W
   const budget = opts.budgetMs ?? 3000;
   await primeSignatures(source.chunks(), opts.signal);
   await primeTranslation(source.chunks(), opts.signal);
-  const tQueries = performance.now(); // the priming takes what it takes (~7 s at 105k chunks): the budget is the queries'
+  const tQueries = performance.now(); // the priming takes what it takes (10–13 s at 105k chunks on session 43's host): the budget is the queries'
   let ran = 0;
   for (const q of warmUpTexts(source, opts.queries ?? 20)) {
     if (opts.signal?.aborted || performance.now() - tQueries > budget) break;

@@ -17,15 +17,17 @@ import { indexedWorkspace, makeWorkspace } from '../../helpers/workspace';
 
 const words = (text: string) => learnedWords(text, canonicalWord);
 
+/** The shipped table's files as they are (entries by code word). */
+const file = path.join(modelsDir(), TRANSLATION_MODEL);
+const meta = JSON.parse(readFileSync(`${file}.json`, 'utf8')) as { sentence: string[]; background: number[]; code: string[]; rows: number[] };
+const bin = readFileSync(`${file}.bin`);
+const codeId = new Map(meta.code.map((w, i) => [w, i]));
+const rowStart = [0];
+for (const r of meta.rows) rowStart.push(rowStart[rowStart.length - 1] + r);
+
 /** The score as bench/tmTrain.ts defines it, straight from the table's file (by code word), repeats kept. */
 function reference(sentence: string, code: string): number {
-  const file = path.join(modelsDir(), TRANSLATION_MODEL);
-  const meta = JSON.parse(readFileSync(`${file}.json`, 'utf8')) as { sentence: string[]; background: number[]; code: string[]; rows: number[] };
-  const bin = readFileSync(`${file}.bin`);
   const n = bin.length / 8;
-  const codeId = new Map(meta.code.map((w, i) => [w, i]));
-  const rowStart = [0];
-  for (const r of meta.rows) rowStart.push(rowStart[rowStart.length - 1] + r);
   const t = (s: number, c: number) => {
     for (let e = rowStart[c]; e < rowStart[c + 1]; e++) if (bin.readUInt32LE(4 * e) === s) return bin.readFloatLE(4 * n + 4 * e);
     return 0;
