@@ -90,6 +90,7 @@ export function parseArms(argv: readonly string[]): { weights: string; dumps: st
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--weights' || a === '--vs') {
+      if ((a === '--weights') !== (arms.length === 0)) throw new Error('scoreDumps: --weights comes first, once; the second arm is --vs');
       if (!argv[i + 1] || argv[i + 1].startsWith('--')) throw new Error(`scoreDumps: ${a} needs a weights file`);
       arms.push({ weights: argv[++i], dumps: [] });
     } else if (a === '--json') continue;

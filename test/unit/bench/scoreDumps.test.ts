@@ -60,6 +60,8 @@ test('scoreDumps: arguments name the arms; mismatched arms are refused', () => {
     { weights: 'v.json', dumps: ['e1', 'e2'] },
   ]);
   assert.throws(() => parseArms(['d1']), /"d1" before --weights/);
+  assert.throws(() => parseArms(['--vs', 'v.json', 'e1']), /--weights comes first/);
+  assert.throws(() => parseArms(['--weights', 'w.json', 'd1', '--weights', 'v.json', 'e1']), /--weights comes first, once/);
   assert.throws(() => parseArms(['--weights', 'w.json']), /usage/);
   assert.throws(() => parseArms(['--weights', 'w.json', 'd1', '--vs', 'v.json', 'e1', 'e2']), /as many dumps as the first/);
 });
