@@ -24,7 +24,7 @@
  * The L2 strength is chosen by the same cross-validation. Features that are zero throughout the data (editor
  * context: active/open/recent files) keep their prior weights.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { isMainThread, parentPort, Worker } from 'node:worker_threads';
@@ -32,7 +32,7 @@ import { CHUNK_BASE_FEATURES, CHUNK_FEATURES, FILE_FEATURES, DEFAULT_WEIGHTS, ty
 import { restrictOutcome, summarize, type QueryOutcome, type Summary } from '../src/core/search/eval/metrics';
 import { args } from './common';
 import type { TreeEnsemble } from '../src/core/search/trees';
-import { chunkGroups, chunkOutcome, chunkVectors, DIMS, dotp, fileGroups, fileOutcome, classOf, fitListwise, normalizeRow, repositoryFolds, scorer, setPositives, type DumpRow } from './fitLib';
+import { chunkGroups, chunkOutcome, chunkVectors, DIMS, dotp, fileGroups, fileOutcome, classOf, fitListwise, normalizeRow, readDumpRows, repositoryFolds, scorer, setPositives, type DumpRow } from './fitLib';
 import { fitTrees } from './gbdt';
 
 const single = process.argv.includes('--single');
@@ -49,7 +49,7 @@ const classKey = (r: DumpRow): QueryClass => {
 
 const dumps = args('--dump');
 if (!dumps.length) dumps.push('bench/.work/dumps/swe.jsonl', 'bench/.work/dumps/doc.jsonl');
-const readDump = (f: string) => readFileSync(f, 'utf8').split('\n').filter(Boolean).map((l) => normalizeRow(JSON.parse(l) as DumpRow));
+const readDump = (f: string) => readDumpRows(f).map((r) => normalizeRow(r));
 // `--train-dump f`: its rows are never held out or measured; they join the training data of every fold but the one
 // that holds out their own repository (none, for repositories outside the evaluation sets). `--long-train-dump f`:
 // the same for its long-class rows; its other rows are left out.

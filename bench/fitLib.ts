@@ -2,6 +2,7 @@
  * Training helpers for bench/fit.ts: a listwise (softmax over each query's candidates, several positives
  * allowed) linear ranker fitted by Adam with L2 regularisation, and ranking of dumped candidates.
  */
+import { readFileSync } from 'node:fs';
 import { CHUNK_BASE_FEATURES, CHUNK_FEATURES, FILE_FEATURES, fileDerived, NO_FILE, type QueryClass } from '../src/core/search/model';
 import { firstPositions, type QueryOutcome } from '../src/core/search/eval/metrics';
 import { compileTrees, scoreTrees, type TreeEnsemble } from '../src/core/search/trees';
@@ -39,6 +40,14 @@ const LEGACY_CHUNK = [
 ];
 
 const PRIOR_FEATURES: readonly (typeof CHUNK_BASE_FEATURES)[number][] = ['lexS', 'lexRR', 'lexCover', 'vecRel', 'identLexRR', 'nameStrong'];
+
+/** The rows of a `pinpoint eval --dump` file, as written (normalise each before ranking it: `normalizeRow`). */
+export function readDumpRows(file: string): DumpRow[] {
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as DumpRow);
+}
 
 /** Re-orders a row's feature columns to the current feature lists (by name) and picks its training chunks. */
 export function normalizeRow(r: DumpRow, maxNegatives = 300): DumpRow {

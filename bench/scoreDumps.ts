@@ -14,7 +14,7 @@ import { readFileSync } from 'node:fs';
 import { CHUNK_FEATURES, compileModel, FILE_FEATURES, modelsFor, scoreVector, weightsFingerprint, type RankWeights } from '../src/core/search/model';
 import { summarize, type QueryOutcome, type Summary } from '../src/core/search/eval/metrics';
 import { seededRandom } from '../src/core/finetune/sample';
-import { chunkOutcome, classOf, fileOutcome, normalizeRow, type DumpRow } from './fitLib';
+import { chunkOutcome, classOf, fileOutcome, normalizeRow, readDumpRows, type DumpRow } from './fitLib';
 
 export interface DumpScore {
   dump: string;
@@ -66,13 +66,6 @@ export function pairedDiff(a: readonly number[], b: readonly number[], resamples
   return { n, mean: mean(d), up: d.filter((x) => x > 1e-12).length, down: d.filter((x) => x < -1e-12).length, ci95: [at(0.025), at(0.975)] };
 }
 
-function readRows(file: string): DumpRow[] {
-  return readFileSync(file, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as DumpRow);
-}
-
 function readWeights(file: string): RankWeights {
   let w: RankWeights | undefined;
   try {
@@ -111,7 +104,7 @@ function main(): void {
   const arms = parseArms(argv);
   const scored = arms.map(({ weights, dumps }) => {
     const w = readWeights(weights);
-    return { weights, fingerprint: weightsFingerprint(w), scores: dumps.map((d) => scoreRows(w, readRows(d), d)) };
+    return { weights, fingerprint: weightsFingerprint(w), scores: dumps.map((d) => scoreRows(w, readDumpRows(d), d)) };
   });
   const diffs = scored.length === 2 ? scored[0].scores.map((s, i) => ({ dump: s.dump, vs: scored[1].scores[i].dump, ...pairedDiff(s.rr, scored[1].scores[i].rr) })) : [];
   if (argv.includes('--json')) {

@@ -8,12 +8,11 @@
  * so this is a screen, not a verdict: a column that passes still needs dumps written by the code and a fit
  * (bench/RESULTS.md, session 38).
  */
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { CHUNK_FEATURES, compileModel, DEFAULT_WEIGHTS, FILE_FEATURES, modelsFor, scoreVector, type LinearModel } from '../src/core/search/model';
 import { arg } from './common';
-import { chunkVectors, classOf, normalizeRow, type DumpRow, type Scorer } from './fitLib';
+import { chunkVectors, classOf, normalizeRow, readDumpRows, type DumpRow, type Scorer } from './fitLib';
 
 export type Column = (query: string, name: string) => number;
 
@@ -51,7 +50,7 @@ function main(): void {
   const column = (createRequire(__filename)(path.resolve(modulePath)) as { column: Column }).column; // a compiled module, by path
   const lambdas = (arg('--lambda') ?? '0,0.25,0.5,1,2').split(',').map(Number);
   for (const f of dumps) {
-    const rows = readFileSync(f, 'utf8').split('\n').filter(Boolean).map((l) => normalizeRow(JSON.parse(l) as DumpRow));
+    const rows = readDumpRows(f).map((r) => normalizeRow(r));
     const mrr = screenRows(rows, column, lambdas);
     console.log(`${path.basename(f)} (${rows.length} queries): ${lambdas.map((l, k) => `λ ${l}: ${mrr[k].toFixed(4)}`).join('  ')}`);
   }
