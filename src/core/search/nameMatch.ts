@@ -13,6 +13,7 @@ import { identifierParts } from '../text/tokenize';
 import { abbreviationPartners } from '../text/abbreviations';
 import { isQuestionText } from './query';
 import type { Signals } from './signals';
+import { forEachInSlices } from './slices';
 
 /** One identifier part (`init`), shared by every name that has it, with the last query's verdicts on it. */
 interface Part {
@@ -244,12 +245,7 @@ function chunkSignatureParts(c: Declared): readonly Part[] {
  * kept (bench/RESULTS.md, session 37).
  */
 export async function primeSignatures(chunks: Iterable<Declared>, signal?: AbortSignal): Promise<void> {
-  let n = 0;
-  for (const c of chunks) {
-    if (signal?.aborted) break;
-    chunkSignatureParts(c);
-    if (++n % 4096 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
-  }
+  await forEachInSlices(chunks, chunkSignatureParts, 4096, signal);
   identifierPartsOf.clear();
 }
 

@@ -23,6 +23,7 @@ import type { Chunk } from '../types';
 import { canonicalWord } from '../embed/builtin';
 import { chunkEmbeddingText } from '../embed/embedder';
 import { learnedWords, modelsDir } from '../embed/learned';
+import { forEachInSlices } from './slices';
 
 export const TRANSLATION_MODEL = 'tm-v1';
 const LAMBDA = 0.5;
@@ -179,12 +180,7 @@ export function chunkCodeWords(c: Chunk): CodeWordIds {
 /** Works out these chunks' code words ahead of their first query (warmUp.ts). Yields between slices. */
 export async function primeTranslation(chunks: Iterable<Chunk>, signal?: AbortSignal): Promise<void> {
   shippedModel(); // a missing table fails here, before any chunk
-  let n = 0;
-  for (const c of chunks) {
-    if (signal?.aborted) break;
-    chunkCodeWords(c);
-    if (++n % 256 === 0) await new Promise<void>((resolve) => setImmediate(resolve)); // ~20 ms slices: the host stays responsive
-  }
+  await forEachInSlices(chunks, chunkCodeWords, 256, signal); // ~20 ms slices: the host stays responsive
 }
 
 /**
