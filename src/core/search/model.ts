@@ -149,7 +149,12 @@ export function score(model: LinearModel, f: Record<string, number>): number {
 
 const treeInput = (t: TreeEnsemble, f: Record<string, number>) => t.features.map((n) => f[n] ?? 0);
 
-const LABELS: Record<string, string> = {
+/** Query-independent priors: they move scores but are not a reason a result matches the query. */
+const PRIOR_FEATURES = ['isFunc', 'isClass', 'isBlock', 'lenLog', 'sizeLog', 'isInit', 'isTest', 'isDoc', 'isExample', 'nonCode', 'fileTop'] as const;
+const PRIORS = new Set<string>(PRIOR_FEATURES);
+
+/** A phrase for every feature that can be a reason (the type makes a new feature name its phrase, or be a prior). */
+const LABELS: Record<Exclude<FileFeature | ChunkFeature, (typeof PRIOR_FEATURES)[number]>, string> = {
   lexMax: 'keyword match', lexSum: 'many keyword matches', lexRR: 'top keyword match', lexS: 'keyword match',
   lexCover: 'covers the query words',
   vecMax: 'semantic match', vecRel: 'semantic match', vecRR: 'top semantic match', vecSum: 'semantic matches',
@@ -167,14 +172,12 @@ const LABELS: Record<string, string> = {
   vecInOwner: 'among its class\'s closest in meaning', lexInOwner: 'among its class\'s best keyword matches',
   vecInDir: 'among its folder\'s closest in meaning', lexInDir: 'among its folder\'s best keyword matches',
   tm: 'its words are what such a sentence says', tmRel: 'its words are what such a sentence says',
-  lineHit: 'line mentioned', fileScore: 'in a top file', fileRR: 'in a top file', fileTop: 'in the top file',
+  lineHit: 'line mentioned', fileScore: 'in a top file', fileRR: 'in a top file',
   longLex: 'keyword match', longVec: 'semantic match', longFbm: 'file keyword match',
-  ctxActive: 'active file', ctxOpen: 'open file', ctxRecent: 'recently edited', isFunc: 'a function',
+  ctxActive: 'active file', ctxOpen: 'open file', ctxRecent: 'recently edited',
+  sigParts: 'its parameters or types named', leadName: 'its name starts with the query\'s first word',
   titleLex: 'matches the title', titleFbm: 'matches the title', titleSym: 'defines a symbol in the title',
 };
-
-/** Query-independent priors: they move scores but are not a reason a result matches the query. */
-const PRIORS = new Set(['isFunc', 'isClass', 'isBlock', 'lenLog', 'sizeLog', 'isInit', 'isTest', 'isDoc', 'isExample', 'nonCode', 'fileTop']);
 
 /**
  * The features that pushed a result up most (positive contributions, largest first), as short phrases; with
@@ -196,7 +199,7 @@ export function explain(
   for (const [k, c] of contrib) {
     if (c <= 0 || reasons.length >= max) break;
     if (PRIORS.has(k)) continue;
-    const label = LABELS[k] ?? k;
+    const label = (LABELS as Record<string, string>)[k] ?? k;
     if (!reasons.includes(label)) reasons.push(label);
   }
   return { reasons, contributions: withContributions ? Object.fromEntries(contrib.map(([k, c]) => [k, Number(c.toFixed(4))])) : {} };

@@ -25,6 +25,19 @@ test('scoring is a pure weighted sum; explanations list the largest positive con
   assert.equal(e.contributions.isTest, -3);
 });
 
+test('every feature that can be a reason reads as a phrase, never as its feature name; priors are never reasons', () => {
+  const priors = new Set(['isFunc', 'isClass', 'isBlock', 'lenLog', 'sizeLog', 'isInit', 'isTest', 'isDoc', 'isExample', 'nonCode', 'fileTop']);
+  for (const f of new Set<string>([...FILE_FEATURES, ...CHUNK_FEATURES])) {
+    const { reasons } = explain({ weights: { [f]: 1 } }, { [f]: 1 });
+    if (priors.has(f)) assert.deepEqual(reasons, [], f);
+    else {
+      assert.equal(reasons.length, 1, f);
+      assert.notEqual(reasons[0], f, `${f} has no phrase`);
+      assert.match(reasons[0], /^[a-z][a-z' ]+$/, f);
+    }
+  }
+});
+
 test('a compiled model scores a feature vector exactly as score() scores the record (same terms, same order)', () => {
   let seed = 7;
   const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * 4 - 2;
