@@ -12,9 +12,12 @@
  *  - `identifiers`: code-shaped names (camelCase, snake_case, dotted parts, names written as calls `f()`,
  *    names inside code spans), each with how it was seen (`strength`);
  *  - `errors`: exception names (`TypeError`, `ValidationError`) and error message lines;
- *  - `words`: the remaining natural-language content words.
+ *  - `words`: the remaining natural-language content words;
+ *  - `refs`: names written only inside doc-comment cross-reference markup (:func:`x`, {@link X}, [pkg.Name]: docRefs.ts).
  * Pure and deterministic; no index access (resolution against the index happens in symbols.ts).
  */
+
+import { docReferenceNames } from './docRefs';
 
 export type QueryKind = 'words' | 'symbol' | 'trace' | 'issue';
 
@@ -48,6 +51,8 @@ export interface ParsedQuery {
   identifiers: IdentMention[];
   errors: string[];
   words: string[];
+  /** Names the query writes only as doc-comment cross-references (docRefs.ts): references to other symbols. */
+  refs: string[];
   /** Text of the query without traceback noise (site-packages paths, `^^^` markers), for lexical search. */
   text: string;
 }
@@ -303,7 +308,8 @@ export function parseQuery(raw: string): ParsedQuery {
   else kind = 'words';
   if (kind === 'symbol') addIdent(trimmed.replace(/\(\)$/, '').split(/[.:#/\\]+/).pop()!, 3);
 
-  return { raw, kind, frames, paths: [...paths.values()], dotted: [...dotted], code, identifiers, errors: [...errors], words, text };
+  const refs = docReferenceNames(raw);
+  return { raw, kind, frames, paths: [...paths.values()], dotted: [...dotted], code, identifiers, errors: [...errors], words, refs, text };
 }
 
 /**

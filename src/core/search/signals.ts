@@ -176,7 +176,9 @@ export async function gatherSignals(src: SearchSources, view: RepoView, query: s
   const graph = new Map<string, number>();
   if (useSymbols) {
     resolveMentions(view, parsed, mentions);
-    resolveSymbols(src.store, view, parsed, symbols, wordDefs);
+    // A short query's doc-comment cross-references name other symbols than the one it describes (docRefs.ts); an
+    // issue's name what it is about, as its fitted model learned.
+    resolveSymbols(src.store, view, parsed, symbols, wordDefs, isLong ? NO_REFS : new Set(parsed.refs));
     lap('symbols');
   }
 
@@ -251,7 +253,7 @@ function titleSignals(src: SearchSources, view: RepoView, title: string, pool: n
   const sym = new Map<string, number>();
   if (useSymbols) {
     const symbols = new Map<string, SymbolMatch>();
-    resolveSymbols(src.store, view, parsed, symbols, new Map());
+    resolveSymbols(src.store, view, parsed, symbols, new Map(), NO_REFS);
     for (const [p, s] of symbolsByFile(src.store, symbols)) sym.set(p, s.def);
   }
   return { text: title, lex: bestPerFile(src.store, lex, lex[0]?.score || 1), fbm: new Map(fbm.map((h) => [h.key, h.score / (fbm[0]?.score || 1)])), sym };
@@ -310,9 +312,15 @@ function resolveMentions(view: RepoView, parsed: ParsedQuery, mentions: Map<stri
   }
 }
 
-function resolveSymbols(store: VectorStore, view: RepoView, parsed: ParsedQuery, symbols: Map<string, SymbolMatch>, wordDefs: Map<string, number>): void {
+const NO_REFS: ReadonlySet<string> = new Set();
+
+/** Definitions the query names (`symbols`) and files defining its words (`wordDefs`); names in `refs` are not looked up. */
+function resolveSymbols(
+  store: VectorStore, view: RepoView, parsed: ParsedQuery, symbols: Map<string, SymbolMatch>, wordDefs: Map<string, number>, refs: ReadonlySet<string>,
+): void {
   const filesOf = (ids: readonly string[]) => new Set(ids.map((id) => store.getChunk(id)?.path).filter(Boolean));
   for (const m of parsed.identifiers) {
+    if (refs.has(m.name)) continue;
     const ids = view.definitions(m.name, 300);
     if (!ids.length) continue;
     const spec = 1 / filesOf(ids).size;
@@ -327,6 +335,7 @@ function resolveSymbols(store: VectorStore, view: RepoView, parsed: ParsedQuery,
   }
   // Dotted mentions: `Class.method`, `pkg.mod.Class` → qualified-name suffixes.
   for (const d of parsed.dotted) {
+    if (refs.has(d)) continue;
     const parts = d.split('.');
     for (let n = Math.min(3, parts.length); n >= 2; n--) {
       const suffix = parts.slice(-n).join('.');
