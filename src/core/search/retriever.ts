@@ -131,6 +131,12 @@ export function symbolDefinitions(p: ParsedQuery, moduleOf: (path: string) => st
   };
 }
 
+/** A chunk whose qualified name a dotted name of the query ends (signals.ts `qual`: two or more of its parts). */
+export function qualifiedMention(sig: Pick<Signals, 'symbols'>): ((c: Chunk) => boolean) | undefined {
+  for (const m of sig.symbols.values()) if (m.qual >= 2 / 3) return (c) => (sig.symbols.get(c.id)?.qual ?? 0) >= 2 / 3;
+  return undefined;
+}
+
 /**
  * The one line a query points at: a link to a line (`…/blob/<ref>/shop/db/models.py#L9`) or a `path:line`, when it is
  * the query's only line and no traceback frame is in the query. Its innermost chunk comes first, after a bare
@@ -205,7 +211,10 @@ export function createRetriever(index: RetrieverIndex, opts: RetrieverOptions = 
     // A bare symbol asks for its definition (go-to-symbol): the definitions it names come first, in the model's order,
     // then the rest. No development set holds such queries, so no fitted weight can say this; the fitted models
     // learned from issues to prefer methods over their class, and `Postings` ranked its class 21st.
-    const defines = symbolDefinitions(sig.parsed, (path) => view.files.get(path)?.module);
+    // So does a short query or question that names `Owner.member` (or `pkg.mod.Name`) outside doc-comment markup: in
+    // the development issue titles that did, the edited function was that definition in 7 of 8 (bench/RESULTS.md,
+    // session 45), where the short model, taught by docstrings whose own name is masked, put it ninth.
+    const defines = symbolDefinitions(sig.parsed, (path) => view.files.get(path)?.module) ?? (cls === 'long' ? undefined : qualifiedMention(sig));
     const chunks: { chunk: Chunk; at: number; s: number; def: number }[] = [];
     for (const id of ids) {
       const c = src.store.getChunk(id);

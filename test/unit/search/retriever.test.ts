@@ -192,6 +192,25 @@ test('a bare symbol puts the definitions it names first, whatever the fitted wei
   assert.ok(!(await r.retrieve('shop.cart.PriceTable', { k: 5 })).chunks.some((h) => h.reasons.includes('defines the symbol')), 'another module defines no PriceTable');
 });
 
+test('a short sentence naming `Owner.member` puts that definition first; the same name as a doc-comment cross-reference does not', async () => {
+  // A short model that distrusts named definitions, as one fitted on masked docstrings does.
+  const short = modelsFor(DEFAULT_WEIGHTS, 'short');
+  const distrust = { ...short.chunk, weights: { ...short.chunk.weights, nameExact: -5, nameQual: -5, nameSpec: -5 } };
+  const r = createRetriever(idx, { weights: { ...DEFAULT_WEIGHTS, short: { file: short.file, chunk: distrust } } });
+  const named = await r.retrieve('QuerySet.bulk_create drops the objects past the batch size', { k: 5 });
+  assert.equal(named.model, 'short');
+  assert.equal(where(named.chunks[0]), 'shop/db/models.py#QuerySet.bulk_create');
+  assert.equal(named.chunks[0].reasons[0], 'defines the symbol');
+  assert.ok(named.chunks.slice(1).every((h) => !h.reasons.includes('defines the symbol')));
+  // In Sphinx, JSDoc or Go doc-link markup the name is a reference to another symbol: no rule, and no name match.
+  for (const q of ['Like :meth:`QuerySet.bulk_create` but drops the objects past the batch size', 'Like {@link QuerySet.bulk_create} but drops the objects past the batch size', 'Like [QuerySet.bulk_create] but drops the objects past the batch size']) {
+    const ref = await r.retrieve(q, { k: 10 });
+    assert.equal(ref.model, 'short', q);
+    assert.ok(ref.chunks.every((h) => !h.reasons.includes('defines the symbol')), q);
+    assert.equal(ref.signals.symbols.size, 0, `${q}: the reference names no definition`);
+  }
+});
+
 test('each query class is ranked by its own fitted model: long, short, question (falling back to short)', async () => {
   const traceback = 'Traceback (most recent call last):\n  File "shop/pricing.py", line 8, in compute_tax\nKeyError: 1';
   const classOf = async (r: ReturnType<typeof createRetriever>, q: string) => (await r.retrieve(q, { k: 3 })).model;
