@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { CHUNK_BASE_FEATURES, FILE_FEATURES } from '../../../src/core/search/model';
+import { CHUNK_BASE_FEATURES, DEFAULT_WEIGHTS, FILE_FEATURES } from '../../../src/core/search/model';
 import { tempDir } from '../../helpers/workspace';
 
 /** A seeded generator, so that the dump is the same on every run. */
@@ -78,4 +78,24 @@ test('fit.ts --no-cv: the same final models as a cross-validated fit at that L2,
   assert.ok(cv.short, 'the docstring rows are short queries: a short model was fitted');
   // One L2 only: with no cross-validation there is nothing to choose it by.
   assert.throws(() => execFileSync(process.execPath, [fitJs, '--dump', dump, '--l2', '0.003', '--l2', '0.03', '--no-cv'], { encoding: 'utf8', stdio: 'pipe' }), /--no-cv: give the one L2/);
+});
+
+test('fit.ts --masked-names: the set\'s rows train without the name-mention features, so a masked name teaches nothing', () => {
+  const dir = tempDir('fit-masked');
+  const dump = path.join(dir, 'dump.jsonl');
+  writeDump(dump);
+  // Each query names one definition, never its gold: as in docstring pairs, whose own name is masked.
+  const at = CHUNK_BASE_FEATURES.indexOf('nameExact');
+  const rows = readFileSync(dump, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { chunks: { spans: string[]; x: number[] }[] });
+  for (const r of rows) r.chunks.find((c) => !c.spans.length)!.x[at] = 1;
+  writeFileSync(dump, rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+  const fitJs = path.join(__dirname, '..', '..', '..', 'bench', 'fit.js');
+  const fitted = (...extra: string[]) => {
+    const out = path.join(dir, `${extra.length}.json`);
+    execFileSync(process.execPath, [fitJs, '--dump', dump, '--l2', '0.003', '--iters', '60', '--jobs', '1', '--no-cv', '--out', out, ...extra], { encoding: 'utf8' });
+    return (JSON.parse(readFileSync(out, 'utf8')) as { short: { chunk: { weights: Record<string, number> } } }).short.chunk.weights;
+  };
+  assert.ok(fitted().nameExact < 0, 'fitted on the rows as they are, a named definition is learned to be a wrong one');
+  // Masked: the feature is zero throughout the training rows, so it keeps its prior weight (the default model's).
+  assert.equal(fitted('--masked-names', 'docstring').nameExact, DEFAULT_WEIGHTS.chunk.weights.nameExact ?? 0);
 });
