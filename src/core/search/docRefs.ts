@@ -8,7 +8,7 @@
  * a name seen only inside this markup is a reference, not the thing asked for: signals.ts does not count it as naming
  * a definition in a short query (an issue's references name what it is about). Measured (bench/RESULTS.md, session 45):
  * in 2,248 docstring queries (their own name masked), a definition the sentence names was the documented function in
- * 11 of the 430 that name one, 29 of them only through this markup; in 135 issue titles, in 27 of 73.
+ * 11 of the 430 that name one (29 of those 430 name one only through this markup); in 135 issue titles, in 27 of 73.
  */
 
 // Each pattern's group 1 is the referenced name; each is anchored on its markup's own opening, and bounds what it
