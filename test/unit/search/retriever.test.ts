@@ -1,7 +1,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { openWorkspaceIndex, type WorkspaceIndex } from '../../../src/core/index/workspaceIndex';
-import { createRetriever, pointedLine, spreadSiblings, type RankedHit } from '../../../src/core/search/retriever';
+import { createRetriever, spreadSiblings, type RankedHit } from '../../../src/core/search/retriever';
+import { pointedLine } from '../../../src/core/search/named';
 import type { Chunk } from '../../../src/core/types';
 import { CHUNK_FEATURES, DEFAULT_WEIGHTS, modelsFor, recordOf, type RankWeights } from '../../../src/core/search/model';
 import type { SearchHit } from '../../../src/core/search/hybrid';
