@@ -13,7 +13,8 @@
  *    names inside code spans), each with how it was seen (`strength`);
  *  - `errors`: exception names (`TypeError`, `ValidationError`) and error message lines;
  *  - `words`: the remaining natural-language content words;
- *  - `refs`: names written only inside doc-comment cross-reference markup (:func:`x`, {@link X}, [pkg.Name]: docRefs.ts).
+ *  - `refs`: names written only inside doc-comment cross-reference markup (:func:`x`, {@link X}, [pkg.Name]: docRefs.ts);
+ *    only for short queries and questions: an issue or a trace names what it is about, references included.
  * Pure and deterministic; no index access (resolution against the index happens in symbols.ts).
  */
 
@@ -51,7 +52,8 @@ export interface ParsedQuery {
   identifiers: IdentMention[];
   errors: string[];
   words: string[];
-  /** Names the query writes only as doc-comment cross-references (docRefs.ts): references to other symbols. */
+  /** Names the query writes only as doc-comment cross-references (docRefs.ts): references to other symbols. Empty for
+   *  an issue or a trace, whose fitted model learned to trust every name they write. */
   refs: string[];
   /** Text of the query without traceback noise (site-packages paths, `^^^` markers), for lexical search. */
   text: string;
@@ -308,7 +310,7 @@ export function parseQuery(raw: string): ParsedQuery {
   else kind = 'words';
   if (kind === 'symbol') addIdent(trimmed.replace(/\(\)$/, '').split(/[.:#/\\]+/).pop()!, 3);
 
-  const refs = docReferenceNames(raw);
+  const refs = kind === 'issue' || kind === 'trace' ? [] : docReferenceNames(raw);
   return { raw, kind, frames, paths: [...paths.values()], dotted: [...dotted], code, identifiers, errors: [...errors], words, refs, text };
 }
 

@@ -177,8 +177,8 @@ export async function gatherSignals(src: SearchSources, view: RepoView, query: s
   if (useSymbols) {
     resolveMentions(view, parsed, mentions);
     // A short query's doc-comment cross-references name other symbols than the one it describes (docRefs.ts); an
-    // issue's name what it is about, as its fitted model learned.
-    resolveSymbols(src.store, view, parsed, symbols, wordDefs, isLong ? NO_REFS : new Set(parsed.refs));
+    // issue's name what it is about, as its fitted model learned, so the parser leaves its `refs` empty.
+    resolveSymbols(src.store, view, parsed, symbols, wordDefs, new Set(parsed.refs));
     lap('symbols');
   }
 

@@ -28,3 +28,11 @@ test('parseQuery reports the references beside the identifiers they also are', (
   assert.deepEqual(p.identifiers.map((m) => m.name).sort(), ['echo', 'style']);
   assert.deepEqual(parseQuery('QuerySet.bulk_create ignores the batch size').refs, []);
 });
+
+test('an issue keeps every name it writes: its references are not set apart', () => {
+  const issue = `Calling :func:\`echo\` with a custom stream drops the colour codes.\n\n${'The stream is a wrapper. '.repeat(20)}`;
+  const p = parseQuery(issue);
+  assert.equal(p.kind, 'issue');
+  assert.deepEqual(p.refs, []);
+  assert.ok(p.identifiers.some((m) => m.name === 'echo'));
+});
