@@ -13,10 +13,13 @@ import { identifierParts } from '../text/tokenize';
 import { abbreviationPartners } from '../text/abbreviations';
 import { isQuestionText } from './query';
 import type { Signals } from './signals';
+import { RunArena } from './runArena';
 import { forEachInSlices } from './slices';
 
 /** One identifier part (`init`), shared by every name that has it, with the last query's verdicts on it. */
 interface Part {
+  /** Its place in `partList`. */
+  readonly id: number;
   readonly part: string;
   readonly stem: string;
   /** Serial of the query `hit` was worked out for (0: none); `sq` of `segments`'s, `pq` of `prefix`'s. */
@@ -40,6 +43,8 @@ interface Name {
 const MAX_NAMES = 150_000;
 const names = new Map<string, Name>();
 const parts = new Map<string, Part>();
+/** Every part record, by `id`. */
+let partList: Part[] = [];
 
 function nameRecord(name: string): Name {
   let n = names.get(name);
@@ -47,7 +52,9 @@ function nameRecord(name: string): Name {
     if (names.size >= MAX_NAMES) {
       names.clear();
       parts.clear();
+      partList = [];
       identifierPartsOf.clear();
+      declared.clear();
     }
     n = { parts: identifierParts(name).map(partRecord), q: 0, share: 0, words: 0 };
     names.set(name, n);
@@ -57,7 +64,10 @@ function nameRecord(name: string): Name {
 
 function partRecord(p: string): Part {
   let r = parts.get(p);
-  if (!r) parts.set(p, (r = { part: p, stem: stem(p), q: 0, hit: false, sq: 0, segments: 0, pq: 0, prefix: false }));
+  if (!r) {
+    parts.set(p, (r = { id: partList.length, part: p, stem: stem(p), q: 0, hit: false, sq: 0, segments: 0, pq: 0, prefix: false }));
+    partList.push(r);
+  }
   return r;
 }
 
@@ -205,10 +215,10 @@ const SIGNATURE_KEYWORDS = new Set([
 const identifierPartsOf = new Map<string, readonly Part[]>();
 const NO_PARTS: readonly Part[] = [];
 
-function signatureParts(signature: string): readonly Part[] {
+function signatureParts(signature: string): number[] {
   if (identifierPartsOf.size >= MAX_NAMES) identifierPartsOf.clear();
   // Parts, not names: a parameter's name is not kept as a name record (they would crowd the definitions' out).
-  const seen: Part[] = [];
+  const seen: number[] = [];
   for (const m of signature.slice(0, 400).matchAll(/[A-Za-z_$][\w$]*/g)) {
     const id = m[0];
     let idParts = identifierPartsOf.get(id);
@@ -216,37 +226,33 @@ function signatureParts(signature: string): readonly Part[] {
       idParts = SIGNATURE_KEYWORDS.has(id.toLowerCase()) ? NO_PARTS : identifierParts(id).map(partRecord);
       identifierPartsOf.set(id, idParts);
     }
-    for (const p of idParts) if (!seen.some((q) => q.part === p.part)) seen.push(p);
+    for (const p of idParts) if (!seen.includes(p.id)) seen.push(p.id);
   }
-  return seen.length ? seen : NO_PARTS;
+  return seen;
 }
 
-/** A chunk's declaration-line parts, by the chunk object (an open store keeps one per chunk). */
+/** A chunk's declaration-line parts (their `id`s), by the chunk object (an open store keeps one per chunk). */
 type Declared = { readonly signature: string };
-const partsOfChunk = new WeakMap<Declared, readonly Part[]>();
-
-/**
- * A chunk's declaration-line parts. Kept by chunk: an open store keeps a chunk's signature off the heap
- * (index/chunkTexts.ts), and reading it back for each of a query's ~900 candidates cost ~4 ms of the rank stage at
- * 105k chunks (bench/RESULTS.md, session 37).
- */
-function chunkSignatureParts(c: Declared): readonly Part[] {
-  let ps = partsOfChunk.get(c);
-  if (!ps) {
-    const line = c.signature;
-    partsOfChunk.set(c, (ps = line ? signatureParts(line) : NO_PARTS));
-  }
-  return ps;
-}
+const declared = new RunArena<Declared>();
+const declaredParts = (c: Declared): number[] => {
+  const line = c.signature; // read once: an open store reads it back from disk
+  return line ? signatureParts(line) : [];
+};
 
 /**
  * Works out these chunks' declaration-line parts ahead of their first query (the warm-up does, warmUp.ts), so that
- * no query reads a signature back from the store. Yields between slices. At 105k chunks: ~0.5 s, and ~20 MB of heap
- * kept (bench/RESULTS.md, session 37).
+ * no query reads a signature back from the store: an open store keeps a chunk's signature off the heap
+ * (index/chunkTexts.ts), and reading it back for each of a query's ~900 candidates cost ~4 ms of the rank stage at
+ * 105k chunks (bench/RESULTS.md, session 37). Yields between slices. At 105k chunks: ~0.5 s.
  */
 export async function primeSignatures(chunks: Iterable<Declared>, signal?: AbortSignal): Promise<void> {
-  await forEachInSlices(chunks, chunkSignatureParts, 4096, signal);
-  identifierPartsOf.clear();
+  declared.startPriming();
+  try {
+    await forEachInSlices(chunks, (c) => declared.offset(c, declaredParts), 4096, signal);
+  } finally {
+    declared.endPriming();
+    identifierPartsOf.clear();
+  }
 }
 
 /** The stems of one signature's matched parts, reused from call to call (a query asks about ~900 candidates). */
@@ -262,11 +268,14 @@ const matchedStems: string[] = [];
 export function signatureInQuery(c: Declared & { readonly name: string }, sig: Signals): number {
   const memo = queryMemo(sig);
   if (memo.question) return 0;
-  const ps = chunkSignatureParts(c);
+  const at = declared.offset(c, declaredParts);
+  // Locals: `nameRecord` below may start the records over, and these stay what they were.
+  const ids = declared.numbers;
+  const list = partList;
   matchedStems.length = 0;
   let own: readonly Part[] | undefined; // looked up on the first match only: most candidates have none
-  for (let i = 0; i < ps.length; i++) {
-    const p = ps[i];
+  for (let i = at + 1, end = at + 1 + ids[at]; i < end; i++) {
+    const p = list[ids[i]];
     if (!nameWordInQuery(p, sig, memo) || matchedStems.includes(p.stem)) continue;
     own ??= nameRecord(c.name).parts;
     let ownPart = false;

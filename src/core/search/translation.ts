@@ -23,6 +23,7 @@ import type { Chunk } from '../types';
 import { canonicalWord } from '../embed/builtin';
 import { chunkEmbeddingText } from '../embed/embedder';
 import { learnedWords, modelsDir } from '../embed/learned';
+import { RunArena } from './runArena';
 import { forEachInSlices } from './slices';
 
 export const TRANSLATION_MODEL = 'tm-v1';
@@ -120,7 +121,9 @@ export function codeWordIds(model: TranslationModel, words: readonly string[]): 
  * query's words (most code words have none), so a text costs one array read per distinct word and one add per entry
  * met.
  */
-export function translationScorer(model: TranslationModel, sentenceWords: readonly string[], lambda = LAMBDA): (text: CodeWordIds) => number {
+export function translationScorer(
+  model: TranslationModel, sentenceWords: readonly string[], lambda = LAMBDA,
+): (text: ArrayLike<number>, from?: number, to?: number) => number {
   const ids = [...new Set(sentenceWords.map((w) => model.sentence.get(w)).filter((i): i is number => i !== undefined))];
   const K = ids.length;
   if (!K) return () => 0;
@@ -146,10 +149,10 @@ export function translationScorer(model: TranslationModel, sentenceWords: readon
   const logBg = ids.map((s) => Math.log(model.background[s]));
   const bg = ids.map((s) => lambda * model.background[s]);
   const sums = new Float64Array(K);
-  return (text) => {
+  return (text, from = 0, to = text.length) => {
     sums.set(empty);
     let n = 1; // the empty word
-    for (let i = 0; i < text.length; i++) {
+    for (let i = from; i < to; i++) {
       const v = text[i];
       const count = v & 0xffff;
       n += count;
@@ -161,26 +164,35 @@ export function translationScorer(model: TranslationModel, sentenceWords: readon
   };
 }
 
-/** A chunk's code words in the shipped table, by the chunk object (an open store keeps one per chunk). */
-const wordsOfChunk = new WeakMap<Chunk, CodeWordIds>();
+/** Every chunk's code words in the shipped table (`codeWordIds`), by the chunk object (an open store keeps one per chunk). */
+const wordsOfChunks = new RunArena<Chunk>();
 let shipped: TranslationModel | undefined;
 const shippedModel = () => (shipped ??= loadTranslationModel());
+const makeCodeWords = (c: Chunk) => codeWordIds(shippedModel(), learnedWords(chunkEmbeddingText(c), canonicalWord));
 
 /**
  * A chunk's known code words in the shipped table, worked out once per chunk object: reading and tokenising its text
  * costs ~70 µs, too much for each of a query's ~900 candidates, so the warm-up works every chunk's out ahead
- * (`primeTranslation`).
+ * (`primeTranslation`). A copy, for tools and tests: the rank stage reads them in place.
  */
 export function chunkCodeWords(c: Chunk): CodeWordIds {
-  let ids = wordsOfChunk.get(c);
-  if (!ids) wordsOfChunk.set(c, (ids = codeWordIds(shippedModel(), learnedWords(chunkEmbeddingText(c), canonicalWord))));
-  return ids;
+  const at = wordsOfChunks.offset(c, makeCodeWords);
+  const all = wordsOfChunks.numbers;
+  return all.slice(at + 1, at + 1 + all[at]);
 }
+
+/** How many chunks' code words have been worked out in this thread (tests: priming twice works none out again). */
+export const codeWordsWorkedOut = (): number => wordsOfChunks.made;
 
 /** Works out these chunks' code words ahead of their first query (warmUp.ts). Yields between slices. */
 export async function primeTranslation(chunks: Iterable<Chunk>, signal?: AbortSignal): Promise<void> {
   shippedModel(); // a missing table fails here, before any chunk
-  await forEachInSlices(chunks, chunkCodeWords, 256, signal); // ~20 ms slices: the host stays responsive
+  wordsOfChunks.startPriming();
+  try {
+    await forEachInSlices(chunks, (c) => wordsOfChunks.offset(c, makeCodeWords), 256, signal); // ~20 ms slices: the host stays responsive
+  } finally {
+    wordsOfChunks.endPriming();
+  }
 }
 
 /**
@@ -191,7 +203,9 @@ export function translationFeatures(query: string, chunks: readonly Chunk[], buf
   const score = translationScorer(shippedModel(), learnedWords(query, canonicalWord));
   let best = -Infinity;
   for (let i = 0; i < chunks.length; i++) {
-    const s = score(chunkCodeWords(chunks[i]));
+    const at = wordsOfChunks.offset(chunks[i], makeCodeWords);
+    const words = wordsOfChunks.numbers; // after `offset`: it may have replaced the array
+    const s = score(words, at + 1, at + 1 + words[at]);
     buf[i * stride + tmAt] = s;
     if (s > best) best = s;
   }

@@ -4,12 +4,13 @@ import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { canonicalWord } from '../../../src/core/embed/builtin';
+import { chunkEmbeddingText } from '../../../src/core/embed/embedder';
 import { learnedWords, modelsDir } from '../../../src/core/embed/learned';
 import type { WorkspaceIndex } from '../../../src/core/index/workspaceIndex';
 import { CHUNK_FEATURES, recordOf } from '../../../src/core/search/model';
 import { createRetriever } from '../../../src/core/search/retriever';
 import {
-  chunkCodeWords, codeWordIds, loadTranslationModel, primeTranslation, translationScorer, TRANSLATION_MODEL,
+  chunkCodeWords, codeWordIds, codeWordsWorkedOut, loadTranslationModel, primeTranslation, translationScorer, TRANSLATION_MODEL,
 } from '../../../src/core/search/translation';
 import { indexedWorkspace, makeWorkspace } from '../../helpers/workspace';
 
@@ -105,9 +106,13 @@ test('the rank stage computes tm and tmRel for short sentences only; the warm-up
     assert.notEqual(other.model, 'short', q);
     for (const [name, f] of other.f) assert.ok(f.tm === 0 && f.tmRel === 0, `${q}: ${name}`);
   }
-  // Priming: a chunk's words are worked out once, by the chunk object.
+  // Priming: a chunk's words are worked out once, by the chunk object, and are the words of its embedding text.
   const chunks = [...idx.indexer.store.chunks()];
   await primeTranslation(chunks);
-  const before = chunks.map((c) => chunkCodeWords(c));
-  assert.ok(chunks.every((c, i) => chunkCodeWords(c) === before[i]));
+  const made = codeWordsWorkedOut();
+  await primeTranslation(chunks);
+  const m = loadTranslationModel();
+  for (const c of chunks) assert.deepEqual(chunkCodeWords(c), codeWordIds(m, words(chunkEmbeddingText(c))), c.id);
+  assert.equal(codeWordsWorkedOut(), made, 'primed twice and read: none worked out again');
+  assert.ok(chunks.some((c) => chunkCodeWords(c).length > 3));
 });
