@@ -4,6 +4,7 @@
  * keeps the most selective terms within a posting budget so a long issue text stays cheap.
  */
 import { ownString } from '../text/strings';
+import { ListArena } from '../index/listArena';
 import { TopK } from '../index/topK';
 
 export interface Bm25Options {
@@ -16,7 +17,7 @@ export interface WeightedTerm {
   weight: number;
 }
 
-/** A posting packs (doc, tf) into one number: doc · TF_SPAN + tf (tf capped), so a list is a plain array of numbers. */
+/** A posting packs (doc, tf) into one number: doc · TF_SPAN + tf (tf capped), so a list is a plain list of numbers. */
 const TF_SPAN = 2 ** 20;
 
 export class Bm25Index {
@@ -25,9 +26,12 @@ export class Bm25Index {
   private readonly lens: number[] = [];
   /** Per document, the ids of its distinct terms (to remove it). */
   private readonly docTerms: (Int32Array | undefined)[] = [];
-  /** Term → term id; per term id, its postings sorted by doc. Compact: one number per (doc, term), terms stored once. */
+  /**
+   * Term → term id; per term id, its postings sorted by doc, in one arena (index/listArena.ts). Compact: one number
+   * per (doc, term), terms stored once.
+   */
   private readonly termIds = new Map<string, number>();
-  private readonly postings: number[][] = [];
+  private readonly postings = new ListArena();
   private readonly termOf: string[] = [];
   private readonly freeTerms: number[] = [];
   private readonly free: number[] = [];
@@ -69,7 +73,7 @@ export class Bm25Index {
     let i = 0;
     for (const [t, n] of tf) {
       const tid = this.termId(t);
-      insertSorted(this.postings[tid], id * TF_SPAN + Math.min(n, TF_SPAN - 1));
+      this.postings.insertSorted(tid, id * TF_SPAN + Math.min(n, TF_SPAN - 1));
       ids[i++] = tid;
     }
     this.keys[id] = key;
@@ -99,31 +103,32 @@ export class Bm25Index {
   fillTerm(term: string, docs: ArrayLike<number>, tfs: ArrayLike<number>, n = docs.length): void {
     if (!n) return;
     const tid = this.termId(term);
-    const list = this.postings[tid];
-    if (list.length) throw new Error(`Bm25Index.fillTerm: term "${term}" given twice`);
+    if (this.postings.length(tid)) throw new Error(`Bm25Index.fillTerm: term "${term}" given twice`);
     for (let i = 0; i < n; i++) {
       if ((i && docs[i] <= docs[i - 1]) || docs[i] >= this.count) throw new Error(`Bm25Index.fillTerm: bad documents for "${term}"`);
-      list.push(docs[i] * TF_SPAN + Math.min(tfs[i], TF_SPAN - 1));
+      this.postings.push(tid, docs[i] * TF_SPAN + Math.min(tfs[i], TF_SPAN - 1));
     }
   }
 
   endFill(): void {
     const n = new Int32Array(this.keys.length);
-    for (const list of this.postings) for (const p of list) n[Math.floor(p / TF_SPAN)]++;
+    const each = (fn: (doc: number, tid: number) => void) => {
+      const a = this.postings.numbers;
+      for (let tid = 0; tid < this.termOf.length; tid++) {
+        for (let i = this.postings.offset(tid), end = i + this.postings.length(tid); i < end; i++) fn(Math.floor(a[i] / TF_SPAN), tid);
+      }
+    };
+    each((doc) => n[doc]++);
     const ids = Array.from(n, (c) => new Int32Array(c));
     n.fill(0);
-    this.postings.forEach((list, tid) => {
-      for (const p of list) {
-        const doc = Math.floor(p / TF_SPAN);
-        ids[doc][n[doc]++] = tid;
-      }
-    });
+    each((doc, tid) => (ids[doc][n[doc]++] = tid));
     ids.forEach((a, doc) => (this.docTerms[doc] = a));
   }
 
   /** Back to empty. */
   clear(): void {
-    for (const a of [this.keys, this.lens, this.docTerms, this.postings, this.termOf, this.freeTerms, this.free]) a.length = 0;
+    for (const a of [this.keys, this.lens, this.docTerms, this.termOf, this.freeTerms, this.free]) a.length = 0;
+    this.postings.clear();
     this.idOf.clear();
     this.termIds.clear();
     this.totalLen = 0;
@@ -133,11 +138,10 @@ export class Bm25Index {
   private termId(t: string): number {
     let tid = this.termIds.get(t);
     if (tid === undefined) {
-      tid = this.freeTerms.pop() ?? this.postings.length;
+      tid = this.freeTerms.pop() ?? this.termOf.length; // a freed term's list is empty
       const own = ownString(t);
       this.termIds.set(own, tid);
       this.termOf[tid] = own;
-      this.postings[tid] = [];
     }
     return tid;
   }
@@ -145,11 +149,11 @@ export class Bm25Index {
   remove(key: string): void {
     const id = this.idOf.get(key);
     if (id === undefined) return;
+    const lists = this.postings;
     for (const tid of this.docTerms[id] ?? []) {
-      const list = this.postings[tid];
-      const at = lowerBound(list, id * TF_SPAN);
-      if (at < list.length && Math.floor(list[at] / TF_SPAN) === id) list.splice(at, 1);
-      if (!list.length) {
+      const at = lists.lowerBound(tid, id * TF_SPAN);
+      if (at < lists.length(tid) && Math.floor(lists.numbers[lists.offset(tid) + at] / TF_SPAN) === id) lists.removeAt(tid, at);
+      if (!lists.length(tid)) {
         this.termIds.delete(this.termOf[tid]);
         this.freeTerms.push(tid);
       }
@@ -164,7 +168,7 @@ export class Bm25Index {
 
   df(term: string): number {
     const tid = this.termIds.get(term);
-    return tid === undefined ? 0 : this.postings[tid].length;
+    return tid === undefined ? 0 : this.postings.length(tid);
   }
 
   idf(term: string): number {
@@ -207,8 +211,8 @@ export class Bm25Index {
       const tid = this.termIds.get(term);
       if (tid === undefined) continue;
       const idf = this.idf(term) * weight;
-      const list = this.postings[tid];
-      for (let j = 0; j < list.length; j++) {
+      const list = this.postings.numbers;
+      for (let j = this.postings.offset(tid), end = j + this.postings.length(tid); j < end; j++) {
         const packed = list[j];
         const id = Math.floor(packed / TF_SPAN);
         const tf = packed - id * TF_SPAN;
@@ -232,21 +236,3 @@ export class Bm25Index {
     return out.sort((a, b) => b.score - a.score || (a.key < b.key ? -1 : 1));
   }
 }
-
-/** First index whose value is ≥ x (the list is sorted ascending). */
-function lowerBound(list: number[], x: number): number {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (list[mid] < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-function insertSorted(list: number[], x: number): void {
-  if (!list.length || list[list.length - 1] < x) list.push(x);
-  else list.splice(lowerBound(list, x), 0, x);
-}
-
