@@ -19,7 +19,8 @@
  * measures a cold process, as every run before session 32 did: no warm-up at all, so the queries also work out the
  * declaration-line parts of the chunks they meet (until session 38 the warm-up's priming of them still ran). Its first
  * ten queries are then the slowest (`firstTen` reports them either way). `heapMB` is the JS heap in use before and after
- * the warm-up (what its priming keeps), after a full collection when node runs with `--expose-gc`.
+ * the warm-up (what its priming keeps), after a full collection when node runs with `--expose-gc`, with the process's
+ * resident size and how long a full collection of that heap takes (`fullGcMs`, since session 46).
  */
 import { execFileSync, fork, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -117,11 +118,24 @@ async function main(): Promise<void> {
   console.log(JSON.stringify(out));
 }
 
-/** The JS heap in use, in MB, after a full collection when node runs with --expose-gc (else as it is: `gc: false`). */
-function heapMB(): { used: number; gc: boolean } {
+/**
+ * The JS heap in use, in MB, after a full collection when node runs with --expose-gc (else as it is: `gc: false`),
+ * and then how long three more full collections took (the median, ms): what the collector's marking costs for
+ * this heap, which a query pays in slices when a major collection falls in it.
+ */
+function heapMB(): { used: number; gc: boolean; rss: number; fullGcMs?: number } {
   const gc = (globalThis as { gc?: () => void }).gc;
-  gc?.();
-  return { used: Math.round(process.memoryUsage().heapUsed / 2 ** 20), gc: !!gc };
+  const mb = (n: number) => Math.round(n / 2 ** 20);
+  if (!gc) return { used: mb(process.memoryUsage().heapUsed), gc: false, rss: mb(process.memoryUsage().rss) };
+  gc();
+  const used = mb(process.memoryUsage().heapUsed);
+  const ms: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const t = performance.now();
+    gc();
+    ms.push(performance.now() - t);
+  }
+  return { used, gc: true, rss: mb(process.memoryUsage().rss), fullGcMs: Math.round(ms.sort((a, b) => a - b)[1]) };
 }
 
 main().catch((e) => {

@@ -4,24 +4,32 @@
  *   node --expose-gc out/bench/memory.js [--index-dir bench/.work/index/latency]
  *
  * Opens the index written by `node out/bench/evalLatency.js` (105k chunks: django + sympy + scikit-learn) part by
- * part: the vector store (chunks and vectors), the lexical index, then the search view (symbol table and file-grain
- * BM25). Prints one JSON line; each part's cost is the difference from the previous step.
+ * part: the vector store (chunks and vectors), the lexical index, the search view (symbol table and file-grain
+ * BM25), then what the warm-up primes (declaration-line parts and code words). Prints one JSON line; each part's
+ * cost is the difference from the previous step, and `gcMs` is how long a full collection takes after it.
  */
 import { readdirSync } from 'node:fs';
 import * as path from 'node:path';
+import { readFileChecked } from '../src/core/index/atomicFs';
 import { VectorStore } from '../src/core/index/vectorStore';
 import { LexicalIndex } from '../src/core/index/lexical';
 import { RepoView } from '../src/core/search/repoView';
+import { primeSignatures } from '../src/core/search/nameMatch';
+import { primeTranslation } from '../src/core/search/translation';
 import { arg, machine } from './common';
 
 const MB = 1024 * 1024;
 
-function sample(): { rss: number; heap: number; external: number; arrayBuffers: number } {
+/** Memory after a full collection, and how long a second full collection of what is left takes (`gcMs`). */
+function sample(): { rss: number; heap: number; external: number; arrayBuffers: number; gcMs: number } {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (!gc) throw new Error('run with node --expose-gc');
   gc();
+  const t = performance.now();
+  gc();
+  const gcMs = Math.round(performance.now() - t);
   const m = process.memoryUsage();
-  return { rss: Math.round(m.rss / MB), heap: Math.round(m.heapUsed / MB), external: Math.round(m.external / MB), arrayBuffers: Math.round(m.arrayBuffers / MB) };
+  return { rss: Math.round(m.rss / MB), heap: Math.round(m.heapUsed / MB), external: Math.round(m.external / MB), arrayBuffers: Math.round(m.arrayBuffers / MB), gcMs };
 }
 
 async function main(): Promise<void> {
@@ -29,7 +37,10 @@ async function main(): Promise<void> {
   const dir = readdirSync(base).filter((d) => d.startsWith('builtin-')).sort().pop();
   if (!dir) throw new Error(`no builtin index under ${base}: run node out/bench/evalLatency.js first`);
   const steps: Record<string, ReturnType<typeof sample>> = { start: sample() };
-  const store = await VectorStore.open(path.join(base, dir, 'store'), { dimension: Number(dir.split('-')[3]) || 384 });
+  // The stored dimension, read from the store itself: opened with another, a store discards its vectors (as an index
+  // whose embedder changed must), which a measurement must never do (a name-derived guess once emptied the index).
+  const { dimension } = JSON.parse((await readFileChecked(path.join(base, dir, 'store', 'store.json'))).toString('utf8')) as { dimension: number };
+  const store = await VectorStore.open(path.join(base, dir, 'store'), { dimension });
   steps.store = sample();
   const lexFile = path.join(base, dir, 'lexical.bin');
   const lexical = await LexicalIndex.load(lexFile, (await LexicalIndex.fingerprintOf(lexFile)) ?? '');
@@ -38,6 +49,10 @@ async function main(): Promise<void> {
   const view = new RepoView(store, { lexical });
   view.sync();
   steps.view = sample();
+  // What the warm-up keeps (warmUp.ts): every chunk's declaration-line parts and code words.
+  await primeSignatures(store.chunks());
+  await primeTranslation(store.chunks());
+  steps.primed = sample();
   let text = 0;
   for (const c of store.chunks()) text += c.text.length;
   const out = { machine: machine(), date: new Date().toISOString(), index: dir, chunks: store.stats().chunks, lexicalDocs: lexical.size, chunkTextMb: Math.round(text / MB), steps };
