@@ -43,8 +43,12 @@ interface Name {
 const MAX_NAMES = 150_000;
 const names = new Map<string, Name>();
 const parts = new Map<string, Part>();
-/** Every part record, by `id`. */
+/**
+ * Every part record, by `id`, those of earlier generations of `parts` too: the declaration lines' runs (`declared`)
+ * name parts by id, and stay valid when the name records start over. Bounded: past MAX_PARTS both start over.
+ */
 let partList: Part[] = [];
+const MAX_PARTS = 600_000;
 
 function nameRecord(name: string): Name {
   let n = names.get(name);
@@ -52,9 +56,11 @@ function nameRecord(name: string): Name {
     if (names.size >= MAX_NAMES) {
       names.clear();
       parts.clear();
-      partList = [];
       identifierPartsOf.clear();
-      declared.clear();
+      if (partList.length >= MAX_PARTS) {
+        partList = [];
+        declared.clear();
+      }
     }
     n = { parts: identifierParts(name).map(partRecord), q: 0, share: 0, words: 0 };
     names.set(name, n);
@@ -269,7 +275,7 @@ export function signatureInQuery(c: Declared & { readonly name: string }, sig: S
   const memo = queryMemo(sig);
   if (memo.question) return 0;
   const at = declared.offset(c, declaredParts);
-  // Locals: `nameRecord` below may start the records over, and these stay what they were.
+  // Locals: `nameRecord` below may start everything over, and these stay what they were.
   const ids = declared.numbers;
   const list = partList;
   matchedStems.length = 0;

@@ -15,7 +15,8 @@ export class RunArena<K extends object> {
   private used = 0;
   private at = new WeakMap<K, number>();
   private limit: number;
-  private priming = false;
+  /** Primings under way (two may overlap: each yields between slices). */
+  private priming = 0;
   /** Runs worked out so far (for tests and statistics). */
   made = 0;
 
@@ -65,12 +66,12 @@ export class RunArena<K extends object> {
 
   /** From now until `endPriming`, the array does not start over however much it holds (the whole index is being primed). */
   startPriming(): void {
-    this.priming = true;
+    this.priming++;
   }
 
   /** What is held now is what is live: the array may grow to twice this before it starts over. */
   endPriming(): void {
-    this.priming = false;
+    this.priming = Math.max(0, this.priming - 1);
     this.limit = Math.max(this.floor, 2 * this.used);
   }
 }

@@ -38,3 +38,23 @@ test('runArena: past its limit it starts over, but never while priming; after pr
   assert.deepEqual(runOf(arena, keys[0], ten), ten(), 'a primed object is worked out again when next asked for');
   assert.equal(arena.made, made + 2);
 });
+
+test('runArena: overlapping primings hold the limit off until the last one ends; clear forgets every run', () => {
+  const arena = new RunArena<object>(10);
+  const five = () => [1, 2, 3, 4, 5];
+  arena.startPriming();
+  arena.startPriming();
+  arena.offset({}, five);
+  arena.endPriming(); // the other priming goes on
+  for (let i = 0; i < 5; i++) arena.offset({}, five);
+  assert.equal(arena.size, 36, 'no start-over while a priming runs');
+  arena.endPriming();
+  const key = {};
+  arena.offset(key, five);
+  assert.equal(arena.size, 42, 'limit now twice the 36 primed');
+  arena.clear();
+  assert.equal(arena.size, 0);
+  const made = arena.made;
+  arena.offset(key, five);
+  assert.equal(arena.made, made + 1, 'worked out again after clear');
+});
