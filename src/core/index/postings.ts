@@ -16,6 +16,7 @@
  * lengths leave the averages) and `compact()` rewrites the lists without dead documents, renumbering.
  */
 
+import { growList, type ListSlots, type ListSpace } from './listArena';
 import { TopK } from './topK';
 
 const TF_BITS = 8;
@@ -27,11 +28,7 @@ export interface FieldWeights {
 }
 
 /** Per field: where each term's list lives in the arena (indexed by term id; cap 0 = no list). */
-interface FieldLists {
-  off: Int32Array;
-  len: Int32Array;
-  cap: Int32Array;
-}
+type FieldLists = ListSlots;
 
 const emptyLists = (n: number): FieldLists => ({ off: new Int32Array(n), len: new Int32Array(n), cap: new Int32Array(n) });
 
@@ -135,30 +132,36 @@ export class Postings {
     }
   }
 
-  /** Appends a posting to the (field, term) list, moving the list to the arena's end when it is full. */
+  /** Appends a posting to the (field, term) list, moving the list to the arena's end when it is full (listArena.ts). */
   private push(f: number, tid: number, v: number): void {
     if (tid >= this.lists[f].off.length) this.growTerms(tid + 1);
     const l = this.lists[f];
     const len = l.len[tid];
-    if (len === l.cap[tid]) {
-      const cap = Math.max(1, len * 2);
-      // Out of room and mostly holes: reclaim them rather than grow (this moves every list).
-      if (this.arenaEnd + cap > this.arena.length && this.holes > this.arenaEnd / 2) this.pack();
-      const atEnd = len > 0 && l.off[tid] + len === this.arenaEnd;
-      this.reserve(this.arenaEnd + (atEnd ? cap - len : cap));
-      if (atEnd) {
-        this.arenaEnd += cap - len; // the last list grows in place
-      } else {
-        this.arena.copyWithin(this.arenaEnd, l.off[tid], l.off[tid] + len);
-        this.holes += l.cap[tid];
-        l.off[tid] = this.arenaEnd;
-        this.arenaEnd += cap;
-      }
-      l.cap[tid] = cap;
-    }
+    if (len === l.cap[tid]) growList(this.space, l, tid);
     this.arena[l.off[tid] + len] = v;
     l.len[tid] = len + 1;
   }
+
+  /** This index's arena as `growList` sees it (its lists' room: which `pack` rewrites). */
+  private readonly space: ListSpace = ((self: Postings) => ({
+    get arena() {
+      return self.arena;
+    },
+    get arenaEnd() {
+      return self.arenaEnd;
+    },
+    set arenaEnd(n: number) {
+      self.arenaEnd = n;
+    },
+    get holes() {
+      return self.holes;
+    },
+    set holes(n: number) {
+      self.holes = n;
+    },
+    reserve: (slots: number) => self.reserve(slots),
+    pack: () => self.pack(),
+  }))(this);
 
   private reserve(slots: number): void {
     if (slots <= this.arena.length) return;
