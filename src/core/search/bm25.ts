@@ -123,6 +123,7 @@ export class Bm25Index {
     n.fill(0);
     each((doc, tid) => (ids[doc][n[doc]++] = tid));
     ids.forEach((a, doc) => (this.docTerms[doc] = a));
+    this.postings.pack(); // filled list after list, each with up to twice its room: none spare now
   }
 
   /** Back to empty. */
