@@ -48,7 +48,7 @@ export function growList(space: ListSpace, l: ListSlots, id: number): void {
   l.cap[id] = cap;
 }
 
-
+/** Sorted lists of numbers by id, in one Float64Array (numbers past int32 fit: bm25.ts packs doc · 2^20 + tf). */
 export class ListArena implements ListSpace {
   arena = new Float64Array(1024);
   arenaEnd = 0;
