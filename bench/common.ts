@@ -73,6 +73,22 @@ export const median = (xs: number[]): number => {
   return s.length ? s[Math.floor((s.length - 1) / 2)] : NaN;
 };
 
+/**
+ * Collects the garbage (node --expose-gc), then times `runs` more full collections of what is left: their median, in
+ * ms, what marking this heap costs. Undefined when node runs without --expose-gc.
+ */
+export function fullCollectionMs(runs = 1): number | undefined {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) return undefined;
+  gc();
+  const ms = Array.from({ length: runs }, () => {
+    const t = performance.now();
+    gc();
+    return performance.now() - t;
+  });
+  return Math.round(median(ms));
+}
+
 export function percentile(xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);
   if (!s.length) return NaN;

@@ -30,7 +30,7 @@ import { createRetriever } from '../src/core/search/retriever';
 import { warmUpRetriever } from '../src/core/search/warmUp';
 import { loadEvalSet } from '../src/core/search/eval/sets';
 import { parseQuery } from '../src/core/search/query';
-import { arg, loadRepos, machine, percentile } from './common';
+import { arg, fullCollectionMs, loadRepos, machine, percentile } from './common';
 
 async function main(): Promise<void> {
   const names = (arg('--repos') ?? 'django,sympy,scikit-learn').split(',');
@@ -124,18 +124,10 @@ async function main(): Promise<void> {
  * this heap, which a query pays in slices when a major collection falls in it.
  */
 function heapMB(): { used: number; gc: boolean; rss: number; fullGcMs?: number } {
-  const gc = (globalThis as { gc?: () => void }).gc;
+  const fullGcMs = fullCollectionMs(3);
   const mb = (n: number) => Math.round(n / 2 ** 20);
-  if (!gc) return { used: mb(process.memoryUsage().heapUsed), gc: false, rss: mb(process.memoryUsage().rss) };
-  gc();
-  const used = mb(process.memoryUsage().heapUsed);
-  const ms: number[] = [];
-  for (let i = 0; i < 3; i++) {
-    const t = performance.now();
-    gc();
-    ms.push(performance.now() - t);
-  }
-  return { used, gc: true, rss: mb(process.memoryUsage().rss), fullGcMs: Math.round(ms.sort((a, b) => a - b)[1]) };
+  const m = process.memoryUsage();
+  return { used: mb(m.heapUsed), gc: fullGcMs !== undefined, rss: mb(m.rss), ...(fullGcMs !== undefined ? { fullGcMs } : {}) };
 }
 
 main().catch((e) => {

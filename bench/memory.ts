@@ -16,18 +16,14 @@ import { LexicalIndex } from '../src/core/index/lexical';
 import { RepoView } from '../src/core/search/repoView';
 import { primeSignatures } from '../src/core/search/nameMatch';
 import { primeTranslation } from '../src/core/search/translation';
-import { arg, machine } from './common';
+import { arg, fullCollectionMs, machine } from './common';
 
 const MB = 1024 * 1024;
 
 /** Memory after a full collection, and how long a second full collection of what is left takes (`gcMs`). */
 function sample(): { rss: number; heap: number; external: number; arrayBuffers: number; gcMs: number } {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  if (!gc) throw new Error('run with node --expose-gc');
-  gc();
-  const t = performance.now();
-  gc();
-  const gcMs = Math.round(performance.now() - t);
+  const gcMs = fullCollectionMs();
+  if (gcMs === undefined) throw new Error('run with node --expose-gc');
   const m = process.memoryUsage();
   return { rss: Math.round(m.rss / MB), heap: Math.round(m.heapUsed / MB), external: Math.round(m.external / MB), arrayBuffers: Math.round(m.arrayBuffers / MB), gcMs };
 }
