@@ -146,12 +146,16 @@ suite('chat panel (webview)', () => {
       assert.ok(editor.visibleRanges.some((r) => r.contains(new vscode.Position(29, 0))), `line 30 is in view: ${JSON.stringify(editor.visibleRanges)}`);
       await ui.screenshot('chat-model-4-cited-line');
 
-      // A server that never answers: Esc stops the turn.
+      // A server that never answers: Esc stops the turn. Esc waits for the request to reach the server: pressed
+      // earlier (while the turn still retrieves), it stops the turn before any request and the queued hang would
+      // then swallow the next question's request (CI failed that way once).
+      const asked = server.requestsTo('/v1/chat/completions').length;
       server.script('/v1/chat/completions', [{ hang: true }]);
       await ui.fill('#q', 'This one will hang', frame);
       await ui.press('Enter');
       await ui.waitFor(running, frame);
       await ui.waitFor('#stop', frame);
+      await waitUntil('the hanging request reached the server', () => server.requestsTo('/v1/chat/completions').length > asked);
       await ui.press('Escape');
       await ui.waitFor('article.state-stopped', { ...frame, timeout: 20_000 });
       await ui.waitFor('#send', frame);
