@@ -20,7 +20,7 @@ import { gatherSignals, type SearchSources, type Signals } from './signals';
 import { pointedLine, qualifiedMention, symbolDefinitions } from './named';
 import { chunkFeatures, fileCandidates, relativeFeatures, type FileCandidate, type Features, type SearchContext } from './features';
 import {
-  CHUNK_FEATURES, compileModel, DEFAULT_WEIGHTS, explain, FILE_FEATURES, fileDerived, modelsFor, NO_FILE, recordOf, scoreVector, validateWeights,
+  CHUNK_FEATURES, compileModel, DEFAULT_WEIGHTS, explainVector, FILE_FEATURES, fileDerived, modelsFor, NO_FILE, recordOf, scoreVector, validateWeights,
   type FileFeature, type LinearModel, type QueryClass, type RankWeights,
 } from './model';
 import { contextPack, type ContextPack, type PackOptions } from './pack';
@@ -198,17 +198,16 @@ export function createRetriever(index: RetrieverIndex, opts: RetrieverOptions = 
     // Reasons are worked out for the hits returned (the first k, and each file's first five) and no others.
     const hits = placed.map(({ chunk, s }) => bareHit(chunk, s, sig));
     const fileHits: FileHit[] = stubsAfterImplementations(scored, fileK, (x) => x.f.path, (x) => stubImplementations(x.f.path)).slice(0, fileK).map(({ f, s }) => {
-      const features = f.features;
-      const e = explain(models.file, features, !!opts.explain);
+      const e = explainVector(models.file, FILE_FEATURES, f.x, 0, !!opts.explain);
       return {
         path: f.path, score: s, reasons: e.reasons, chunks: hits.filter((h) => h.chunk.path === f.path).slice(0, 5),
-        ...(opts.explain ? { features, contributions: e.contributions } : {}),
+        ...(opts.explain ? { features: f.features, contributions: e.contributions } : {}),
       };
     });
     const slot = new Map(hits.map((h, i) => [h, placed[i]]));
     for (const h of new Set([...hits.slice(0, k), ...fileHits.flatMap((f) => f.chunks)])) {
       const { at, def } = slot.get(h)!;
-      explainHit(h, models.chunk, recordOf(CHUNK_FEATURES, featuresOf(at)));
+      explainHit(h, models.chunk, buf, at);
       if (def) h.reasons.unshift('defines the symbol');
     }
     return {
@@ -226,10 +225,11 @@ export function createRetriever(index: RetrieverIndex, opts: RetrieverOptions = 
     };
   }
 
-  function explainHit(hit: RankedHit, model: LinearModel, features: Features): void {
-    const e = explain(model, features, !!opts.explain);
+  /** Sets a hit's reasons from its chunk feature vector (the one at `at` in `buf`); with `explain`, its features too. */
+  function explainHit(hit: RankedHit, model: LinearModel, buf: Float64Array, at: number): void {
+    const e = explainVector(model, CHUNK_FEATURES, buf, at, !!opts.explain);
     hit.reasons = e.reasons;
-    if (opts.explain) Object.assign(hit, { features, contributions: e.contributions });
+    if (opts.explain) Object.assign(hit, { features: recordOf(CHUNK_FEATURES, buf.subarray(at, at + CHUNK_FEATURES.length)), contributions: e.contributions });
   }
 
   function rankWithFusion(files: FileCandidate[], sig: Signals, st: Stage, k: number, fileK: number) {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CHUNK_FEATURES, DEFAULT_WEIGHTS, compileModel, explain, recordOf, score, scoreVector, validateWeights, type LinearModel } from '../../../src/core/search/model';
+import { CHUNK_FEATURES, DEFAULT_WEIGHTS, compileModel, explain, explainVector, recordOf, score, scoreVector, validateWeights, type LinearModel } from '../../../src/core/search/model';
 import { attributeTrees, compileTrees, scoreTrees, validateTrees, type TreeEnsemble } from '../../../src/core/search/trees';
 
 // Two trees over two features: nameExact ≤ 0.5 → left. The second tree splits on fileRR below its left child.
@@ -86,6 +86,40 @@ test('trees: a model with trees scores its vector bit-for-bit as score() scores 
   const e = explain(model, rec);
   assert.deepEqual(e.reasons, ['name matches', 'keyword match']);
   assert.ok(e.contributions.nameExact > 1 && e.contributions.fileRR < 0);
+});
+
+/** The contributions as `explain` listed them before it read vectors: a map of the linear terms, then the trees' shares added. */
+function mapExplanation(model: LinearModel, f: Record<string, number>): [string, number][] {
+  const by = new Map<string, number>();
+  for (const k in model.weights) if (f[k]) by.set(k, model.weights[k] * f[k]);
+  if (model.trees) {
+    const shares = attributeTrees(compileTrees(model.trees, model.trees.features), model.trees.features.map((n) => f[n] ?? 0));
+    for (const [k, c] of shares) by.set(k, (by.get(k) ?? 0) + c);
+  }
+  return [...by].sort((a, b) => b[1] - a[1]).map(([k, c]) => [k, Number(c.toFixed(4))]);
+}
+
+test('trees: explainVector reads a vector inside a buffer and says what explain says of its record, in the same order', () => {
+  let seed = 7;
+  const rnd = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+  const models = [DEFAULT_WEIGHTS.chunk, DEFAULT_WEIGHTS.short!.chunk, { bias: 0.5, weights: { lexS: 1, nameExact: 0 }, trees: ensemble() }];
+  const NF = CHUNK_FEATURES.length;
+  let checked = 0;
+  for (const model of models) {
+    for (let trial = 0; trial < 200; trial++) {
+      // Three vectors end to end, the middle one explained; a third of the features 0 (the trees still split on them).
+      const buf = Float64Array.from({ length: 3 * NF }, () => (rnd() < 0.33 ? 0 : rnd() * 2 - 0.5));
+      const rec = recordOf(CHUNK_FEATURES, buf.subarray(NF, 2 * NF));
+      const expected = explain(model, rec);
+      const got = explainVector(model, CHUNK_FEATURES, buf, NF);
+      assert.deepEqual(got.reasons, expected.reasons);
+      assert.deepEqual(Object.entries(got.contributions), Object.entries(expected.contributions), 'the same contributions, listed in the same order');
+      assert.deepEqual(Object.entries(got.contributions), mapExplanation(model, rec), 'as the map of linear terms and tree shares lists them');
+      assert.deepEqual(explainVector(model, CHUNK_FEATURES, buf, NF, false).contributions, {});
+      if (got.reasons.length) checked++;
+    }
+  }
+  assert.ok(checked > 300, `most vectors have reasons (${checked})`);
 });
 
 test('trees: malformed ensembles are refused with where and why', () => {
