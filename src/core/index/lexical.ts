@@ -20,6 +20,7 @@ import { tokenizeCode, tokenizePath, tokenizeQuery } from '../text/tokenize';
 import { IntegrityError, readFileChecked, writeFileChecked } from './atomicFs';
 import { queryCoverage } from './coverage';
 import { Postings } from './postings';
+import { higherFirst } from '../order';
 
 export type LexicalField = 'name' | 'qualifiedName' | 'path' | 'signature' | 'doc' | 'text';
 const FIELDS: LexicalField[] = ['name', 'qualifiedName', 'path', 'signature', 'doc', 'text'];
@@ -234,7 +235,7 @@ export class LexicalIndex {
     const kept: QueryTerm[] = [];
     let spent = 0;
     const keep = (plans: (QueryTerm & { cost: number })[]) => {
-      plans.sort((a, b) => a.cost - b.cost || (tf.get(b.term) ?? 0) - (tf.get(a.term) ?? 0));
+      plans.sort((a, b) => higherFirst(b.cost, a.cost) || (tf.get(b.term) ?? 0) - (tf.get(a.term) ?? 0));
       for (const { cost, ...p } of plans) {
         if (kept.length >= maxTerms || (kept.length > 0 && spent + cost > budget)) break;
         kept.push(p);

@@ -15,9 +15,9 @@
  * Documents are numbered in insertion order; removal marks a document dead (its postings are skipped and its
  * lengths leave the averages) and `compact()` rewrites the lists without dead documents, renumbering.
  */
-
 import { growList, type ListSlots, type ListSpace } from './listArena';
 import { TopK } from './topK';
+import { higherFirst } from '../order';
 
 const TF_BITS = 8;
 export const TF_MASK = (1 << TF_BITS) - 1; // also the largest tf a posting holds
@@ -314,7 +314,7 @@ export class Postings {
       scores[touched[j]] = 0;
       masks[touched[j]] = 0;
     }
-    return out.sort((a, c) => c.score - a.score || (a.id < c.id ? -1 : 1));
+    return out.sort((a, c) => higherFirst(a.score, c.score) || (a.id < c.id ? -1 : 1));
   }
 
   /** Rewrites every list without dead documents, renumbering documents densely. */

@@ -6,6 +6,7 @@
 import { ownString } from '../text/strings';
 import { ListArena } from '../index/listArena';
 import { TopK } from '../index/topK';
+import { higherFirst } from '../order';
 
 export interface Bm25Options {
   k1?: number;
@@ -234,6 +235,6 @@ export class Bm25Index {
       acc[touched[j]] = 0;
       seen[touched[j]] = 0;
     }
-    return out.sort((a, b) => b.score - a.score || (a.key < b.key ? -1 : 1));
+    return out.sort((a, b) => higherFirst(a.score, b.score) || (a.key < b.key ? -1 : 1));
   }
 }

@@ -7,6 +7,7 @@ import type { Chunk } from '../types';
 import type { VectorStore } from '../index/vectorStore';
 import { CHUNK_FEATURES, FILE_FEATURES, recordOf, type ChunkFeature, type FileFeature } from './model';
 import { byValueThenKey } from './fusion';
+import { higherFirst } from '../order';
 import { isTestScope, type FileInfo, type RepoView } from './repoView';
 import { symbolsByFile, type Signals } from './signals';
 import { leadWordInName, nameInQuery, ownerParts, signatureInQuery } from './nameMatch';
@@ -36,7 +37,7 @@ const PACKAGE_INIT = /(^|\/)__init__\.py$|(^|\/)index\.[jt]sx?$/;
 const F = Object.fromEntries(FILE_FEATURES.map((n, i) => [n, i])) as Record<FileFeature, number>;
 
 const damped = (xs: number[]) => {
-  xs.sort((a, b) => b - a);
+  xs.sort(higherFirst);
   let s = 0;
   for (let i = 1; i < xs.length && i < 8; i++) s += xs[i] / 2 ** i;
   return s;

@@ -9,6 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import defaultWeightsJson from './weights.json';
+import { higherFirst } from '../order';
 import { attributeTreesInto, compileTrees, scoreTrees, validateTrees, type CompiledTrees, type TreeEnsemble } from './trees';
 
 /** File features, in a fixed order (the fitted weight vector follows it by name). */
@@ -243,7 +244,7 @@ export function explainVector(
       contribution[p] = contribution[p] + shares[f];
     }
   }
-  order.sort((a, b) => contribution[b] - contribution[a]);
+  order.sort((a, b) => higherFirst(contribution[a], contribution[b]));
   const reasons: string[] = [];
   for (const p of order) {
     const k = names[p];

@@ -23,6 +23,7 @@ import {
   CHUNK_FEATURES, compileModel, DEFAULT_WEIGHTS, explainVector, FILE_FEATURES, fileDerived, modelsFor, NO_FILE, recordOf, scoreVector, validateWeights,
   type FileFeature, type LinearModel, type QueryClass, type RankWeights,
 } from './model';
+import { higherFirst } from '../order';
 import { contextPack, type ContextPack, type PackOptions } from './pack';
 import type { Reranker } from './rerankers';
 import { translationFeatures } from './translation';
@@ -155,7 +156,7 @@ export function createRetriever(index: RetrieverIndex, opts: RetrieverOptions = 
     const cls = queryClassOf(sig.parsed);
     const models = modelsFor(weights, cls);
     const fileModel = compileModel(models.file, FILE_FEATURES);
-    const scored = files.map((f) => ({ f, s: scoreVector(fileModel, f.x) })).sort((a, b) => b.s - a.s || (a.f.path < b.f.path ? -1 : 1));
+    const scored = files.map((f) => ({ f, s: scoreVector(fileModel, f.x) })).sort((a, b) => higherFirst(a.s, b.s) || (a.f.path < b.f.path ? -1 : 1));
     const top = scored[0]?.s ?? 0;
     const fileRank = new Map(scored.map((x, i) => [x.f.path, fileDerived(x.s, top, i + 1)]));
     const ids = new Set<string>([...sig.lexRank.keys(), ...sig.vecRank.keys(), ...sig.symbols.keys(), ...sig.identLexRank.keys()]);
@@ -188,7 +189,7 @@ export function createRetriever(index: RetrieverIndex, opts: RetrieverOptions = 
       .filter(({ chunk: c }) => c.path === pointed.path && c.startLine <= pointed.line && pointed.line <= c.endLine)
       .sort((a, b) => a.chunk.endLine - a.chunk.startLine - (b.chunk.endLine - b.chunk.startLine))[0];
     const pin = (x: (typeof chunks)[number]) => (x === holder ? 1 : 0);
-    chunks.sort((a, b) => b.def - a.def || pin(b) - pin(a) || b.s - a.s || (a.chunk.id < b.chunk.id ? -1 : 1));
+    chunks.sort((a, b) => b.def - a.def || pin(b) - pin(a) || higherFirst(a.s, b.s) || (a.chunk.id < b.chunk.id ? -1 : 1));
     const featuresOf = (at: number) => buf.subarray(at, at + NF);
     const n = Math.max(k, 50);
     const ordered = stubsAfterImplementations(chunks, n, (x) => chunkKey(x.chunk.path, x.chunk.qualifiedName), (x) => stubImplementations(x.chunk.path).map((p) => chunkKey(p, x.chunk.qualifiedName)));
@@ -282,7 +283,7 @@ async function secondStage(reranker: Reranker, query: string, hits: RankedHit[],
   const head = hits.slice(0, top);
   const docs = head.map((h) => `${h.chunk.path}:${h.chunk.startLine}-${h.chunk.endLine}\n${h.chunk.text}`);
   const scores = await reranker.rerank(query, docs, signal);
-  const order = head.map((h, i) => ({ h, s: scores[i], i })).sort((a, b) => b.s - a.s || a.i - b.i);
+  const order = head.map((h, i) => ({ h, s: scores[i], i })).sort((a, b) => higherFirst(a.s, b.s) || a.i - b.i);
   const reranked = order.map(({ h, s }) => ({ ...h, score: s, reasons: [`${reranker.id} ${s.toFixed(2)}`, ...h.reasons] }));
   return [...reranked, ...hits.slice(top)];
 }
