@@ -3,10 +3,12 @@
  * identifier parts matched against the query's words, as themselves, as another form of them, written short or long,
  * or as a run of them written together.
  *
- * Names and their parts are interned: every name that has the part `init` shares one record of it, and a query's
- * verdict on that part is kept on the record (stamped with the query's serial number), so each distinct part is
- * judged once per query and each distinct name is scored once per query, with no per-query tables to hash into.
- * The rank stage asks this for ~900 candidates a query (bench/RESULTS.md, session 32).
+ * Parts are interned: every name that has the part `init` shares one record of it, and a query's verdict on that part
+ * is kept on the record (stamped with the query's serial number), so each distinct part is judged once per query,
+ * with no per-query tables to hash into. A chunk's own name's parts are kept with its declaration line's, as part ids
+ * in one run per chunk (`declared`): the rank stage asks about ~900 candidates a query, and one lookup by the chunk
+ * finds all three of its name features' parts (a table of names cost ~1 ms a query in lookups; bench/RESULTS.md,
+ * sessions 32 and 47). Class and module names (`ownerParts`) are records in a table, judged once per query each.
  */
 import { stem } from '../text/stem';
 import { identifierParts } from '../text/tokenize';
@@ -31,15 +33,19 @@ interface Part {
   prefix: boolean;
 }
 
-/** One name, its parts, and the last query's verdict on it. */
-interface Name {
-  readonly parts: readonly Part[];
-  q: number;
+/** A name's verdict: the share of its parts the query explains, and how many query words they stand for. */
+interface Verdict {
   share: number;
   words: number;
 }
 
-/** Names recur across chunks and queries, so they are kept: ~72k distinct names at 105k chunks. Bounded. */
+/** One class or module name (`ownerParts`), its parts (ids into `partList`), and the last query's verdict on it. */
+interface Name extends Verdict {
+  readonly ids: readonly number[];
+  q: number;
+}
+
+/** Owners' names recur across chunks and queries, so they are kept. Bounded. */
 const MAX_NAMES = 150_000;
 const names = new Map<string, Name>();
 const parts = new Map<string, Part>();
@@ -62,11 +68,14 @@ function nameRecord(name: string): Name {
         declared.clear();
       }
     }
-    n = { parts: identifierParts(name).map(partRecord), q: 0, share: 0, words: 0 };
+    n = { ids: partIds(name), q: 0, share: 0, words: 0 };
     names.set(name, n);
   }
   return n;
 }
+
+/** A name's identifier parts, as ids into `partList`. */
+const partIds = (name: string): number[] => identifierParts(name).map((p) => partRecord(p).id);
 
 function partRecord(p: string): Part {
   let r = parts.get(p);
@@ -169,41 +178,59 @@ function segmentCount(s: string, words: Set<string>): number {
 }
 
 /**
- * The share of a name's parts the query explains, and how many query words they stand for (`words`): the matched
- * parts with distinct stems (two parts for one word, `save` and `saved`, count once), or the words a part is a run of.
- * The name's own record: read it before asking about another query.
+ * Judges a name (its part ids `ids[from, from + len)`) into `into`: the share of its parts the query explains, and how
+ * many query words they stand for (`words`): the matched parts with distinct stems (two parts for one word, `save` and
+ * `saved`, count once), or the words a part is a run of.
  */
-export function nameInQuery(name: string, sig: Signals): { share: number; words: number } {
-  const memo = queryMemo(sig);
-  const n = nameRecord(name);
-  if (n.q !== memo.serial) {
-    const ps = n.parts;
-    let hits = 0;
-    let words = 0;
-    for (let i = 0; i < ps.length; i++) {
-      if (!nameWordInQuery(ps[i], sig, memo)) {
-        const k = querySegments(ps[i], sig, memo);
-        if (k) {
-          hits++;
-          words += k;
-        }
-        continue;
+function judgeName(ids: ArrayLike<number>, from: number, len: number, sig: Signals, memo: QueryMemo, into: Verdict): void {
+  const list = partList;
+  let hits = 0;
+  let words = 0;
+  for (let i = 0; i < len; i++) {
+    const p = list[ids[from + i]];
+    if (!nameWordInQuery(p, sig, memo)) {
+      const k = querySegments(p, sig, memo);
+      if (k) {
+        hits++;
+        words += k;
       }
-      hits++;
-      let again = false;
-      for (let j = 0; j < i && !again; j++) again = ps[j].stem === ps[i].stem && nameWordInQuery(ps[j], sig, memo);
-      if (!again) words++;
+      continue;
     }
-    n.q = memo.serial;
-    n.share = ps.length ? hits / ps.length : 0;
-    n.words = words;
+    hits++;
+    let again = false;
+    for (let j = 0; j < i && !again; j++) {
+      const o = list[ids[from + j]];
+      again = o.stem === p.stem && nameWordInQuery(o, sig, memo);
+    }
+    if (!again) words++;
   }
-  return n;
+  into.share = len ? hits / len : 0;
+  into.words = words;
+}
+
+/** The verdict `chunkNameInQuery` gives, reused from call to call. */
+const chunkVerdict: Verdict = { share: 0, words: 0 };
+
+/**
+ * How much of a definition's own name the query explains (see `judgeName`). Its parts come from the chunk's run
+ * (`declared`, worked out with its declaration line's), not from a table of names: one lookup per candidate instead
+ * of two. The verdict is reused: read it before asking about another chunk.
+ */
+export function chunkNameInQuery(c: Declared, sig: Signals): Readonly<Verdict> {
+  const at = declared.offset(c, declaredParts);
+  judgeName(declared.numbers, at + 2, declared.numbers[at + 1], sig, queryMemo(sig), chunkVerdict);
+  return chunkVerdict;
 }
 
 /** Share of the owner's name parts the query explains (`reader` of `DecompressionReader` for "Closes this reader"). */
 export function ownerParts(owner: string, sig: Signals): number {
-  return nameInQuery(owner, sig).share;
+  const memo = queryMemo(sig);
+  const n = nameRecord(owner);
+  if (n.q !== memo.serial) {
+    judgeName(n.ids, 0, n.ids.length, sig, memo, n);
+    n.q = memo.serial;
+  }
+  return n.share;
 }
 
 /** Words of declaration lines that say nothing about the declaration (keywords, modifiers, receivers' names). */
@@ -237,12 +264,16 @@ function signatureParts(signature: string): number[] {
   return seen;
 }
 
-/** A chunk's declaration-line parts (their `id`s), by the chunk object (an open store keeps one per chunk). */
-type Declared = { readonly signature: string };
+/**
+ * A chunk's run, by the chunk object (an open store keeps one per chunk): the number of its name's parts, their ids,
+ * then its declaration line's part ids.
+ */
+type Declared = { readonly signature: string; readonly name: string };
 const declared = new RunArena<Declared>();
 const declaredParts = (c: Declared): number[] => {
+  const own = partIds(c.name);
   const line = c.signature; // read once: an open store reads it back from disk
-  return line ? signatureParts(line) : [];
+  return [own.length, ...own, ...(line ? signatureParts(line) : [])];
 };
 
 /**
@@ -275,17 +306,16 @@ export function signatureInQuery(c: Declared & { readonly name: string }, sig: S
   const memo = queryMemo(sig);
   if (memo.question) return 0;
   const at = declared.offset(c, declaredParts);
-  // Locals: `nameRecord` below may start everything over, and these stay what they were.
   const ids = declared.numbers;
   const list = partList;
   matchedStems.length = 0;
-  let own: readonly Part[] | undefined; // looked up on the first match only: most candidates have none
-  for (let i = at + 1, end = at + 1 + ids[at]; i < end; i++) {
+  const own = at + 2;
+  const ownEnd = own + ids[at + 1];
+  for (let i = ownEnd, end = at + 1 + ids[at]; i < end; i++) {
     const p = list[ids[i]];
     if (!nameWordInQuery(p, sig, memo) || matchedStems.includes(p.stem)) continue;
-    own ??= nameRecord(c.name).parts;
     let ownPart = false;
-    for (let j = 0; j < own.length && !ownPart; j++) ownPart = own[j].part === p.part;
+    for (let j = own; j < ownEnd && !ownPart; j++) ownPart = list[ids[j]].part === p.part;
     if (!ownPart) matchedStems.push(p.stem);
   }
   return Math.min(1, matchedStems.length / sig.queryWordCount);
@@ -296,9 +326,11 @@ export function signatureInQuery(c: Declared & { readonly name: string }, sig: S
  * messages", `write` of `write_dl` for "Writes a definition list…"): a doc sentence starts with what the function does,
  * and a name with its verb. Not for issues, traces and questions.
  */
-export function leadWordInName(name: string, sig: Signals): number {
+export function leadWordInName(c: Declared, sig: Signals): number {
   const memo = queryMemo(sig);
   if (!memo.lead) return 0;
-  const first = nameRecord(name).parts[0];
-  return first !== undefined && (first.part === memo.lead || first.stem === memo.leadStem) ? 1 : 0;
+  const at = declared.offset(c, declaredParts);
+  if (!declared.numbers[at + 1]) return 0;
+  const first = partList[declared.numbers[at + 2]];
+  return first.part === memo.lead || first.stem === memo.leadStem ? 1 : 0;
 }
