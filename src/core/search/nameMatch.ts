@@ -45,29 +45,30 @@ interface Name extends Verdict {
   q: number;
 }
 
-/** Owners' names recur across chunks and queries, so they are kept. Bounded. */
+/** Owners' names recur across chunks and queries, so they are kept. Bounded: past MAX_NAMES the table starts over. */
 const MAX_NAMES = 150_000;
 const names = new Map<string, Name>();
 const parts = new Map<string, Part>();
 /**
- * Every part record, by `id`, those of earlier generations of `parts` too: the declaration lines' runs (`declared`)
- * name parts by id, and stay valid when the name records start over. Bounded: past MAX_PARTS both start over.
+ * Every part record, by `id` (the runs of `declared` and the name records hold ids). One per distinct part, so
+ * bounded by the workspace's vocabulary; past MAX_PARTS, everything starts over when the next query begins
+ * (`queryMemo`), the one time no run is being read.
  */
 let partList: Part[] = [];
 const MAX_PARTS = 600_000;
 
+function startOver(): void {
+  names.clear();
+  parts.clear();
+  identifierPartsOf.clear();
+  partList = [];
+  declared.clear();
+}
+
 function nameRecord(name: string): Name {
   let n = names.get(name);
   if (!n) {
-    if (names.size >= MAX_NAMES) {
-      names.clear();
-      parts.clear();
-      identifierPartsOf.clear();
-      if (partList.length >= MAX_PARTS) {
-        partList = [];
-        declared.clear();
-      }
-    }
+    if (names.size >= MAX_NAMES) names.clear();
     n = { ids: partIds(name), q: 0, share: 0, words: 0 };
     names.set(name, n);
   }
@@ -102,6 +103,7 @@ const memoByQuery = new WeakMap<Signals, QueryMemo>();
 function queryMemo(sig: Signals): QueryMemo {
   let memo = memoByQuery.get(sig);
   if (!memo) {
+    if (partList.length >= MAX_PARTS) startOver();
     const starts = new Set<string>();
     for (const t of sig.queryTokens) if (t.length >= MIN_PIECE) starts.add(t.slice(0, 2));
     const question = !sig.isLong && isQuestionText(sig.parsed.raw);
@@ -217,8 +219,9 @@ const chunkVerdict: Verdict = { share: 0, words: 0 };
  * of two. The verdict is reused: read it before asking about another chunk.
  */
 export function chunkNameInQuery(c: Declared, sig: Signals): Readonly<Verdict> {
+  const memo = queryMemo(sig); // first: it may start everything over
   const at = declared.offset(c, declaredParts);
-  judgeName(declared.numbers, at + 2, declared.numbers[at + 1], sig, queryMemo(sig), chunkVerdict);
+  judgeName(declared.numbers, at + 2, declared.numbers[at + 1], sig, memo, chunkVerdict);
   return chunkVerdict;
 }
 
