@@ -280,10 +280,10 @@ const declaredParts = (c: Declared): number[] => {
 };
 
 /**
- * Works out these chunks' declaration-line parts ahead of their first query (the warm-up does, warmUp.ts), so that
- * no query reads a signature back from the store: an open store keeps a chunk's signature off the heap
- * (index/chunkTexts.ts), and reading it back for each of a query's ~900 candidates cost ~4 ms of the rank stage at
- * 105k chunks (bench/RESULTS.md, session 37). Yields between slices. At 105k chunks: ~0.5 s.
+ * Works out these chunks' runs (name and declaration-line parts) ahead of their first query (the warm-up does,
+ * warmUp.ts), so that no query reads a signature back from the store: an open store keeps a chunk's signature off the
+ * heap (index/chunkTexts.ts), and reading it back for each of a query's ~900 candidates cost ~4 ms of the rank stage
+ * at 105k chunks (bench/RESULTS.md, session 37). Yields between slices. At 105k chunks: ~0.5 s.
  */
 export async function primeSignatures(chunks: Iterable<Declared>, signal?: AbortSignal): Promise<void> {
   declared.startPriming();
@@ -305,7 +305,7 @@ const matchedStems: string[] = [];
  * and for questions ("where is the session saved?"), which the question model ranks: fitted with this and
  * `leadWordInName` on for them, questions' cross-validated function MRR fell 0.796 → 0.775 (bench/RESULTS.md, session 37).
  */
-export function signatureInQuery(c: Declared & { readonly name: string }, sig: Signals): number {
+export function signatureInQuery(c: Declared, sig: Signals): number {
   const memo = queryMemo(sig);
   if (memo.question) return 0;
   const at = declared.offset(c, declaredParts);

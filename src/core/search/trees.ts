@@ -150,20 +150,10 @@ function scoreTrees3(c: CompiledTrees, x: ArrayLike<number>, from: number): numb
 
 /**
  * Each feature's share of the trees' output for `x`: along every decision path, the change in node value at a
- * split is credited to the split's feature (the path attribution of Saabas). The shares sum to the trees'
- * output less the sum of the roots' values. By feature name, in the order the paths first split on each.
- */
-export function attributeTrees(c: CompiledTrees, x: ArrayLike<number>, from = 0): Map<string, number> {
-  const shares = new Float64Array(c.names.length);
-  const order: number[] = [];
-  attributeTreesInto(c, x, from, shares, order);
-  return new Map(order.map((f) => [c.names[f], shares[f]]));
-}
-
-/**
- * `attributeTrees` without a map: adds each feature's share into `shares` (by its index in the ensemble's `names`,
- * zeroed by the caller) and appends each feature to `order` the first time a path splits on it (the rank stage
- * explains ~60 hits a query).
+ * split is credited to the split's feature (the path attribution of Saabas). The shares sum to the trees' output
+ * less the sum of the roots' values. Added into `shares` (by the feature's index in the ensemble's `names`, zeroed by
+ * the caller); `order` gets each feature the first time a path splits on it. No map: the rank stage explains ~60
+ * hits a query.
  */
 export function attributeTreesInto(c: CompiledTrees, x: ArrayLike<number>, from: number, shares: Float64Array, order: number[]): void {
   const { count, depth, at, thr, value, feature, leaf } = c;

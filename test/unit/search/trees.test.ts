@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CHUNK_FEATURES, DEFAULT_WEIGHTS, compileModel, explain, explainVector, recordOf, score, scoreVector, validateWeights, type LinearModel } from '../../../src/core/search/model';
-import { attributeTrees, compileTrees, scoreTrees, validateTrees, type TreeEnsemble } from '../../../src/core/search/trees';
+import { attributeTreesInto, compileTrees, scoreTrees, validateTrees, type CompiledTrees, type TreeEnsemble } from '../../../src/core/search/trees';
 
 // Two trees over two features: nameExact ≤ 0.5 → left. The second tree splits on fileRR below its left child.
 const ensemble = (): TreeEnsemble => ({
@@ -60,6 +60,14 @@ test('trees: scoring walks a padded complete tree; it reaches the stored walk\'s
   assert.equal(compileTrees(deep, CHUNK_FEATURES).depth, 4);
   assert.equal(compileTrees(DEFAULT_WEIGHTS.chunk.trees!, CHUNK_FEATURES).depth, 3);
 });
+
+/** Each feature's share of the trees' output, by name, in the order the paths first split on each. */
+function attributeTrees(c: CompiledTrees, x: ArrayLike<number>): Map<string, number> {
+  const shares = new Float64Array(c.names.length);
+  const order: number[] = [];
+  attributeTreesInto(c, x, 0, shares, order);
+  return new Map(order.map((f) => [c.names[f], shares[f]]));
+}
 
 test('trees: attribution credits each split feature with the change in node value, and sums to output less the roots', () => {
   const c = compileTrees(ensemble(), ['nameExact', 'fileRR']);
