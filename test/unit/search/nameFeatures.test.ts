@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { WorkspaceIndex } from '../../../src/core/index/workspaceIndex';
 import { createRetriever } from '../../../src/core/search/retriever';
 import { ownerOf } from '../../../src/core/search/features';
-import { primeSignatures } from '../../../src/core/search/nameMatch';
+import { namePartsKept, primeSignatures } from '../../../src/core/search/nameMatch';
 import { CHUNK_FEATURES, recordOf } from '../../../src/core/search/model';
 import { indexedWorkspace, makeWorkspace, writeFile } from '../../helpers/workspace';
 import { FIXTURE_FILES } from './fixtureRepo';
@@ -155,4 +155,22 @@ test('a chunk\'s declaration line is read from it once (an open store keeps it o
   const third = { name: 'x', get signature() { reads++; return 'def x(a)'; } };
   await primeSignatures([third], ac.signal);
   assert.equal(reads, 2, 'an aborted warm-up reads nothing');
+});
+
+test('past 600k name parts, the next query starts the part records over, and the features come out the same', async () => {
+  const query = 'compute the tax for a region';
+  const all = async () => {
+    const res = await createRetriever(idx).retrieve(query, { k: 10 });
+    return new Map(res.candidates.chunks.map((c) => [c.chunk.id, Array.from(c.features)]));
+  };
+  const before = await all();
+  // 320k made-up names of two new parts each: 640k part records, kept through the priming.
+  const word = (i: number) => { let w = ''; for (let n = i + 26 ** 4; n > 0; n = Math.floor(n / 26)) w += String.fromCharCode(97 + (n % 26)); return w; };
+  const fakes = Array.from({ length: 320_000 }, (_, i) => ({ name: `${word(2 * i)}_${word(2 * i + 1)}`, signature: '' }));
+  await primeSignatures(fakes);
+  assert.ok(namePartsKept() >= 600_000, `the priming kept ${namePartsKept()} parts`);
+  const after = await all();
+  assert.ok(namePartsKept() < 1000, `the query started over (${namePartsKept()} parts now)`);
+  assert.deepEqual([...after.keys()].sort(), [...before.keys()].sort());
+  for (const [id, f] of before) assert.deepEqual(after.get(id), f, id);
 });
