@@ -10,7 +10,7 @@ import { byValueThenKey } from './fusion';
 import { higherFirst } from '../order';
 import { isTestScope, type FileInfo, type RepoView } from './repoView';
 import { symbolsByFile, type Signals } from './signals';
-import { chunkNameInQuery, leadWordInName, ownerParts, signatureInQuery } from './nameMatch';
+import { chunkNameFeatures, ownerParts } from './nameMatch';
 
 export interface SearchContext {
   /** Workspace-relative path of the file in the active editor. */
@@ -183,7 +183,7 @@ export function chunkFeatures(
   const vr = sig.vecRank.get(c.id);
   const ir = sig.identLexRank.get(c.id);
   const cos = cosine(sig, c.id);
-  const { share, words } = chunkNameInQuery(c, sig);
+  const { share, words, sigParts, leadName } = chunkNameFeatures(c, sig);
   const m = sig.mentions.get(c.path);
   const long = sig.isLong ? 1 : 0;
   const lexS = sig.lexScore.get(c.id) ?? 0;
@@ -210,8 +210,8 @@ export function chunkFeatures(
   out[at + C.ownerParts] = owner ? ownerParts(owner, sig) : 0;
   // sigParts: the query words the declaration line explains besides the name (parameters, types); leadName: the query
   // starts with the name's first word (a doc sentence's verb). Session 37.
-  out[at + C.sigParts] = signatureInQuery(c, sig);
-  out[at + C.leadName] = leadWordInName(c, sig);
+  out[at + C.sigParts] = sigParts;
+  out[at + C.leadName] = leadName;
   out[at + C.frameFunc] = m?.frame && sig.parsed.frames.some((fr) => fr.func === c.name || fr.func === c.qualifiedName) ? 1 : 0; // Python: `in name`; JS: `at Class.method`
   out[at + C.lineHit] = m?.lines.some((l) => l >= c.startLine && l <= c.endLine) ? 1 : 0;
   out[at + C.isTest] = info?.isTest || isTestScope(c.qualifiedName) ? 1 : 0;

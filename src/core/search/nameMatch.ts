@@ -1,13 +1,13 @@
 /**
- * How much of a definition's name a query explains (the chunk features nameParts, nameCover and ownerParts): its
- * identifier parts matched against the query's words, as themselves, as another form of them, written short or long,
- * or as a run of them written together.
+ * How much of a definition's name a query explains (the chunk features nameParts, nameCover, sigParts, leadName and
+ * ownerParts): its identifier parts matched against the query's words, as themselves, as another form of them, written
+ * short or long, or as a run of them written together.
  *
  * Parts are interned: every name that has the part `init` shares one record of it, and a query's verdict on that part
  * is kept on the record (stamped with the query's serial number), so each distinct part is judged once per query,
  * with no per-query tables to hash into. A chunk's own name's parts are kept with its declaration line's, as part ids
  * in one run per chunk (`declared`): the rank stage asks about ~900 candidates a query, and one lookup by the chunk
- * finds all three of its name features' parts (a table of names cost ~1 ms a query in lookups; bench/RESULTS.md,
+ * finds the parts of all four of its name features (a table of names cost ~1 ms a query in lookups; bench/RESULTS.md,
  * sessions 32 and 47). Class and module names (`ownerParts`) are records in a table, judged once per query each.
  */
 import { stem } from '../text/stem';
@@ -98,7 +98,7 @@ interface QueryMemo {
   /** The query's first content word and its stem ('' for issues, traces and questions). */
   lead: string;
   leadStem: string;
-  /** A question in words (`isQuestionText`): no declaration-line or first-word features (see `signatureInQuery`). */
+  /** A question in words (`isQuestionText`): no declaration-line or first-word features (see `chunkNameFeatures`). */
   question: boolean;
 }
 let lastSerial = 0;
@@ -213,21 +213,6 @@ function judgeName(ids: ArrayLike<number>, from: number, len: number, sig: Signa
   into.words = words;
 }
 
-/** The verdict `chunkNameInQuery` gives, reused from call to call. */
-const chunkVerdict: Verdict = { share: 0, words: 0 };
-
-/**
- * How much of a definition's own name the query explains (see `judgeName`). Its parts come from the chunk's run
- * (`declared`, worked out with its declaration line's), not from a table of names: one lookup per candidate instead
- * of two. The verdict is reused: read it before asking about another chunk.
- */
-export function chunkNameInQuery(c: Declared, sig: Signals): Readonly<Verdict> {
-  const memo = queryMemo(sig); // first: it may start everything over
-  const at = declared.offset(c, declaredParts);
-  judgeName(declared.numbers, at + 2, declared.numbers[at + 1], sig, memo, chunkVerdict);
-  return chunkVerdict;
-}
-
 /** Share of the owner's name parts the query explains (`reader` of `DecompressionReader` for "Closes this reader"). */
 export function ownerParts(owner: string, sig: Signals): number {
   const memo = queryMemo(sig);
@@ -304,15 +289,10 @@ const matchedStems: string[] = [];
 /**
  * How many query words the rest of a declaration line explains, beside the name: its parameters, their types, the
  * result's type, the receiver (`writer` of `GenBashCompletionV2(w io.Writer, includeDesc bool)` for "… writes it to
- * the passed writer"), as a share of the query's words: its matched parts with distinct stems. 0 without a signature,
- * and for questions ("where is the session saved?"), which the question model ranks: fitted with this and
- * `leadWordInName` on for them, questions' cross-validated function MRR fell 0.796 → 0.775 (bench/RESULTS.md, session 37).
+ * the passed writer"), as a share of the query's words: its matched parts with distinct stems. Read from the chunk's
+ * run at `at` in `ids`; 0 without a signature. Not for questions (the caller).
  */
-export function signatureInQuery(c: Declared, sig: Signals): number {
-  const memo = queryMemo(sig);
-  if (memo.question) return 0;
-  const at = declared.offset(c, declaredParts);
-  const ids = declared.numbers;
+function signatureShare(ids: Uint32Array, at: number, sig: Signals, memo: QueryMemo): number {
   const list = partList;
   matchedStems.length = 0;
   const own = at + 2;
@@ -327,16 +307,27 @@ export function signatureInQuery(c: Declared, sig: Signals): number {
   return Math.min(1, matchedStems.length / sig.queryWordCount);
 }
 
+/** A chunk's name features (`chunkNameFeatures`), reused from call to call. */
+const chunkNames = { share: 0, words: 0, sigParts: 0, leadName: 0 };
+
 /**
- * 1 when the query's first word is the name's first part (`set` of `SetOut` for "sets the destination for usage
- * messages", `write` of `write_dl` for "Writes a definition list…"): a doc sentence starts with what the function does,
- * and a name with its verb. Not for issues, traces and questions.
+ * A definition's name features, from its run (`declared`: found by one lookup by the chunk):
+ * - `share`, `words`: how much of its own name the query explains (`judgeName`);
+ * - `sigParts`: what the rest of its declaration line explains (`signatureShare`);
+ * - `leadName`: 1 when the query's first word is the name's first part (`set` of `SetOut` for "sets the destination
+ *   for usage messages", `write` of `write_dl` for "Writes a definition list…"): a doc sentence starts with what the
+ *   function does, and a name with its verb. Not for issues and traces.
+ * Neither of the last two for questions ("where is the session saved?"), which the question model ranks: fitted with
+ * them on for questions, its cross-validated function MRR fell 0.796 → 0.775 (bench/RESULTS.md, session 37).
+ * The record is reused: read it before asking about another chunk.
  */
-export function leadWordInName(c: Declared, sig: Signals): number {
-  const memo = queryMemo(sig);
-  if (!memo.lead) return 0;
+export function chunkNameFeatures(c: Declared, sig: Signals): Readonly<typeof chunkNames> {
+  const memo = queryMemo(sig); // first: it may start everything over
   const at = declared.offset(c, declaredParts);
-  if (!declared.numbers[at + 1]) return 0;
-  const first = partList[declared.numbers[at + 2]];
-  return first.part === memo.lead || first.stem === memo.leadStem ? 1 : 0;
+  const ids = declared.numbers;
+  judgeName(ids, at + 2, ids[at + 1], sig, memo, chunkNames);
+  chunkNames.sigParts = memo.question ? 0 : signatureShare(ids, at, sig, memo);
+  const first = memo.lead && ids[at + 1] ? partList[ids[at + 2]] : undefined;
+  chunkNames.leadName = first && (first.part === memo.lead || first.stem === memo.leadStem) ? 1 : 0;
+  return chunkNames;
 }
