@@ -16,7 +16,6 @@ import { abbreviationPartners } from '../text/abbreviations';
 import { isQuestionText } from './query';
 import type { Signals } from './signals';
 import { RunArena } from './runArena';
-import { forEachInSlices } from './slices';
 
 /** One identifier part (`init`), shared by every name that has it, with the last query's verdicts on it. */
 interface Part {
@@ -274,11 +273,9 @@ const declaredParts = (c: Declared): number[] => {
  * at 105k chunks (bench/RESULTS.md, session 37). Yields between slices. At 105k chunks: ~0.5 s.
  */
 export async function primeSignatures(chunks: Iterable<Declared>, signal?: AbortSignal): Promise<void> {
-  declared.startPriming();
   try {
-    await forEachInSlices(chunks, (c) => declared.offset(c, declaredParts), 4096, signal);
+    await declared.prime(chunks, declaredParts, 4096, signal);
   } finally {
-    declared.endPriming();
     identifierPartsOf.clear();
   }
 }

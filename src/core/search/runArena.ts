@@ -10,6 +10,8 @@
  * the array starts over once it holds twice what it held after the last priming (`endPriming`), or `floor` numbers
  * if it was never primed; then each object's run is worked out again when it is next asked for.
  */
+import { forEachInSlices } from './slices';
+
 export class RunArena<K extends object> {
   private data = new Uint32Array(1 << 12);
   private used = 0;
@@ -62,6 +64,19 @@ export class RunArena<K extends object> {
   /** Numbers held, stale runs included. */
   get size(): number {
     return this.used;
+  }
+
+  /**
+   * Works out the runs of all `keys` ahead of their first query, yielding every `slice` keys (`forEachInSlices`);
+   * what it holds at the end counts as live (`endPriming`).
+   */
+  async prime(keys: Iterable<K>, make: (key: K) => ArrayLike<number>, slice: number, signal?: AbortSignal): Promise<void> {
+    this.startPriming();
+    try {
+      await forEachInSlices(keys, (k) => this.offset(k, make), slice, signal);
+    } finally {
+      this.endPriming();
+    }
   }
 
   /** From now until `endPriming`, the array does not start over however much it holds (the whole index is being primed). */

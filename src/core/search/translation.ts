@@ -24,7 +24,6 @@ import { canonicalWord } from '../embed/builtin';
 import { chunkEmbeddingText } from '../embed/embedder';
 import { learnedWords, modelsDir } from '../embed/learned';
 import { RunArena } from './runArena';
-import { forEachInSlices } from './slices';
 
 export const TRANSLATION_MODEL = 'tm-v1';
 const LAMBDA = 0.5;
@@ -187,12 +186,7 @@ export const codeWordsWorkedOut = (): number => wordsOfChunks.made;
 /** Works out these chunks' code words ahead of their first query (warmUp.ts). Yields between slices. */
 export async function primeTranslation(chunks: Iterable<Chunk>, signal?: AbortSignal): Promise<void> {
   shippedModel(); // a missing table fails here, before any chunk
-  wordsOfChunks.startPriming();
-  try {
-    await forEachInSlices(chunks, (c) => wordsOfChunks.offset(c, makeCodeWords), 256, signal); // ~20 ms slices: the host stays responsive
-  } finally {
-    wordsOfChunks.endPriming();
-  }
+  await wordsOfChunks.prime(chunks, makeCodeWords, 256, signal); // ~20 ms slices: the host stays responsive
 }
 
 /**

@@ -22,13 +22,11 @@ test('runArena: each object\'s run is made once and read back intact as the arra
   assert.deepEqual(runOf(arena, {}, () => []), [], 'an empty run');
 });
 
-test('runArena: past its limit it starts over, but never while priming; after priming the limit is twice what it holds', () => {
+test('runArena: past its limit it starts over, but never while priming; after priming the limit is twice what it holds', async () => {
   const arena = new RunArena<object>(100);
   const keys = Array.from({ length: 40 }, () => ({}));
   const ten = () => [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
-  arena.startPriming();
-  for (const k of keys) arena.offset(k, ten); // 440 numbers, over the floor of 100
-  arena.endPriming();
+  await arena.prime(keys, ten, 7); // 440 numbers, over the floor of 100, in slices of 7
   assert.equal(arena.size, 440);
   for (let i = 0; i < 40; i++) arena.offset({}, ten); // stale runs pile up to twice the primed 440 …
   assert.equal(arena.size, 880);
